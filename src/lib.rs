@@ -1,0 +1,2 @@
+//! lagrange: constrained optimization with Lagrange multipliers.
+pub mod autodiff;
