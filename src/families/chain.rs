@@ -49,13 +49,10 @@ pub fn generate(links: usize) -> GeneratedProblem {
         .iter()
         .map(|t| -h * (1.0 + t * t).sqrt() / (2.0 * l))
         .collect();
-    let multipliers = json!([
-        link_multipliers,
-        -h,
-        0.5 * l - h * tan[0],
-        h,
-        0.5 * l + h * tan[links - 1]
-    ]);
+    let ends = [-h, 0.5 * l - h * tan[0], h, 0.5 * l + h * tan[links - 1]];
+    let multipliers = json!([link_multipliers, ends[0], ends[1], ends[2], ends[3]]);
+    let mut flat = link_multipliers;
+    flat.extend_from_slice(&ends);
 
     let start_x: Vec<f64> = (0..=links).map(|k| SPAN * k as f64 / nl).collect();
     let start_y: Vec<f64> = (0..=links)
@@ -83,20 +80,8 @@ pub fn generate(links: usize) -> GeneratedProblem {
             {"name": "right_x", "equation": "x[-1] = D"},
             {"name": "right_y", "equation": "y[-1] = 0"}
         ],
-        "expected": expected(objective, &xs, Some(multipliers.clone())),
+        "expected": expected(objective, &xs, Some(multipliers)),
     });
-    let flat = multipliers
-        .as_array()
-        .map(|parts| {
-            parts
-                .iter()
-                .flat_map(|p| match p {
-                    serde_json::Value::Array(v) => v.iter().filter_map(|e| e.as_f64()).collect(),
-                    other => other.as_f64().into_iter().collect::<Vec<_>>(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     GeneratedProblem {
         file,
         objective,
