@@ -1,2 +1,3 @@
 //! lagrange: constrained optimization with Lagrange multipliers.
 pub mod autodiff;
+pub mod solver;
