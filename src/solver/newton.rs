@@ -25,9 +25,9 @@ use faer::Mat;
 
 use super::classify::classify;
 use super::evaluate::{inf_norm, EvaluationCounter, Iterate, Scaling};
-use super::inertia::{InertiaCorrector, InertiaFailure, Regularization};
+use super::inertia::{InertiaCorrector, InertiaFailure};
 use super::kkt::KktMatrix;
-use super::line_search::{Backtracking, Merit, Trial, Verdict};
+use super::line_search::{Filter, FilterSearch, Trial, Verdict};
 use super::linear::DenseLdlt;
 use super::nlp::NlpProblem;
 use super::result::{IterationRecord, Solution, Timings};
@@ -40,6 +40,9 @@ const MAX_INITIAL_MULTIPLIER: f64 = 1e3;
 /// Successive iterates that must look locally infeasible before the solver
 /// says so.
 const INFEASIBLE_STREAK: usize = 2;
+
+#[path = "restoration.rs"]
+mod restoration;
 
 /// The solver as a state machine: [`Newton::init`], then
 /// [`Newton::next_iter`] until [`Newton::status`] is set, then
@@ -72,8 +75,12 @@ pub struct Newton {
     grad_phi: Vec<f64>,
     kkt: KktMatrix,
     ldlt: DenseLdlt,
+    /// I (n × n): the Hessian block of the projection system [I Jᵀ; J −γI].
+    identity: Mat<f64>,
     inertia: InertiaCorrector,
-    merit: Merit,
+    filter: Filter,
+    /// Accumulated constraint values of the second-order correction.
+    c_soc: Vec<f64>,
     rhs: Vec<f64>,
     step: Vec<f64>,
     iteration: usize,
@@ -109,8 +116,10 @@ impl Newton {
             grad_phi: Vec::new(),
             kkt: KktMatrix::new(0, 0),
             ldlt: DenseLdlt::new(0),
+            identity: Mat::zeros(0, 0),
             inertia: InertiaCorrector::new(),
-            merit: Merit::new(),
+            filter: Filter::default(),
+            c_soc: Vec::new(),
             rhs: Vec::new(),
             step: Vec::new(),
             iteration: 0,
@@ -198,6 +207,8 @@ impl Newton {
         }
         self.scaling = Scaling::from_start(sense, &self.current, self.settings.max_gradient_scale());
         self.update_scaled_derivatives();
+        let theta0 = self.scaling.c_l1(&self.current.constraints);
+        self.filter = Filter::new(theta0, self.settings.max_iterations().min(1000) + 1);
         self.least_squares_multipliers();
         self.scaling.to_lambda(&self.y, &mut self.lambda);
         if !self.evaluate_hessian(problem, Which::Current) {
@@ -256,22 +267,16 @@ impl Newton {
             self.y_newton[i] = -self.rhs[n + i];
         }
 
-        // Phase 3: penalty update so that d descends on the merit function.
+        // Phase 3: filter line search along d, with second-order corrections;
+        // a trial is taken only when its derivatives are finite too.
         let clock = Instant::now();
         let eval_before = self.counter.time;
-        let grad_d = dot(&self.grad_phi, &self.step);
-        let d_w_d = self.curvature(&reg);
-        let c_l1 = self.scaling.c_l1(&self.current.constraints);
-        self.merit.update_penalty(grad_d, d_w_d, c_l1);
-        let phi = self.scaling.phi(self.current.objective);
-        let merit0 = self.merit.value(phi, c_l1);
-        let slope = self.merit.directional_derivative(grad_d, c_l1).min(0.0);
-
-        // Phase 4: backtracking line search with second-order correction;
-        // a trial is taken only when its derivatives are finite too.
+        let slope = dot(&self.grad_phi, &self.step);
+        let theta0 = self.scaling.c_l1(&self.current.constraints);
+        let phi0 = self.scaling.phi(self.current.objective);
         let tiny = inf_norm(&self.step)
             <= 10.0 * f64::EPSILON * inf_norm(&self.current.x).max(1.0);
-        let mut search = Backtracking::new(merit0, c_l1, slope);
+        let mut search = FilterSearch::new(theta0, phi0, slope);
         let mut accepted = None;
         while let Some(trial) = search.next_trial() {
             if !self.form_trial_point(trial) {
@@ -279,18 +284,18 @@ impl Newton {
                 continue;
             }
             let values = self.counter.values(problem, &mut self.trial).then(|| {
-                let c_l1 = self.scaling.c_l1(&self.trial.constraints);
-                (self.merit.value(self.scaling.phi(self.trial.objective), c_l1), c_l1)
+                let theta = self.scaling.c_l1(&self.trial.constraints);
+                (theta, self.scaling.phi(self.trial.objective))
             });
             let verdict = if tiny && values.is_some() {
                 Verdict::Accept
             } else {
-                search.judge(trial, values)
+                search.judge(trial, values, &self.filter)
             };
             if verdict == Verdict::Reject {
                 continue;
             }
-            let alpha = Backtracking::step_length(trial);
+            let alpha = trial.step_length();
             for i in 0..m {
                 self.y_trial[i] = self.y[i] + alpha * (self.y_newton[i] - self.y[i]);
             }
@@ -302,18 +307,20 @@ impl Newton {
             }
             search.reject_non_finite(trial);
         }
-        self.line_search_time += clock.elapsed() - (self.counter.time - eval_before);
+        self.line_search_time += clock.elapsed().saturating_sub(self.counter.time - eval_before);
         let Some(alpha) = accepted else {
-            return if search.saw_non_finite {
+            if search.saw_non_finite {
                 let msg = "f, g or a derivative is not finite at every trial point \
                            along the Newton step, even after backtracking";
-                self.stop(Status::EvaluationError, msg.into())
-            } else {
-                let msg = "the line search found no step that decreases the merit function \
-                           (tolerance below what rounding allows, or inconsistent derivatives)";
-                self.stop(Status::LineSearchFailed, msg.into())
-            };
+                return self.stop(Status::EvaluationError, msg.into());
+            }
+            // Phase 4b: no acceptable step: feasibility restoration.
+            self.filter.augment(theta0, phi0);
+            return self.restore(problem, reg.delta);
         };
+        if search.augments_filter() {
+            self.filter.augment(theta0, phi0);
+        }
 
         // Phase 5: accept the trial point and its multipliers.
         std::mem::swap(&mut self.current, &mut self.trial);
@@ -402,8 +409,10 @@ impl Newton {
         self.grad_phi = vec![0.0; n];
         self.kkt = KktMatrix::new(n, m);
         self.ldlt = DenseLdlt::new(n + m);
+        self.identity = Mat::identity(n, n);
         self.inertia = InertiaCorrector::new();
-        self.merit = Merit::new();
+        self.filter = Filter::default();
+        self.c_soc = vec![0.0; m];
         self.rhs = vec![0.0; n + m];
         self.step = vec![0.0; n];
         self.iteration = 0;
@@ -435,29 +444,41 @@ impl Newton {
         }
     }
 
-    /// y₀ = argmin ‖∇φ − J_cᵀ y‖ from [I J_cᵀ; J_c −γI] (w, y) = (∇φ, 0);
-    /// zero when not finite or too large.
-    fn least_squares_multipliers(&mut self) {
-        let (n, m) = (self.n, self.m);
-        self.y.fill(0.0);
-        if m == 0 {
-            return;
-        }
+    /// Factors the projection system [I J_cᵀ; J_c −γI] (γ = 0, or 1e-8 when
+    /// J_c is rank-deficient); false when neither works.
+    fn factor_projection(&mut self) -> bool {
         let clock = Instant::now();
-        let identity = Mat::<f64>::identity(n, n);
-        let mut solved = false;
+        let mut ok = false;
         for gamma in [0.0, 1e-8] {
-            self.kkt.assemble(identity.as_ref(), self.jac_c.as_ref(), 0.0, gamma);
+            self.kkt
+                .assemble(self.identity.as_ref(), self.jac_c.as_ref(), 0.0, gamma);
             let tol = 1e-13 * self.kkt.max_abs();
-            if self.ldlt.factor(self.kkt.as_ref(), tol).is_some_and(|i| i.zero == 0) {
-                self.rhs[..n].copy_from_slice(&self.grad_phi);
-                self.rhs[n..].fill(0.0);
-                solved = self.ldlt.solve_in_place(&mut self.rhs);
+            if self
+                .ldlt
+                .factor(self.kkt.as_ref(), tol)
+                .is_some_and(|i| i.zero == 0)
+            {
+                ok = true;
                 break;
             }
         }
         self.factorization_time += clock.elapsed();
-        if solved && inf_norm(&self.rhs[n..]) <= MAX_INITIAL_MULTIPLIER {
+        ok
+    }
+
+    /// y = argmin ‖∇φ − J_cᵀ y‖ from [I J_cᵀ; J_c −γI] (w, y) = (∇φ, 0);
+    /// zero when not finite or too large (IPOPT's rule).
+    fn least_squares_multipliers(&mut self) {
+        let n = self.n;
+        self.y.fill(0.0);
+        if self.m == 0 || !self.factor_projection() {
+            return;
+        }
+        self.rhs[..n].copy_from_slice(&self.grad_phi);
+        self.rhs[n..].fill(0.0);
+        if self.ldlt.solve_in_place(&mut self.rhs)
+            && inf_norm(&self.rhs[n..]) <= MAX_INITIAL_MULTIPLIER
+        {
             self.y.copy_from_slice(&self.rhs[n..]);
         }
     }
@@ -476,22 +497,8 @@ impl Newton {
             .hessian(problem, x, factor, &self.mu, &mut self.hessian)
     }
 
-    /// dᵀ(W + δI)d from the lower triangle of W.
-    fn curvature(&self, reg: &Regularization) -> f64 {
-        let d = &self.step;
-        let mut sum = reg.delta * dot(d, d);
-        for j in 0..self.n {
-            sum += self.hessian[(j, j)] * d[j] * d[j];
-            for i in j + 1..self.n {
-                sum += 2.0 * self.hessian[(i, j)] * d[i] * d[j];
-            }
-        }
-        sum
-    }
-
-    /// Writes the trial point's x; false if it is not finite. The
-    /// second-order correction d̂ solves K (d̂, ·) = (0, −c(x + d)), with
-    /// c(x + d) still in the trial iterate from the rejected full step.
+    /// Writes the trial point's x; false if it is not finite. The k-th
+    /// second-order correction is x + s with K (s, ·) = −(∇φ, c_soc).
     fn form_trial_point(&mut self, trial: Trial) -> bool {
         let n = self.n;
         match trial {
@@ -500,10 +507,23 @@ impl Newton {
                     self.trial.x[j] = self.current.x[j] + alpha * self.step[j];
                 }
             }
-            Trial::SecondOrderCorrection => {
-                self.rhs[..n].fill(0.0);
+            Trial::SecondOrderCorrection(k) => {
+                // c_soc = c(x) + c(x + d) + … : the trial iterate still holds
+                // the constraint values of the previous rejected trial.
                 for i in 0..self.m {
-                    self.rhs[n + i] = -self.scaling.constraints[i] * self.trial.constraints[i];
+                    let s = self.scaling.constraints[i];
+                    let previous = if k == 1 {
+                        s * self.current.constraints[i]
+                    } else {
+                        self.c_soc[i]
+                    };
+                    self.c_soc[i] = previous + s * self.trial.constraints[i];
+                }
+                for j in 0..n {
+                    self.rhs[j] = -self.grad_phi[j];
+                }
+                for i in 0..self.m {
+                    self.rhs[n + i] = -self.c_soc[i];
                 }
                 let clock = Instant::now();
                 let solved = self.ldlt.solve_in_place(&mut self.rhs);
@@ -512,7 +532,7 @@ impl Newton {
                     return false;
                 }
                 for j in 0..n {
-                    self.trial.x[j] = self.current.x[j] + self.step[j] + self.rhs[j];
+                    self.trial.x[j] = self.current.x[j] + self.rhs[j];
                 }
             }
         }
@@ -561,22 +581,7 @@ impl Newton {
             return self.stop(Status::Unbounded, msg);
         }
         if !feasible && m > 0 {
-            // Stationarity of ½‖c‖²: J_cᵀc ≈ 0 relative to ‖J_c‖₁‖c‖∞.
-            let mut jtc = 0.0f64;
-            let mut col_sum = 0.0f64;
-            let mut c_max = 0.0f64;
-            for j in 0..n {
-                let (mut s, mut a) = (0.0, 0.0);
-                for i in 0..m {
-                    let c = self.scaling.constraints[i] * it.constraints[i];
-                    s += self.jac_c[(i, j)] * c;
-                    a += self.jac_c[(i, j)].abs();
-                    c_max = c_max.max(c.abs());
-                }
-                jtc = jtc.max(s.abs());
-                col_sum = col_sum.max(a);
-            }
-            if jtc <= self.settings.infeasibility_tolerance() * col_sum * c_max {
+            if self.locally_infeasible() {
                 self.infeasible_streak += 1;
             } else {
                 self.infeasible_streak = 0;
@@ -598,6 +603,34 @@ impl Newton {
             );
             self.stop(Status::MaxIterations, msg);
         }
+    }
+}
+
+impl Newton {
+    /// Whether the current iterate is a stationary point of ½‖c‖²:
+    /// ‖J_cᵀc‖∞ ≤ tol · ‖J_c‖₁ · ‖c‖∞.
+    fn locally_infeasible(&self) -> bool {
+        let (n, m) = (self.n, self.m);
+        let mut jtc = 0.0f64;
+        let mut col_sum = 0.0f64;
+        let mut c_max = 0.0f64;
+        for j in 0..n {
+            let (mut s, mut a) = (0.0, 0.0);
+            for i in 0..m {
+                let c = self.scaling.constraints[i] * self.current.constraints[i];
+                s += self.jac_c[(i, j)] * c;
+                a += self.jac_c[(i, j)].abs();
+                c_max = c_max.max(c.abs());
+            }
+            jtc = jtc.max(s.abs());
+            col_sum = col_sum.max(a);
+        }
+        if n == 0 {
+            c_max = (0..m).fold(0.0f64, |a, i| {
+                a.max((self.scaling.constraints[i] * self.current.constraints[i]).abs())
+            });
+        }
+        c_max > 0.0 && jtc <= self.settings.infeasibility_tolerance() * col_sum * c_max
     }
 }
 

@@ -3,6 +3,8 @@
 //! and a seeded random generator.
 #![allow(dead_code)]
 
+pub mod hs;
+
 use faer::{Mat, MatMut};
 use lagrange::solver::{NlpProblem, Sense};
 
