@@ -78,7 +78,12 @@ impl InertiaCorrector {
         let mut factorizations = 0;
         let mut attempt = |delta: f64, gamma: f64| -> Result<Inertia, InertiaFailure> {
             kkt.assemble(w, jac, delta, gamma);
-            let tol = ZERO_PIVOT_RELATIVE * kkt.max_abs();
+            // Pivots of a regularized matrix are at least about δ where W is
+            // flat, so a pivot is zero only well below δ (lets δ reach δ_min).
+            let mut tol = ZERO_PIVOT_RELATIVE * kkt.max_abs();
+            if delta > 0.0 {
+                tol = tol.min(0.5 * delta);
+            }
             factorizations += 1;
             ldlt.factor(kkt.as_ref(), tol).ok_or(InertiaFailure::NonFinite)
         };

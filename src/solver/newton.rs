@@ -85,6 +85,8 @@ pub struct Newton {
     step: Vec<f64>,
     iteration: usize,
     infeasible_streak: usize,
+    /// θ = ‖c‖₁ at the previous iterate (for the stall test).
+    last_theta: f64,
     stationarity: f64,
     status: Option<Status>,
     message: String,
@@ -124,6 +126,7 @@ impl Newton {
             step: Vec::new(),
             iteration: 0,
             infeasible_streak: 0,
+            last_theta: f64::INFINITY,
             stationarity: f64::NAN,
             status: None,
             message: String::new(),
@@ -417,6 +420,7 @@ impl Newton {
         self.step = vec![0.0; n];
         self.iteration = 0;
         self.infeasible_streak = 0;
+        self.last_theta = f64::INFINITY;
         self.stationarity = f64::NAN;
         self.status = None;
         self.message.clear();
@@ -580,8 +584,15 @@ impl Newton {
             );
             return self.stop(Status::Unbounded, msg);
         }
+        let theta = self.scaling.c_l1(&it.constraints);
+        let stalled = theta >= 0.99 * self.last_theta;
+        self.last_theta = theta;
         if !feasible && m > 0 {
-            if self.locally_infeasible() {
+            // Stationary for ½‖c‖² to the tolerance, or (the γ-regularized
+            // step stops short of exact stationarity) to its square root
+            // while the infeasibility no longer decreases.
+            let tol = self.settings.infeasibility_tolerance();
+            if self.locally_infeasible(tol) || (stalled && self.locally_infeasible(tol.sqrt())) {
                 self.infeasible_streak += 1;
             } else {
                 self.infeasible_streak = 0;
@@ -609,7 +620,7 @@ impl Newton {
 impl Newton {
     /// Whether the current iterate is a stationary point of ½‖c‖²:
     /// ‖J_cᵀc‖∞ ≤ tol · ‖J_c‖₁ · ‖c‖∞.
-    fn locally_infeasible(&self) -> bool {
+    fn locally_infeasible(&self, tol: f64) -> bool {
         let (n, m) = (self.n, self.m);
         let mut jtc = 0.0f64;
         let mut col_sum = 0.0f64;
@@ -630,7 +641,7 @@ impl Newton {
                 a.max((self.scaling.constraints[i] * self.current.constraints[i]).abs())
             });
         }
-        c_max > 0.0 && jtc <= self.settings.infeasibility_tolerance() * col_sum * c_max
+        c_max > 0.0 && jtc <= tol * col_sum * c_max
     }
 }
 

@@ -1,7 +1,7 @@
 //! Feasibility restoration: when the filter line search finds no acceptable
 //! step, reduce the infeasibility θ = ‖c‖₁ alone by Gauss–Newton steps
 //! (the least-norm solution of J_c d = −c, from the projection system
-//! [I J_cᵀ; J_c −γI]) with backtracking on θ, until the point is acceptable
+//! [I J_cᵀ; J_c −γI]) with backtracking on ‖c‖₂², until the point is acceptable
 //! to the filter (IPOPT's restoration phase, in its simplest form). If θ
 //! cannot be reduced, the iterate is a stationary point of θ: locally
 //! infeasible when J_cᵀc ≈ 0, otherwise the solver reports the failure.
@@ -42,16 +42,29 @@ impl Newton {
                 }
                 solved = self.ldlt.solve_in_place(&mut self.rhs);
             }
-            let theta = self.scaling.c_l1(&self.current.constraints);
+            // Gauss–Newton descends on ½‖c‖₂² (‖c‖₁ can be flat, e.g. between
+            // the solutions of x = 1 and x = 2): backtrack on that, asking
+            // for a fraction of the decrease the linearization predicts.
+            let norm2 = self.scaled_norm2(&self.current.constraints);
+            let predicted = |alpha: f64| -> f64 {
+                let mut linear = 0.0;
+                for i in 0..self.m {
+                    let jd: f64 = (0..n).map(|j| self.jac_c[(i, j)] * self.rhs[j]).sum();
+                    let c = self.scaling.constraints[i] * self.current.constraints[i];
+                    linear += (c + alpha * jd) * (c + alpha * jd);
+                }
+                norm2 - linear
+            };
+            let stationary = solved && predicted(1.0) <= self.settings.infeasibility_tolerance() * norm2;
             let mut alpha = 1.0;
             let mut accepted = false;
-            while solved && alpha >= ALPHA_MIN {
+            while solved && !stationary && alpha >= ALPHA_MIN {
                 for j in 0..n {
                     self.trial.x[j] = self.current.x[j] + alpha * self.rhs[j];
                 }
+                let required = ETA_THETA * predicted(alpha);
                 if self.counter.values(problem, &mut self.trial)
-                    && self.scaling.c_l1(&self.trial.constraints)
-                        <= (1.0 - ETA_THETA * alpha) * theta
+                    && norm2 - self.scaled_norm2(&self.trial.constraints) >= required
                     && self.counter.derivatives(problem, &mut self.trial)
                 {
                     accepted = true;
@@ -61,7 +74,11 @@ impl Newton {
             }
             self.line_search_time += clock.elapsed().saturating_sub(self.counter.time - eval_before);
             if !accepted {
-                if self.locally_infeasible() {
+                // The linearization predicts no decrease of ‖c‖₂ (or none is
+                // found along tiny steps): judge stationarity of ½‖c‖² with a
+                // looser tolerance than between iterations.
+                let tol = self.settings.infeasibility_tolerance().sqrt();
+                if stationary || self.locally_infeasible(tol) {
                     let msg = format!(
                         "locally infeasible: the constraint violation {:e} cannot be reduced \
                          (stationary point of ½‖g‖²)",
@@ -93,6 +110,14 @@ impl Newton {
             return self.stop(Status::EvaluationError, msg.into());
         }
         self.check_termination(last_alpha, delta);
+    }
+
+    /// ‖diag(s) g‖₂².
+    fn scaled_norm2(&self, g: &[f64]) -> f64 {
+        g.iter()
+            .zip(&self.scaling.constraints)
+            .map(|(g, s)| (s * g) * (s * g))
+            .sum()
     }
 
     /// History entry for an intermediate restoration iterate (multipliers
