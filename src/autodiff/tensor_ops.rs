@@ -92,3 +92,11 @@ impl Neg for Tensor {
         Tensor::apply(Op::Unary(UnaryFn::Neg), &[&self])
     }
 }
+
+/// A number becomes a scalar constant tensor (no grad), so APIs taking
+/// `impl Into<Tensor>` accept plain numbers.
+impl From<f64> for Tensor {
+    fn from(value: f64) -> Tensor {
+        Tensor::scalar(value)
+    }
+}

@@ -28,7 +28,13 @@ pub struct GeneratedProblem {
 }
 
 /// The names of the families, as accepted by [`generate`].
-pub const FAMILIES: [&str; 5] = ["quadratic", "entropy", "rayleigh", "chain", "sphere-quartic"];
+pub const FAMILIES: [&str; 5] = [
+    "quadratic",
+    "entropy",
+    "rayleigh",
+    "chain",
+    "sphere-quartic",
+];
 
 /// Error from [`generate`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

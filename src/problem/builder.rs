@@ -2,8 +2,9 @@
 
 use super::compiled::CompiledProblem;
 use super::error::ProblemError;
+use super::solution::NamedSolution;
 use crate::autodiff::Tensor;
-use crate::solver::Sense;
+use crate::solver::{Sense, Settings};
 
 /// One declared variable: a leaf tensor and its start value.
 pub(super) struct VariableDecl {
@@ -96,5 +97,15 @@ impl Problem {
     /// Checks the problem and records its graph once for the solver.
     pub fn compile(self) -> Result<CompiledProblem, ProblemError> {
         CompiledProblem::new(self)
+    }
+
+    /// Compiles and solves the problem from its start values.
+    pub fn solve(self, settings: &Settings) -> Result<NamedSolution, ProblemError> {
+        let mut compiled = self.compile()?;
+        let solution = crate::solver::solve(&mut compiled, settings);
+        Ok(NamedSolution {
+            solution,
+            layout: compiled.layout().clone(),
+        })
     }
 }

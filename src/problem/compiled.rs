@@ -41,8 +41,13 @@ impl CompiledProblem {
         let mut layout = Layout::default();
         let mut start = Vec::new();
         for v in &problem.variables {
-            check_unique(layout.variables.iter().map(|l| &l.name), &v.name, "variable")?;
-            if let Some((index, &value)) = v.start.iter().enumerate().find(|(_, s)| !s.is_finite()) {
+            check_unique(
+                layout.variables.iter().map(|l| &l.name),
+                &v.name,
+                "variable",
+            )?;
+            if let Some((index, &value)) = v.start.iter().enumerate().find(|(_, s)| !s.is_finite())
+            {
                 return Err(ProblemError::NonFiniteStart {
                     name: v.name.clone(),
                     index,
@@ -62,7 +67,11 @@ impl CompiledProblem {
         let mut side_lens = Vec::with_capacity(problem.constraints.len());
         let mut offset = 0;
         for c in &problem.constraints {
-            check_unique(layout.constraints.iter().map(|l| &l.name), &c.name, "constraint")?;
+            check_unique(
+                layout.constraints.iter().map(|l| &l.name),
+                &c.name,
+                "constraint",
+            )?;
             let (lhs, rhs) = (c.lhs.shape().to_vec(), c.rhs.shape().to_vec());
             let shape = if lhs == rhs || rhs.is_empty() {
                 lhs.clone()
@@ -95,7 +104,8 @@ impl CompiledProblem {
             outputs.push(&c.lhs);
             outputs.push(&c.rhs);
         }
-        let tape = Tape::record(&inputs, &outputs).map_err(|e| ProblemError::Record(e.to_string()))?;
+        let tape =
+            Tape::record(&inputs, &outputs).map_err(|e| ProblemError::Record(e.to_string()))?;
         let n = start.len();
         let seed = vec![0.0; tape.num_outputs()];
         Ok(Self {

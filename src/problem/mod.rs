@@ -14,8 +14,10 @@ mod builder;
 mod compiled;
 mod error;
 mod layout;
+mod solution;
 
 pub use builder::Problem;
 pub use compiled::CompiledProblem;
 pub use error::ProblemError;
 pub use layout::{ConstraintLayout, Layout, VariableLayout};
+pub use solution::NamedSolution;
