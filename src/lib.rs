@@ -3,3 +3,8 @@ pub mod autodiff;
 pub mod families;
 pub mod problem;
 pub mod solver;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
