@@ -87,9 +87,29 @@ pub(crate) struct Program {
     /// Initial register file: inputs at the recording point, constants,
     /// and room for every instruction's result.
     pub(crate) init: Vec<f64>,
+    /// Register ranges that carry adjoints and tangents (inputs and results;
+    /// not constants), merged where adjacent. Only these are zeroed before a
+    /// reverse sweep, so a large constant (a dense matrix) costs nothing
+    /// there.
+    pub(crate) dynamic: Vec<std::ops::Range<usize>>,
 }
 
 impl Program {
+    /// Marks registers `range` as dynamic.
+    pub(crate) fn mark_dynamic(&mut self, range: std::ops::Range<usize>) {
+        match self.dynamic.last_mut() {
+            Some(last) if last.end == range.start => last.end = range.end,
+            _ => self.dynamic.push(range),
+        }
+    }
+
+    /// Sets the dynamic registers of `buf` to zero.
+    pub(crate) fn zero_dynamic(&self, buf: &mut [f64]) {
+        for r in &self.dynamic {
+            crate::autodiff::ops::par::zero(&mut buf[r.clone()]);
+        }
+    }
+
     /// Appends a scalar instruction, extending the current scalar block.
     pub(crate) fn push_scalar(&mut self, ins: ScalarInstr) {
         let i = self.scalar.len();

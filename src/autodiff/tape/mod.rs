@@ -12,7 +12,6 @@ mod record;
 
 use crate::autodiff::error::AutodiffError;
 use crate::autodiff::graph::with_arena;
-use crate::autodiff::ops::par;
 use crate::autodiff::tensor::Tensor;
 use faer::{MatMut, MatRef};
 use instr::Program;
@@ -147,7 +146,7 @@ impl Tape {
 
     /// Seeds the adjoints with `seed` after zeroing them.
     fn seed_adjoints(&mut self, seed: &[f64]) {
-        par::zero(&mut self.adj);
+        self.prog.zero_dynamic(&mut self.adj);
         for (&r, &s) in self.prog.outputs.iter().zip(seed) {
             self.adj[r] += s;
         }
@@ -224,7 +223,9 @@ impl Tape {
         let n = self.vals.len();
         eval::tangent_forward(&self.prog, &self.vals, &mut self.tan, dirs, n);
         self.seed_adjoints(seed);
-        par::zero(&mut self.adj_tan[..dirs * n]);
+        for d in 0..dirs {
+            self.prog.zero_dynamic(&mut self.adj_tan[d * n..(d + 1) * n]);
+        }
         eval::hvp_reverse(
             &self.prog,
             &self.vals,

@@ -68,6 +68,7 @@ pub(crate) fn record(
         });
     }
     prog.num_inputs = prog.init.len();
+    prog.mark_dynamic(0..prog.num_inputs);
 
     let mut stack: Vec<(u32, bool)> = Vec::new();
     for &out in outputs {
@@ -182,6 +183,7 @@ fn emit(op: Op, args: &[Reg], shape: Shape, prog: &mut Program, value: &[f64]) -
         shape,
     };
     prog.init.extend_from_slice(value);
+    prog.mark_dynamic(out.range());
     let all_scalar = shape.numel() == 1 && args.iter().all(|r| r.operand.shape.numel() == 1);
     match op {
         Op::Unary(u) if all_scalar => prog.push_scalar(ScalarInstr {
