@@ -17,8 +17,14 @@ struct Recorder(Arc<Mutex<Vec<(u64, f64, f64)>>>);
 
 impl Observe<NewtonKktState> for Recorder {
     fn observe_iter(&mut self, state: &NewtonKktState, kv: &KV) -> Result<(), Error> {
-        let residual = kv.get("kkt_residual").and_then(|v| v.get_float()).unwrap_or(f64::NAN);
-        self.0.lock().unwrap().push((state.get_iter(), state.get_cost(), residual));
+        let residual = kv
+            .get("kkt_residual")
+            .and_then(|v| v.get_float())
+            .unwrap_or(f64::NAN);
+        self.0
+            .lock()
+            .unwrap()
+            .push((state.get_iter(), state.get_cost(), residual));
         Ok(())
     }
 }
@@ -33,7 +39,10 @@ fn executor_runs_to_convergence_with_an_observer() {
         .run()
         .unwrap();
     let state = result.state();
-    assert_eq!(state.get_termination_reason(), Some(&TerminationReason::SolverConverged));
+    assert_eq!(
+        state.get_termination_reason(),
+        Some(&TerminationReason::SolverConverged)
+    );
     let solution = state.solution().expect("a solution at the end");
     assert_eq!(solution.status, Status::Converged);
     // Same answer as the plain call.
@@ -59,7 +68,10 @@ fn argmin_iteration_limit_stops_with_max_iterations() {
         .run()
         .unwrap();
     let state = result.state();
-    assert_eq!(state.get_termination_reason(), Some(&TerminationReason::MaxItersReached));
+    assert_eq!(
+        state.get_termination_reason(),
+        Some(&TerminationReason::MaxItersReached)
+    );
     assert_eq!(state.get_iter(), 3);
     let solution = state.solution().unwrap();
     assert_eq!(solution.status, Status::MaxIterations);
@@ -79,7 +91,9 @@ fn solver_failures_end_the_run_with_their_status() {
         j[(0, 0)] = 1.0;
         j[(1, 0)] = 1.0;
     });
-    let result = Executor::new(&mut p, NewtonKkt::new(Settings::default())).run().unwrap();
+    let result = Executor::new(&mut p, NewtonKkt::new(Settings::default()))
+        .run()
+        .unwrap();
     let state = result.state();
     assert_eq!(
         state.get_termination_reason(),

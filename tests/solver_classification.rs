@@ -88,14 +88,20 @@ fn curvature_of_the_constraints_counts() {
     let s = solve(&mut p, &Settings::default());
     assert_eq!(s.status, Status::Converged);
     assert!((s.x[0] - 0.5f64.sqrt()).abs() < 1e-8);
-    assert!((s.multipliers[0] - 0.5f64.sqrt()).abs() < 1e-8, "λ = d f*/d rhs");
+    assert!(
+        (s.multipliers[0] - 0.5f64.sqrt()).abs() < 1e-8,
+        "λ = d f*/d rhs"
+    );
     assert_eq!(s.point, Some(PointKind::Maximum));
 }
 
 #[test]
 fn isolated_feasible_point_follows_the_sense() {
     // x = 1, y = 2: no tangent directions.
-    for (sense, kind) in [(Sense::Minimize, PointKind::Minimum), (Sense::Maximize, PointKind::Maximum)] {
+    for (sense, kind) in [
+        (Sense::Minimize, PointKind::Minimum),
+        (Sense::Maximize, PointKind::Maximum),
+    ] {
         let mut p = Closure::new(2, 2, vec![0.0, 0.0]);
         p.sense = sense;
         p.f = Box::new(|x| x[0] * x[1]);

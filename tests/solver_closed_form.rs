@@ -16,7 +16,13 @@ fn tight() -> Settings {
 }
 
 fn assert_converged(s: &Solution) {
-    assert_eq!(s.status, Status::Converged, "{}: {:?}", s.message, s.history);
+    assert_eq!(
+        s.status,
+        Status::Converged,
+        "{}: {:?}",
+        s.message,
+        s.history
+    );
 }
 
 /// min ½xᵀQx + cᵀx s.t. Ax = b + shift·1.
@@ -85,7 +91,10 @@ fn quadratic_with_linear_constraints_matches_one_kkt_solve() {
             assert!(close(s.x[i], reference[(i, 0)], tol), "x[{i}] n={n}");
         }
         for i in 0..m {
-            assert!(close(s.multipliers[i], reference[(n + i, 0)], tol), "λ[{i}] n={n}");
+            assert!(
+                close(s.multipliers[i], reference[(n + i, 0)], tol),
+                "λ[{i}] n={n}"
+            );
         }
         // A convex QP is solved by one Newton step.
         assert!(s.iterations <= 1, "n={n}: {} iterations", s.iterations);
@@ -144,10 +153,16 @@ fn entropy_maximization_gives_uniform_distribution() {
 /// min wᵀΣw s.t. 1ᵀw = 1 + shift.
 fn portfolio(sigma: &Mat<f64>, shift: f64) -> Closure {
     let n = sigma.nrows();
-    let mut p = Closure::new(n, 1, (0..n).map(|i| if i == 0 { 1.0 } else { 0.0 }).collect());
+    let mut p = Closure::new(
+        n,
+        1,
+        (0..n).map(|i| if i == 0 { 1.0 } else { 0.0 }).collect(),
+    );
     let s1 = sigma.clone();
     p.f = Box::new(move |w| {
-        (0..n).map(|i| (0..n).map(|j| w[i] * s1[(i, j)] * w[j]).sum::<f64>()).sum()
+        (0..n)
+            .map(|i| (0..n).map(|j| w[i] * s1[(i, j)] * w[j]).sum::<f64>())
+            .sum()
     });
     let s2 = sigma.clone();
     p.grad = Box::new(move |w, g| {
@@ -194,7 +209,9 @@ fn rayleigh(a: &Mat<f64>, start: Vec<f64>, shift: f64) -> Closure {
     let mut p = Closure::new(n, 1, start);
     let a1 = a.clone();
     p.f = Box::new(move |x| {
-        (0..n).map(|i| (0..n).map(|j| x[i] * a1[(i, j)] * x[j]).sum::<f64>()).sum()
+        (0..n)
+            .map(|i| (0..n).map(|j| x[i] * a1[(i, j)] * x[j]).sum::<f64>())
+            .sum()
     });
     let a2 = a.clone();
     p.grad = Box::new(move |x, g| {
@@ -218,7 +235,11 @@ fn rayleigh(a: &Mat<f64>, start: Vec<f64>, shift: f64) -> Closure {
         }
     });
     p.mags = Some(Box::new(move |x, mag| {
-        mag[0] = x.iter().map(|v| v * v).sum::<f64>().max((1.0 + shift).abs())
+        mag[0] = x
+            .iter()
+            .map(|v| v * v)
+            .sum::<f64>()
+            .max((1.0 + shift).abs())
     }));
     p
 }
@@ -240,7 +261,11 @@ fn rayleigh_quotient_gives_smallest_eigenvalue() {
         check_derivatives(&mut p, &start, &[0.8], 1e-6);
         let s = solve(&mut p, &tight());
         assert_converged(&s);
-        assert!(close(s.objective, lambda_min, 1e-9), "{} vs {lambda_min}", s.objective);
+        assert!(
+            close(s.objective, lambda_min, 1e-9),
+            "{} vs {lambda_min}",
+            s.objective
+        );
         assert!(close(s.multipliers[0], lambda_min, 1e-8));
         let dot: f64 = (0..n).map(|i| s.x[i] * v[i]).sum();
         assert!(close(dot.abs(), 1.0, 1e-8));
@@ -284,8 +309,8 @@ fn nearest_point_on_a_sphere() {
         check_derivatives(&mut p, &start, &[0.3], 1e-6);
         let s = solve(&mut p, &Settings::default());
         assert_converged(&s);
-        for k in 0..3 {
-            assert!(close(s.x[k], radius * point[k] / norm, 1e-9));
+        for (x, p) in s.x.iter().zip(&point) {
+            assert!(close(*x, radius * p / norm, 1e-9));
         }
         assert!(close(s.objective, (norm - radius).powi(2), 1e-9));
         assert_eq!(s.point, Some(PointKind::Minimum));
@@ -368,7 +393,9 @@ fn budget(shift: f64) -> Closure {
         h[(0, 1)] = s;
         h[(1, 0)] = s;
     });
-    p.mags = Some(Box::new(move |x, mag| mag[0] = (x[0] + x[1]).abs().max(10.0 + shift)));
+    p.mags = Some(Box::new(move |x, mag| {
+        mag[0] = (x[0] + x[1]).abs().max(10.0 + shift)
+    }));
     p
 }
 
@@ -400,17 +427,28 @@ fn check_sensitivity(name: &str, make: &dyn Fn(f64) -> Closure, lambda_index: us
     assert_converged(&minus);
     let fd = (plus.objective - minus.objective) / (2.0 * h);
     let lambda = base.multipliers[lambda_index];
-    assert!(close(fd, lambda, 1e-6), "{name}: finite difference {fd} vs λ {lambda}");
+    assert!(
+        close(fd, lambda, 1e-6),
+        "{name}: finite difference {fd} vs λ {lambda}"
+    );
 }
 
 #[test]
 fn multipliers_are_sensitivities_of_the_optimal_value() {
     check_sensitivity("budget", &budget, 0);
-    check_sensitivity("entropy", &|h| entropy(vec![0.1, 0.2, 0.3, 0.25, 0.15], h), 0);
+    check_sensitivity(
+        "entropy",
+        &|h| entropy(vec![0.1, 0.2, 0.3, 0.25, 0.15], h),
+        0,
+    );
     let sigma = Lcg(5).spd(4);
     check_sensitivity("portfolio", &|h| portfolio(&sigma, h), 0);
     let a = Mat::from_fn(4, 4, |i, j| (i + j) as f64 + if i == j { 1.0 } else { 0.0 });
-    check_sensitivity("rayleigh", &|h| rayleigh(&a, vec![1.0, -1.0, 0.5, 0.2], h), 0);
+    check_sensitivity(
+        "rayleigh",
+        &|h| rayleigh(&a, vec![1.0, -1.0, 0.5, 0.2], h),
+        0,
+    );
     // Sphere of radius² = 4 + h: the constraint is x·x − r² with r² shifted.
     check_sensitivity(
         "sphere",

@@ -27,13 +27,22 @@ fn kkt_error_converges_quadratically() {
             let full_step = s.history[k + 1].step_length == 1.0;
             if e[k] < 1e-2 && e[k + 1] > 1e-13 && full_step {
                 let ratio = e[k + 1] / (e[k] * e[k]);
-                println!("{name}: e{k} = {:.3e}, e{} = {:.3e}, ratio {ratio:.3}", e[k], k + 1, e[k + 1]);
+                println!(
+                    "{name}: e{k} = {:.3e}, e{} = {:.3e}, ratio {ratio:.3}",
+                    e[k],
+                    k + 1,
+                    e[k + 1]
+                );
                 assert!(ratio <= 50.0, "{name}: e{} / e{k}² = {ratio}", k + 1);
                 pairs += 1;
             }
         }
         assert!(pairs >= 1, "{name}: no pair in the quadratic region: {e:?}");
         // And the last step takes the error from above 1e-5 or so to rounding.
-        println!("{name}: {} iterations, last errors {:?}", s.iterations, &e[e.len().saturating_sub(4)..]);
+        println!(
+            "{name}: {} iterations, last errors {:?}",
+            s.iterations,
+            &e[e.len().saturating_sub(4)..]
+        );
     }
 }

@@ -43,9 +43,18 @@ fn published_optima_satisfy_the_kkt_conditions() {
         let x = p.x_star;
         let err = kkt_error_at(&mut p, x);
         // Published points carry about 7 significant digits.
-        assert!(err < 2e-5, "{}: KKT error {err:e} at the published point", p.name);
+        assert!(
+            err < 2e-5,
+            "{}: KKT error {err:e} at the published point",
+            p.name
+        );
         let f = p.objective(x);
-        assert!(close(f, p.f_star, 1e-6), "{}: f(x*) {f} vs {}", p.name, p.f_star);
+        assert!(
+            close(f, p.f_star, 1e-6),
+            "{}: f(x*) {f} vs {}",
+            p.name,
+            p.f_star
+        );
     }
 }
 
@@ -55,12 +64,29 @@ fn converge_to_published_optima_from_standard_starts() {
     let mut report = Vec::new();
     for mut p in problems() {
         let s = solve(&mut p, &settings);
-        assert_eq!(s.status, Status::Converged, "{}: {} {:#?}", p.name, s.message, s.history);
+        assert_eq!(
+            s.status,
+            Status::Converged,
+            "{}: {} {:#?}",
+            p.name,
+            s.message,
+            s.history
+        );
         let f_tol = 1e-6;
-        assert!(close(s.objective, p.f_star, f_tol), "{}: f {} vs {}", p.name, s.objective, p.f_star);
+        assert!(
+            close(s.objective, p.f_star, f_tol),
+            "{}: f {} vs {}",
+            p.name,
+            s.objective,
+            p.f_star
+        );
         // Degenerate minima (quartic/sextic terms) pin x only to about
         // tol^(1/4); the others to the published digits.
-        let x_tol = if matches!(p.name, "hs26" | "hs46" | "hs49" | "hs50") { 2e-2 } else { 2e-5 };
+        let x_tol = if matches!(p.name, "hs26" | "hs46" | "hs49" | "hs50") {
+            2e-2
+        } else {
+            2e-5
+        };
         for (i, (&a, &b)) in s.x.iter().zip(p.x_star).enumerate() {
             assert!(close(a, b, x_tol), "{}: x[{i}] {a} vs {b}", p.name);
         }

@@ -99,7 +99,13 @@ fn concentric_circles_are_infeasible() {
         h[(1, 1)] = -2.0 * (l[0] + l[1]);
     });
     let s = solve(&mut p, &Settings::default());
-    assert_eq!(s.status, Status::Infeasible, "{} {:?}", s.message, s.history);
+    assert_eq!(
+        s.status,
+        Status::Infeasible,
+        "{} {:?}",
+        s.message,
+        s.history
+    );
     let r = s.x[0] * s.x[0] + s.x[1] * s.x[1];
     assert!(close(r, 2.5, 1e-5), "r² = {r}");
 }
@@ -109,7 +115,11 @@ fn consistent_dependent_constraints_converge_and_are_flagged() {
     // x + y = 1 twice (scaled), and a third row making m > n.
     for rows in [
         vec![(vec![1.0, 1.0], 1.0), (vec![2.0, 2.0], 2.0)],
-        vec![(vec![1.0, 1.0], 1.0), (vec![1.0, -1.0], 0.0), (vec![2.0, 0.0], 1.0)],
+        vec![
+            (vec![1.0, 1.0], 1.0),
+            (vec![1.0, -1.0], 0.0),
+            (vec![2.0, 0.0], 1.0),
+        ],
     ] {
         let mut p = sum_of_squares(2, rows, vec![3.0, -1.0]);
         let s = solve(&mut p, &Settings::default());
@@ -188,7 +198,10 @@ fn hessian_beyond_any_regularization_is_singular() {
     p.f = Box::new(|x| -1e45 * x[0] * x[0]);
     p.grad = Box::new(|x, g| g[0] = -2e45 * x[0]);
     p.hess = Box::new(|_, s, _, mut h| h[(0, 0)] = -2e45 * s);
-    let settings = Settings::builder().max_gradient_scale(f64::INFINITY).build().unwrap();
+    let settings = Settings::builder()
+        .max_gradient_scale(f64::INFINITY)
+        .build()
+        .unwrap();
     let s = solve(&mut p, &settings);
     assert_eq!(s.status, Status::Singular, "{}", s.message);
     assert_eq!(s.status.as_str(), "singular");
@@ -247,7 +260,8 @@ impl<P: NlpProblem> NlpProblem for ScaledObjective<P> {
         lambda: &[f64],
         hess: faer::MatMut<'_, f64>,
     ) {
-        self.0.hessian_of_lagrangian(x, self.1 * objective_factor, lambda, hess)
+        self.0
+            .hessian_of_lagrangian(x, self.1 * objective_factor, lambda, hess)
     }
 }
 
@@ -261,8 +275,17 @@ fn badly_scaled_objectives_still_converge() {
             let name = p.name;
             let mut scaled = ScaledObjective(p, scale);
             let s = solve(&mut scaled, &Settings::default());
-            assert_eq!(s.status, Status::Converged, "{name} ×{scale}: {}", s.message);
-            let x_tol = if matches!(name, "hs26" | "hs46" | "hs49" | "hs50") { 3e-2 } else { 1e-4 };
+            assert_eq!(
+                s.status,
+                Status::Converged,
+                "{name} ×{scale}: {}",
+                s.message
+            );
+            let x_tol = if matches!(name, "hs26" | "hs46" | "hs49" | "hs50") {
+                3e-2
+            } else {
+                1e-4
+            };
             for (a, b) in s.x.iter().zip(&expected) {
                 assert!(close(*a, *b, x_tol), "{name} ×{scale}: {a} vs {b}");
             }
@@ -278,7 +301,11 @@ fn badly_scaled_constraints_converge_relative_to_their_terms() {
     let s = solve(&mut p, &Settings::default());
     assert_eq!(s.status, Status::Converged, "{}", s.message);
     assert!(close(s.x[0], 0.5, 1e-8));
-    assert!(close(s.multipliers[0], 1e-8, 1e-6), "λ = {}", s.multipliers[0]);
+    assert!(
+        close(s.multipliers[0], 1e-8, 1e-6),
+        "λ = {}",
+        s.multipliers[0]
+    );
 }
 
 #[test]
@@ -303,7 +330,11 @@ fn far_starts_converge() {
         p.mags = Some(Box::new(|x, m| m[0] = (x[0] * x[0] + x[1] * x[1]).max(1.0)));
         let s = solve(&mut p, &Settings::default());
         assert_eq!(s.status, Status::Converged, "{start:?}: {}", s.message);
-        assert!(close(s.x[0], 0.6, 1e-8) && close(s.x[1], 0.8, 1e-8), "{start:?}: {:?}", s.x);
+        assert!(
+            close(s.x[0], 0.6, 1e-8) && close(s.x[1], 0.8, 1e-8),
+            "{start:?}: {:?}",
+            s.x
+        );
         println!("circle from {start:?}: {} iterations", s.iterations);
     }
 }

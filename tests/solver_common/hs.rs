@@ -4,7 +4,7 @@
 //! 1981; Schittkowski, *More Test Examples*, 1987). Every published optimum
 //! is re-verified by the tests (KKT conditions at the published point), not
 //! trusted.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 
 use faer::MatMut;
 use lagrange::solver::{NlpProblem, Sense};
@@ -118,7 +118,11 @@ fn hs7(x: &[f64]) -> Eval {
         f: q.ln() - x[1],
         grad: vec![2.0 * x[0] / q, -1.0],
         hess: hf,
-        cons: vec![(q * q + x[1] * x[1] - 4.0, vec![4.0 * x[0] * q, 2.0 * x[1]], hg)],
+        cons: vec![(
+            q * q + x[1] * x[1] - 4.0,
+            vec![4.0 * x[0] * q, 2.0 * x[1]],
+            hg,
+        )],
     }
 }
 
@@ -195,7 +199,10 @@ fn hs40(x: &[f64]) -> Eval {
         grad[i] = -(0..4).filter(|&k| k != i).map(|k| x[k]).product::<f64>();
         for j in 0..4 {
             if i != j {
-                hf[i][j] = -(0..4).filter(|&k| k != i && k != j).map(|k| x[k]).product::<f64>();
+                hf[i][j] = -(0..4)
+                    .filter(|&k| k != i && k != j)
+                    .map(|k| x[k])
+                    .product::<f64>();
             }
         }
     }
@@ -212,7 +219,11 @@ fn hs40(x: &[f64]) -> Eval {
         grad,
         hess: hf,
         cons: vec![
-            (x[0].powi(3) + x[1] * x[1] - 1.0, vec![3.0 * x[0] * x[0], 2.0 * x[1], 0.0, 0.0], h1),
+            (
+                x[0].powi(3) + x[1] * x[1] - 1.0,
+                vec![3.0 * x[0] * x[0], 2.0 * x[1], 0.0, 0.0],
+                h1,
+            ),
             (
                 x[0] * x[0] * x[3] - x[2],
                 vec![2.0 * x[0] * x[3], 0.0, -1.0, x[0] * x[0]],
@@ -356,7 +367,11 @@ fn hs49(x: &[f64]) -> Eval {
                 vec![1.0, 1.0, 1.0, 4.0, 0.0],
                 zeros(5),
             ),
-            (x[2] + 5.0 * x[4] - 6.0, vec![0.0, 0.0, 1.0, 0.0, 5.0], zeros(5)),
+            (
+                x[2] + 5.0 * x[4] - 6.0,
+                vec![0.0, 0.0, 1.0, 0.0, 5.0],
+                zeros(5),
+            ),
         ],
     }
 }
@@ -384,9 +399,21 @@ fn hs50(x: &[f64]) -> Eval {
         ],
         hess: hf,
         cons: vec![
-            (x[0] + 2.0 * x[1] + 3.0 * x[2] - 6.0, vec![1.0, 2.0, 3.0, 0.0, 0.0], zeros(5)),
-            (x[1] + 2.0 * x[2] + 3.0 * x[3] - 6.0, vec![0.0, 1.0, 2.0, 3.0, 0.0], zeros(5)),
-            (x[2] + 2.0 * x[3] + 3.0 * x[4] - 6.0, vec![0.0, 0.0, 1.0, 2.0, 3.0], zeros(5)),
+            (
+                x[0] + 2.0 * x[1] + 3.0 * x[2] - 6.0,
+                vec![1.0, 2.0, 3.0, 0.0, 0.0],
+                zeros(5),
+            ),
+            (
+                x[1] + 2.0 * x[2] + 3.0 * x[3] - 6.0,
+                vec![0.0, 1.0, 2.0, 3.0, 0.0],
+                zeros(5),
+            ),
+            (
+                x[2] + 2.0 * x[3] + 3.0 * x[4] - 6.0,
+                vec![0.0, 0.0, 1.0, 2.0, 3.0],
+                zeros(5),
+            ),
         ],
     }
 }
@@ -412,8 +439,16 @@ fn hs51(x: &[f64]) -> Eval {
         ],
         hess: hf,
         cons: vec![
-            (x[0] + 3.0 * x[1] - 4.0, vec![1.0, 3.0, 0.0, 0.0, 0.0], zeros(5)),
-            (x[2] + x[3] - 2.0 * x[4], vec![0.0, 0.0, 1.0, 1.0, -2.0], zeros(5)),
+            (
+                x[0] + 3.0 * x[1] - 4.0,
+                vec![1.0, 3.0, 0.0, 0.0, 0.0],
+                zeros(5),
+            ),
+            (
+                x[2] + x[3] - 2.0 * x[4],
+                vec![0.0, 0.0, 1.0, 1.0, -2.0],
+                zeros(5),
+            ),
             (x[1] - x[4], vec![0.0, 1.0, 0.0, 0.0, -1.0], zeros(5)),
         ],
     }
@@ -426,7 +461,10 @@ fn hs78(x: &[f64]) -> Eval {
         grad[i] = (0..5).filter(|&k| k != i).map(|k| x[k]).product::<f64>();
         for j in 0..5 {
             if i != j {
-                hf[i][j] = (0..5).filter(|&k| k != i && k != j).map(|k| x[k]).product::<f64>();
+                hf[i][j] = (0..5)
+                    .filter(|&k| k != i && k != j)
+                    .map(|k| x[k])
+                    .product::<f64>();
             }
         }
     }
@@ -512,7 +550,15 @@ fn hs79(x: &[f64]) -> Eval {
 /// The collection, with the published starts and optima.
 pub fn problems() -> Vec<Hs> {
     vec![
-        Hs { name: "hs6", n: 2, m: 1, start: &[-1.2, 1.0], x_star: &[1.0, 1.0], f_star: 0.0, eval: hs6 },
+        Hs {
+            name: "hs6",
+            n: 2,
+            m: 1,
+            start: &[-1.2, 1.0],
+            x_star: &[1.0, 1.0],
+            f_star: 0.0,
+            eval: hs6,
+        },
         Hs {
             name: "hs7",
             n: 2,
@@ -522,16 +568,45 @@ pub fn problems() -> Vec<Hs> {
             f_star: -1.7320508075688772,
             eval: hs7,
         },
-        Hs { name: "hs26", n: 3, m: 1, start: &[-2.6, 2.0, 2.0], x_star: &[1.0, 1.0, 1.0], f_star: 0.0, eval: hs26 },
-        Hs { name: "hs27", n: 3, m: 1, start: &[2.0, 2.0, 2.0], x_star: &[-1.0, 1.0, 0.0], f_star: 0.04, eval: hs27 },
-        Hs { name: "hs39", n: 4, m: 2, start: &[2.0; 4], x_star: &[1.0, 1.0, 0.0, 0.0], f_star: -1.0, eval: hs39 },
+        Hs {
+            name: "hs26",
+            n: 3,
+            m: 1,
+            start: &[-2.6, 2.0, 2.0],
+            x_star: &[1.0, 1.0, 1.0],
+            f_star: 0.0,
+            eval: hs26,
+        },
+        Hs {
+            name: "hs27",
+            n: 3,
+            m: 1,
+            start: &[2.0, 2.0, 2.0],
+            x_star: &[-1.0, 1.0, 0.0],
+            f_star: 0.04,
+            eval: hs27,
+        },
+        Hs {
+            name: "hs39",
+            n: 4,
+            m: 2,
+            start: &[2.0; 4],
+            x_star: &[1.0, 1.0, 0.0, 0.0],
+            f_star: -1.0,
+            eval: hs39,
+        },
         Hs {
             name: "hs40",
             n: 4,
             m: 3,
             start: &[0.8; 4],
             // 2^(−1/3), 2^(−1/2), 2^(−11/12), 2^(−1/4)
-            x_star: &[0.7937005259840998, 0.7071067811865476, 0.5297315471796477, 0.8408964152537145],
+            x_star: &[
+                0.7937005259840998,
+                std::f64::consts::FRAC_1_SQRT_2,
+                0.5297315471796477,
+                0.8408964152537145,
+            ],
             f_star: -0.25,
             eval: hs40,
         },
@@ -539,15 +614,47 @@ pub fn problems() -> Vec<Hs> {
             name: "hs46",
             n: 5,
             m: 2,
-            start: &[0.7071067811865476, 1.75, 0.5, 2.0, 2.0],
+            start: &[std::f64::consts::FRAC_1_SQRT_2, 1.75, 0.5, 2.0, 2.0],
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs46,
         },
-        Hs { name: "hs48", n: 5, m: 2, start: &[3.0, 5.0, -3.0, 2.0, -2.0], x_star: &[1.0; 5], f_star: 0.0, eval: hs48 },
-        Hs { name: "hs49", n: 5, m: 2, start: &[10.0, 7.0, 2.0, -3.0, 0.8], x_star: &[1.0; 5], f_star: 0.0, eval: hs49 },
-        Hs { name: "hs50", n: 5, m: 3, start: &[35.0, -31.0, 11.0, 5.0, -5.0], x_star: &[1.0; 5], f_star: 0.0, eval: hs50 },
-        Hs { name: "hs51", n: 5, m: 3, start: &[2.5, 0.5, 2.0, -1.0, 0.5], x_star: &[1.0; 5], f_star: 0.0, eval: hs51 },
+        Hs {
+            name: "hs48",
+            n: 5,
+            m: 2,
+            start: &[3.0, 5.0, -3.0, 2.0, -2.0],
+            x_star: &[1.0; 5],
+            f_star: 0.0,
+            eval: hs48,
+        },
+        Hs {
+            name: "hs49",
+            n: 5,
+            m: 2,
+            start: &[10.0, 7.0, 2.0, -3.0, 0.8],
+            x_star: &[1.0; 5],
+            f_star: 0.0,
+            eval: hs49,
+        },
+        Hs {
+            name: "hs50",
+            n: 5,
+            m: 3,
+            start: &[35.0, -31.0, 11.0, 5.0, -5.0],
+            x_star: &[1.0; 5],
+            f_star: 0.0,
+            eval: hs50,
+        },
+        Hs {
+            name: "hs51",
+            n: 5,
+            m: 3,
+            start: &[2.5, 0.5, 2.0, -1.0, 0.5],
+            x_star: &[1.0; 5],
+            f_star: 0.0,
+            eval: hs51,
+        },
         Hs {
             name: "hs77",
             n: 5,

@@ -128,13 +128,21 @@ pub fn check_derivatives<P: NlpProblem>(p: &mut P, x: &[f64], lambda: &[f64], to
         p.constraints(&xm, &mut cm);
         for i in 0..m {
             let fd = (cp[i] - cm[i]) / (2.0 * h);
-            assert!(close(fd, jac[(i, k)]), "jacobian[{i},{k}]: {} vs fd {fd}", jac[(i, k)]);
+            assert!(
+                close(fd, jac[(i, k)]),
+                "jacobian[{i},{k}]: {} vs fd {fd}",
+                jac[(i, k)]
+            );
         }
         let gp = grad_l(p, &xp);
         let gm = grad_l(p, &xm);
         for i in 0..n {
             let fd = (gp[i] - gm[i]) / (2.0 * h);
-            assert!(close(fd, hess[(i, k)]), "hessian[{i},{k}]: {} vs fd {fd}", hess[(i, k)]);
+            assert!(
+                close(fd, hess[(i, k)]),
+                "hessian[{i},{k}]: {} vs fd {fd}",
+                hess[(i, k)]
+            );
         }
     }
 }
