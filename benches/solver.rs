@@ -17,12 +17,34 @@ use lagrange::solver::{solve, Settings, Status};
 use solver_common::hs::problems;
 use solver_common::{Closure, Lcg};
 
+/// IPOPT's own solve time (`t_wall_total`, median of 20, seconds) on the
+/// same problems and starts, measured with benches/solver_ipopt.py on the
+/// development machine (2 shared cores). Iterations are in the problem
+/// table (`Hs::ipopt_iterations`).
+const IPOPT_SECONDS: [(&str, f64); 14] = [
+    ("hs6", 3.699e-3),
+    ("hs7", 18.852e-3),
+    ("hs26", 17.271e-3),
+    ("hs27", 52.515e-3),
+    ("hs39", 14.901e-3),
+    ("hs40", 1.054e-3),
+    ("hs46", 24.283e-3),
+    ("hs48", 1.191e-3),
+    ("hs49", 14.232e-3),
+    ("hs50", 4.182e-3),
+    ("hs51", 0.419e-3),
+    ("hs77", 3.303e-3),
+    ("hs78", 1.318e-3),
+    ("hs79", 8.190e-3),
+];
+
 fn hock_schittkowski(c: &mut Criterion) {
     let settings = Settings::builder().record_history(false).build().unwrap();
     let mut group = c.benchmark_group("hs");
     group.warm_up_time(Duration::from_millis(300));
     group.measurement_time(Duration::from_secs(1));
     let mut log_sum = 0.0;
+    let mut log_ratio = 0.0;
     let mut count = 0;
     for p in problems() {
         let mut q = p;
@@ -37,9 +59,22 @@ fn hock_schittkowski(c: &mut Criterion) {
             black_box(solve(&mut q, &settings));
         }
         let per_solve = start.elapsed().as_secs_f64() / reps as f64;
+        let ipopt = IPOPT_SECONDS
+            .iter()
+            .find(|(name, _)| *name == p.name)
+            .map_or(f64::NAN, |(_, t)| *t);
         log_sum += per_solve.ln();
+        log_ratio += (ipopt / per_solve).ln();
         count += 1;
-        println!("{:5} {:3} iterations  {:8.2} µs/solve", p.name, s.iterations, per_solve * 1e6);
+        println!(
+            "{:5} {:3} iterations (IPOPT {:3})  {:8.2} µs/solve  IPOPT {:8.2} µs  ×{:.0}",
+            p.name,
+            s.iterations,
+            p.ipopt_iterations,
+            per_solve * 1e6,
+            ipopt * 1e6,
+            ipopt / per_solve
+        );
         group.bench_function(p.name, |b| {
             b.iter(|| {
                 let mut q = p;
@@ -49,8 +84,9 @@ fn hock_schittkowski(c: &mut Criterion) {
     }
     group.finish();
     println!(
-        "geometric mean over {count} HS problems: {:.2} µs/solve",
-        (log_sum / count as f64).exp() * 1e6
+        "geometric mean over {count} HS problems: {:.2} µs/solve; IPOPT/ours: ×{:.0}",
+        (log_sum / count as f64).exp() * 1e6,
+        (log_ratio / count as f64).exp()
     );
 }
 
@@ -104,7 +140,9 @@ fn dense_quadratic_programs(c: &mut Criterion) {
     for n in [10, 50, 200] {
         let mut p = quadratic(n);
         assert_eq!(solve(&mut p, &settings).status, Status::Converged);
-        group.bench_function(format!("n{n}"), |b| b.iter(|| black_box(solve(&mut p, &settings))));
+        group.bench_function(format!("n{n}"), |b| {
+            b.iter(|| black_box(solve(&mut p, &settings)))
+        });
     }
     group.finish();
 }

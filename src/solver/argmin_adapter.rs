@@ -39,9 +39,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use argmin::core::{
-    Error, Problem, Solver, State, TerminationReason, TerminationStatus, KV,
-};
+use argmin::core::{Error, Problem, Solver, State, TerminationReason, TerminationStatus, KV};
 
 use super::newton::Newton;
 use super::nlp::NlpProblem;

@@ -108,7 +108,10 @@ impl Scaling {
 
     /// ‖c‖₁ = Σ sᵢ |gᵢ|.
     pub fn c_l1(&self, g: &[f64]) -> f64 {
-        g.iter().zip(&self.constraints).map(|(g, s)| (s * g).abs()).sum()
+        g.iter()
+            .zip(&self.constraints)
+            .map(|(g, s)| (s * g).abs())
+            .sum()
     }
 
     /// Contract multipliers λ from internal y.

@@ -85,7 +85,8 @@ impl InertiaCorrector {
                 tol = tol.min(0.5 * delta);
             }
             factorizations += 1;
-            ldlt.factor(kkt.as_ref(), tol).ok_or(InertiaFailure::NonFinite)
+            ldlt.factor(kkt.as_ref(), tol)
+                .ok_or(InertiaFailure::NonFinite)
         };
 
         // IC-1: no regularization.

@@ -246,12 +246,18 @@ mod tests {
         let filter = Filter::new(1.0, 8);
         let mut ls = FilterSearch::new(1.0, 0.0, -1.0);
         assert_eq!(ls.next_trial(), Some(Trial::Step(1.0)));
-        assert_eq!(ls.judge(Trial::Step(1.0), Some((2.0, 1.0)), &filter), Verdict::Reject);
+        assert_eq!(
+            ls.judge(Trial::Step(1.0), Some((2.0, 1.0)), &filter),
+            Verdict::Reject
+        );
         assert_eq!(ls.next_trial(), Some(Trial::SecondOrderCorrection(1)));
         let soc = Trial::SecondOrderCorrection(1);
         assert_eq!(ls.judge(soc, Some((2.0, 1.0)), &filter), Verdict::Reject);
         assert_eq!(ls.next_trial(), Some(Trial::Step(0.5)));
-        assert_eq!(ls.judge(Trial::Step(0.5), Some((0.5, 0.5)), &filter), Verdict::Accept);
+        assert_eq!(
+            ls.judge(Trial::Step(0.5), Some((0.5, 0.5)), &filter),
+            Verdict::Accept
+        );
         assert!(ls.augments_filter());
         let mut ls = FilterSearch::new(0.0, 0.0, -1.0);
         let mut count = 0;

@@ -208,7 +208,8 @@ impl Newton {
             let msg = "the gradient or the Jacobian is not finite at the start point";
             return self.stop(Status::EvaluationError, msg.into());
         }
-        self.scaling = Scaling::from_start(sense, &self.current, self.settings.max_gradient_scale());
+        self.scaling =
+            Scaling::from_start(sense, &self.current, self.settings.max_gradient_scale());
         self.update_scaled_derivatives();
         let theta0 = self.scaling.c_l1(&self.current.constraints);
         self.filter = Filter::new(theta0, self.settings.max_iterations().min(1000) + 1);
@@ -277,8 +278,7 @@ impl Newton {
         let slope = dot(&self.grad_phi, &self.step);
         let theta0 = self.scaling.c_l1(&self.current.constraints);
         let phi0 = self.scaling.phi(self.current.objective);
-        let tiny = inf_norm(&self.step)
-            <= 10.0 * f64::EPSILON * inf_norm(&self.current.x).max(1.0);
+        let tiny = inf_norm(&self.step) <= 10.0 * f64::EPSILON * inf_norm(&self.current.x).max(1.0);
         let mut search = FilterSearch::new(theta0, phi0, slope);
         let mut accepted = None;
         while let Some(trial) = search.next_trial() {
@@ -310,7 +310,9 @@ impl Newton {
             }
             search.reject_non_finite(trial);
         }
-        self.line_search_time += clock.elapsed().saturating_sub(self.counter.time - eval_before);
+        self.line_search_time += clock
+            .elapsed()
+            .saturating_sub(self.counter.time - eval_before);
         let Some(alpha) = accepted else {
             if search.saw_non_finite {
                 let msg = "f, g or a derivative is not finite at every trial point \
@@ -351,8 +353,10 @@ impl Newton {
         } else {
             Self::default_message(status)
         };
+        // Second-order information is reported for converged points only:
+        // elsewhere the multipliers (and so ∇²L) are not meaningful.
         let usable = self.n == self.current.x.len()
-            && !matches!(status, Status::InvalidProblem)
+            && !matches!(status, Status::InvalidProblem | Status::EvaluationError)
             && self.stationarity.is_finite();
         let clock = Instant::now();
         let classification = usable.then(|| {
@@ -362,7 +366,7 @@ impl Newton {
                 &self.current.x,
                 &self.lambda,
                 self.current.jacobian.as_ref(),
-                self.settings.classify(),
+                self.settings.classify() && status == Status::Converged,
             )
         });
         let classification_time = clock.elapsed();
@@ -426,7 +430,8 @@ impl Newton {
         self.message.clear();
         self.history.clear();
         if self.settings.record_history() {
-            self.history.reserve(self.settings.max_iterations().min(1000) + 1);
+            self.history
+                .reserve(self.settings.max_iterations().min(1000) + 1);
         }
     }
 

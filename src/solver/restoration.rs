@@ -55,7 +55,8 @@ impl Newton {
                 }
                 norm2 - linear
             };
-            let stationary = solved && predicted(1.0) <= self.settings.infeasibility_tolerance() * norm2;
+            let stationary =
+                solved && predicted(1.0) <= self.settings.infeasibility_tolerance() * norm2;
             let mut alpha = 1.0;
             let mut accepted = false;
             while solved && !stationary && alpha >= ALPHA_MIN {
@@ -72,7 +73,9 @@ impl Newton {
                 }
                 alpha *= 0.5;
             }
-            self.line_search_time += clock.elapsed().saturating_sub(self.counter.time - eval_before);
+            self.line_search_time += clock
+                .elapsed()
+                .saturating_sub(self.counter.time - eval_before);
             if !accepted {
                 // The linearization predicts no decrease of ‖c‖₂ (or none is
                 // found along tiny steps): judge stationarity of ½‖c‖² with a

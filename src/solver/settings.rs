@@ -163,7 +163,11 @@ impl SettingsBuilder {
         }
         let t = s.infeasibility_tolerance;
         if !(t.is_finite() && t > 0.0 && t < 1.0) {
-            return invalid("infeasibility_tolerance", t.to_string(), "a number in (0, 1)");
+            return invalid(
+                "infeasibility_tolerance",
+                t.to_string(),
+                "a number in (0, 1)",
+            );
         }
         if !(s.unbounded_objective.is_finite() && s.unbounded_objective >= 1.0) {
             return invalid(

@@ -29,6 +29,9 @@ pub struct Hs {
     pub x_star: &'static [f64],
     pub f_star: f64,
     pub eval: fn(&[f64]) -> Eval,
+    /// IPOPT 3.14 (CasADi 3.8.2, exact Hessian, default options) iterations
+    /// from the same start (benches/solver_ipopt.py).
+    pub ipopt_iterations: usize,
 }
 
 impl NlpProblem for Hs {
@@ -558,6 +561,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0, 1.0],
             f_star: 0.0,
             eval: hs6,
+            ipopt_iterations: 5,
         },
         Hs {
             name: "hs7",
@@ -567,6 +571,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[0.0, 1.7320508075688772],
             f_star: -1.7320508075688772,
             eval: hs7,
+            ipopt_iterations: 27,
         },
         Hs {
             name: "hs26",
@@ -576,6 +581,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0, 1.0, 1.0],
             f_star: 0.0,
             eval: hs26,
+            ipopt_iterations: 25,
         },
         Hs {
             name: "hs27",
@@ -585,6 +591,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[-1.0, 1.0, 0.0],
             f_star: 0.04,
             eval: hs27,
+            ipopt_iterations: 54,
         },
         Hs {
             name: "hs39",
@@ -594,6 +601,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0, 1.0, 0.0, 0.0],
             f_star: -1.0,
             eval: hs39,
+            ipopt_iterations: 13,
         },
         Hs {
             name: "hs40",
@@ -609,6 +617,7 @@ pub fn problems() -> Vec<Hs> {
             ],
             f_star: -0.25,
             eval: hs40,
+            ipopt_iterations: 3,
         },
         Hs {
             name: "hs46",
@@ -618,6 +627,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs46,
+            ipopt_iterations: 19,
         },
         Hs {
             name: "hs48",
@@ -627,6 +637,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs48,
+            ipopt_iterations: 1,
         },
         Hs {
             name: "hs49",
@@ -636,6 +647,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs49,
+            ipopt_iterations: 19,
         },
         Hs {
             name: "hs50",
@@ -645,6 +657,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs50,
+            ipopt_iterations: 9,
         },
         Hs {
             name: "hs51",
@@ -654,6 +667,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs51,
+            ipopt_iterations: 1,
         },
         Hs {
             name: "hs77",
@@ -663,6 +677,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.166172, 1.182111, 1.380257, 1.506036, 0.6109203],
             f_star: 0.24150513,
             eval: hs77,
+            ipopt_iterations: 11,
         },
         Hs {
             name: "hs78",
@@ -672,6 +687,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[-1.717143, 1.595709, 1.827247, -0.7636413, -0.7636450],
             f_star: -2.919700,
             eval: hs78,
+            ipopt_iterations: 4,
         },
         Hs {
             name: "hs79",
@@ -681,6 +697,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.191127, 1.362603, 1.472818, 1.635017, 1.679081],
             f_star: 0.0787768,
             eval: hs79,
+            ipopt_iterations: 4,
         },
     ]
 }
