@@ -21,7 +21,12 @@ use solver_common::{Closure, Lcg};
 /// same problems and starts, measured with benches/solver_ipopt.py on the
 /// development machine (2 shared cores). Iterations are in the problem
 /// table (`Hs::ipopt_iterations`).
-const IPOPT_SECONDS: [(&str, f64); 14] = [
+const IPOPT_SECONDS: [(&str, f64); 19] = [
+    ("hs9", 0.629e-3),
+    ("hs28", 0.330e-3),
+    ("hs42", 0.611e-3),
+    ("hs52", 0.342e-3),
+    ("hs61", 7.897e-3),
     ("hs6", 3.699e-3),
     ("hs7", 18.852e-3),
     ("hs26", 17.271e-3),

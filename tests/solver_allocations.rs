@@ -74,9 +74,15 @@ fn newton_iterations_do_not_allocate() {
     }
     assert_eq!(newton.status(), Some(Status::Converged));
     let steps = per_step.len();
-    assert!(steps >= 3, "a test with few iterations proves little: {steps}");
+    assert!(
+        steps >= 3,
+        "a test with few iterations proves little: {steps}"
+    );
     // Only the last call may allocate: the status message.
     let (last, others) = per_step.split_last().unwrap();
-    assert!(others.iter().all(|&a| a == 0), "allocations per iteration: {per_step:?}");
+    assert!(
+        others.iter().all(|&a| a == 0),
+        "allocations per iteration: {per_step:?}"
+    );
     assert!(*last <= 1, "allocations per iteration: {per_step:?}");
 }

@@ -82,16 +82,12 @@ fn converge_to_published_optima_from_standard_starts() {
             s.objective,
             p.f_star
         );
-        // Degenerate minima (quartic/sextic terms) pin x only to about
-        // tol^(1/4); the others to the published digits.
-        let x_tol = if matches!(p.name, "hs26" | "hs46" | "hs49" | "hs50") {
-            2e-2
-        } else {
-            2e-5
-        };
-        for (i, (&a, &b)) in s.x.iter().zip(p.x_star).enumerate() {
-            assert!(close(a, b, x_tol), "{}: x[{i}] {a} vs {b}", p.name);
-        }
+        assert!(
+            p.matches_optimum(&s.x, 2e-5, 2e-2),
+            "{}: x = {:?}",
+            p.name,
+            s.x
+        );
         assert!(
             matches!(s.point, Some(PointKind::Minimum | PointKind::Degenerate)),
             "{}: {:?}",
