@@ -309,8 +309,8 @@ fn nearest_point_on_a_sphere() {
         check_derivatives(&mut p, &start, &[0.3], 1e-6);
         let s = solve(&mut p, &Settings::default());
         assert_converged(&s);
-        for k in 0..3 {
-            assert!(close(s.x[k], radius * point[k] / norm, 1e-9));
+        for (x, p) in s.x.iter().zip(&point) {
+            assert!(close(*x, radius * p / norm, 1e-9));
         }
         assert!(close(s.objective, (norm - radius).powi(2), 1e-9));
         assert_eq!(s.point, Some(PointKind::Minimum));
@@ -467,4 +467,45 @@ fn multipliers_are_sensitivities_of_the_optimal_value() {
     let plus = solve(&mut quadratic(&q, &c, &a, &b, h), &tight()).objective;
     let minus = solve(&mut quadratic(&q, &c, &a, &b, -h), &tight()).objective;
     assert!(close((plus - minus) / (2.0 * h), total, 1e-6));
+}
+
+mod random_programs {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Random convex QPs with random full-rank linear constraints, from
+        /// random starts of random size: converged, equal to one KKT solve.
+        #[test]
+        fn random_convex_quadratic_programs(
+            seed in 0u64..1_000_000,
+            n in 1usize..9,
+            m_frac in 0.0f64..1.0,
+            start_scale in prop::sample::select(vec![1e-3, 1.0, 1e3]),
+        ) {
+            let m = ((n as f64) * m_frac) as usize;
+            let mut rng = Lcg(seed);
+            let q = rng.spd(n);
+            let c: Vec<f64> = (0..n).map(|_| rng.next()).collect();
+            let a = Mat::from_fn(m, n, |_, _| rng.next());
+            let b: Vec<f64> = (0..m).map(|_| rng.next()).collect();
+            let k = Mat::from_fn(n + m, n + m, |i, j| match (i < n, j < n) {
+                (true, true) => q[(i, j)],
+                (true, false) => -a[(j - n, i)],
+                (false, true) => a[(i - n, j)],
+                (false, false) => 0.0,
+            });
+            let rhs = Mat::from_fn(n + m, 1, |i, _| if i < n { -c[i] } else { b[i - n] });
+            let reference = k.full_piv_lu().solve(&rhs);
+            let mut p = quadratic(&q, &c, &a, &b, 0.0);
+            p.start = (0..n).map(|_| start_scale * rng.next()).collect();
+            let s = solve(&mut p, &Settings::default());
+            prop_assert_eq!(s.status, Status::Converged);
+            for i in 0..n {
+                prop_assert!(close(s.x[i], reference[(i, 0)], 1e-7), "x[{}]", i);
+            }
+        }
+    }
 }

@@ -67,6 +67,16 @@ impl NewtonKkt {
     pub fn newton(&self) -> &Newton {
         &self.newton
     }
+
+    /// Builds the [`Solution`] at the current iterate. Needed only when
+    /// argmin stopped the run for a reason the solver does not see (a
+    /// timeout, an interrupt), in which case [`NewtonKktState::solution`] is
+    /// None; the status is then [`Status::MaxIterations`] unless the solver
+    /// had set one. Call it as
+    /// `result.solver.finish(result.problem.problem.as_mut().unwrap())`.
+    pub fn finish<O: NlpProblem>(&mut self, problem: &mut O) -> Solution {
+        self.newton.finish(problem, Some(Status::MaxIterations))
+    }
 }
 
 /// State of a [`NewtonKkt`] run in argmin's `Executor`.

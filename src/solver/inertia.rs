@@ -76,14 +76,17 @@ impl InertiaCorrector {
             zero: 0,
         };
         let mut factorizations = 0;
+        // Zero pivots are judged relative to the size of K only without
+        // regularization (to detect a rank-deficient J or a singular W);
+        // once δ or γ is added, only exact zeros count: the pivots of
+        // −J Jᵀ/δ are legitimately tiny when δ is large.
         let mut attempt = |delta: f64, gamma: f64| -> Result<Inertia, InertiaFailure> {
             kkt.assemble(w, jac, delta, gamma);
-            // Pivots of a regularized matrix are at least about δ where W is
-            // flat, so a pivot is zero only well below δ (lets δ reach δ_min).
-            let mut tol = ZERO_PIVOT_RELATIVE * kkt.max_abs();
-            if delta > 0.0 {
-                tol = tol.min(0.5 * delta);
-            }
+            let tol = if delta == 0.0 && gamma == 0.0 {
+                ZERO_PIVOT_RELATIVE * kkt.max_abs()
+            } else {
+                0.0
+            };
             factorizations += 1;
             ldlt.factor(kkt.as_ref(), tol)
                 .ok_or(InertiaFailure::NonFinite)

@@ -11,6 +11,7 @@
 //! (inertia correction), [`line_search`] (merit function and backtracking),
 //! [`newton`] (the iteration), [`classify`] (second-order check),
 //! [`argmin_adapter`].
+#![warn(missing_docs)]
 
 pub mod argmin_adapter;
 pub mod classify;

@@ -270,6 +270,13 @@ impl Newton {
         for i in 0..m {
             self.y_newton[i] = -self.rhs[n + i];
         }
+        // With γ > 0 (J rank-deficient) and an inconsistent linearization,
+        // y⁺ grows like c/γ: meaningless, and it would swamp W. Keep y then.
+        if reg.gamma > 0.0
+            && inf_norm(&self.y_newton) > MAX_INITIAL_MULTIPLIER * inf_norm(&self.y).max(1.0)
+        {
+            self.y_newton.copy_from_slice(&self.y);
+        }
 
         // Phase 3: filter line search along d, with second-order corrections;
         // a trial is taken only when its derivatives are finite too.
@@ -353,8 +360,10 @@ impl Newton {
         } else {
             Self::default_message(status)
         };
+        // Second-order information is reported for converged points only:
+        // elsewhere the multipliers (and so ∇²L) are not meaningful.
         let usable = self.n == self.current.x.len()
-            && !matches!(status, Status::InvalidProblem)
+            && !matches!(status, Status::InvalidProblem | Status::EvaluationError)
             && self.stationarity.is_finite();
         let clock = Instant::now();
         let classification = usable.then(|| {
@@ -364,7 +373,7 @@ impl Newton {
                 &self.current.x,
                 &self.lambda,
                 self.current.jacobian.as_ref(),
-                self.settings.classify(),
+                self.settings.classify() && status == Status::Converged,
             )
         });
         let classification_time = clock.elapsed();

@@ -97,11 +97,13 @@ pub struct Solution {
     pub kkt_residual: f64,
     /// ‖g(x)‖∞, unscaled.
     pub constraint_violation: f64,
-    /// Second-order classification of x (None when
-    /// [`crate::solver::Settings::classify`] is off or it could not be
-    /// computed, e.g. non-finite derivatives).
+    /// Second-order classification of x, for converged runs only (None when
+    /// the status is not [`Status::Converged`], when
+    /// [`crate::solver::Settings::classify`] is off, or when it could not be
+    /// computed, e.g. a non-finite Hessian).
     pub point: Option<PointKind>,
     /// Whether the constraint Jacobian at x is numerically rank-deficient
+    /// (computed whatever the status)
     /// (dependent constraints; when they are consistent the solver still
     /// converges, and the multipliers are one of many valid choices).
     pub dependent_constraints: bool,

@@ -4,7 +4,7 @@
 //! 1981; Schittkowski, *More Test Examples*, 1987). Every published optimum
 //! is re-verified by the tests (KKT conditions at the published point), not
 //! trusted.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 
 use faer::MatMut;
 use lagrange::solver::{NlpProblem, Sense};
@@ -29,6 +29,29 @@ pub struct Hs {
     pub x_star: &'static [f64],
     pub f_star: f64,
     pub eval: fn(&[f64]) -> Eval,
+    /// IPOPT 3.14 (CasADi 3.8.2, exact Hessian, default options) iterations
+    /// from the same start (benches/solver_ipopt.py).
+    pub ipopt_iterations: usize,
+}
+
+impl Hs {
+    /// Whether x is the published optimum to `tol` (relative or absolute,
+    /// whichever is larger). Degenerate minima (quartic or sextic terms) pin
+    /// x only to about tol^(1/4), so they get `degenerate_tol`; HS9 is
+    /// periodic, any (12k − 3, 16k − 4) is optimal.
+    pub fn matches_optimum(&self, x: &[f64], tol: f64, degenerate_tol: f64) -> bool {
+        let close = |a: f64, b: f64, t: f64| (a - b).abs() <= t * a.abs().max(b.abs()).max(1.0);
+        if self.name == "hs9" {
+            let k = ((x[0] + 3.0) / 12.0).round();
+            return close(x[0], 12.0 * k - 3.0, tol) && close(x[1], 16.0 * k - 4.0, tol);
+        }
+        let t = if matches!(self.name, "hs26" | "hs46" | "hs49" | "hs50") {
+            degenerate_tol
+        } else {
+            tol
+        };
+        x.iter().zip(self.x_star).all(|(&a, &b)| close(a, b, t))
+    }
 }
 
 impl NlpProblem for Hs {
@@ -547,9 +570,189 @@ fn hs79(x: &[f64]) -> Eval {
     }
 }
 
+fn hs9(x: &[f64]) -> Eval {
+    let (a, b) = (std::f64::consts::PI / 12.0, std::f64::consts::PI / 16.0);
+    let (sa, ca) = (a * x[0]).sin_cos();
+    let (sb, cb) = (b * x[1]).sin_cos();
+    let mut hf = zeros(2);
+    hf[0][0] = -a * a * sa * cb;
+    sym(&mut hf, 0, 1, -a * b * ca * sb);
+    hf[1][1] = -b * b * sa * cb;
+    Eval {
+        f: sa * cb,
+        grad: vec![a * ca * cb, -b * sa * sb],
+        hess: hf,
+        cons: vec![(4.0 * x[0] - 3.0 * x[1], vec![4.0, -3.0], zeros(2))],
+    }
+}
+
+fn hs28(x: &[f64]) -> Eval {
+    let (a, b) = (x[0] + x[1], x[1] + x[2]);
+    let mut hf = zeros(3);
+    hf[0][0] = 2.0;
+    sym(&mut hf, 0, 1, 2.0);
+    hf[1][1] = 4.0;
+    sym(&mut hf, 1, 2, 2.0);
+    hf[2][2] = 2.0;
+    Eval {
+        f: a * a + b * b,
+        grad: vec![2.0 * a, 2.0 * a + 2.0 * b, 2.0 * b],
+        hess: hf,
+        cons: vec![(
+            x[0] + 2.0 * x[1] + 3.0 * x[2] - 1.0,
+            vec![1.0, 2.0, 3.0],
+            zeros(3),
+        )],
+    }
+}
+
+fn hs42(x: &[f64]) -> Eval {
+    let mut hf = zeros(4);
+    for i in 0..4 {
+        hf[i][i] = 2.0;
+    }
+    let mut h2 = zeros(4);
+    h2[2][2] = 2.0;
+    h2[3][3] = 2.0;
+    Eval {
+        f: (0..4).map(|i| (x[i] - (i + 1) as f64).powi(2)).sum(),
+        grad: (0..4).map(|i| 2.0 * (x[i] - (i + 1) as f64)).collect(),
+        hess: hf,
+        cons: vec![
+            (x[0] - 2.0, vec![1.0, 0.0, 0.0, 0.0], zeros(4)),
+            (
+                x[2] * x[2] + x[3] * x[3] - 2.0,
+                vec![0.0, 0.0, 2.0 * x[2], 2.0 * x[3]],
+                h2,
+            ),
+        ],
+    }
+}
+
+fn hs52(x: &[f64]) -> Eval {
+    let (a, b) = (4.0 * x[0] - x[1], x[1] + x[2] - 2.0);
+    let mut hf = zeros(5);
+    hf[0][0] = 32.0;
+    sym(&mut hf, 0, 1, -8.0);
+    hf[1][1] = 4.0;
+    sym(&mut hf, 1, 2, 2.0);
+    hf[2][2] = 2.0;
+    hf[3][3] = 2.0;
+    hf[4][4] = 2.0;
+    Eval {
+        f: a * a + b * b + (x[3] - 1.0).powi(2) + (x[4] - 1.0).powi(2),
+        grad: vec![
+            8.0 * a,
+            -2.0 * a + 2.0 * b,
+            2.0 * b,
+            2.0 * (x[3] - 1.0),
+            2.0 * (x[4] - 1.0),
+        ],
+        hess: hf,
+        cons: vec![
+            (x[0] + 3.0 * x[1], vec![1.0, 3.0, 0.0, 0.0, 0.0], zeros(5)),
+            (
+                x[2] + x[3] - 2.0 * x[4],
+                vec![0.0, 0.0, 1.0, 1.0, -2.0],
+                zeros(5),
+            ),
+            (x[1] - x[4], vec![0.0, 1.0, 0.0, 0.0, -1.0], zeros(5)),
+        ],
+    }
+}
+
+fn hs61(x: &[f64]) -> Eval {
+    let mut hf = zeros(3);
+    hf[0][0] = 8.0;
+    hf[1][1] = 4.0;
+    hf[2][2] = 4.0;
+    let mut h1 = zeros(3);
+    h1[1][1] = -4.0;
+    let mut h2 = zeros(3);
+    h2[2][2] = -2.0;
+    Eval {
+        f: 4.0 * x[0] * x[0] + 2.0 * x[1] * x[1] + 2.0 * x[2] * x[2] - 33.0 * x[0] + 16.0 * x[1]
+            - 24.0 * x[2],
+        grad: vec![8.0 * x[0] - 33.0, 4.0 * x[1] + 16.0, 4.0 * x[2] - 24.0],
+        hess: hf,
+        cons: vec![
+            (
+                3.0 * x[0] - 2.0 * x[1] * x[1] - 7.0,
+                vec![3.0, -4.0 * x[1], 0.0],
+                h1,
+            ),
+            (
+                4.0 * x[0] - x[2] * x[2] - 11.0,
+                vec![4.0, 0.0, -2.0 * x[2]],
+                h2,
+            ),
+        ],
+    }
+}
+
 /// The collection, with the published starts and optima.
 pub fn problems() -> Vec<Hs> {
     vec![
+        Hs {
+            // Periodic: minima at (12k − 3, 16k − 4); the tests check f*
+            // and feasibility only for this one.
+            name: "hs9",
+            n: 2,
+            m: 1,
+            start: &[0.0, 0.0],
+            x_star: &[-3.0, -4.0],
+            f_star: -0.5,
+            eval: hs9,
+            ipopt_iterations: 3,
+        },
+        Hs {
+            name: "hs28",
+            n: 3,
+            m: 1,
+            start: &[-4.0, 1.0, 1.0],
+            x_star: &[0.5, -0.5, 0.5],
+            f_star: 0.0,
+            eval: hs28,
+            ipopt_iterations: 1,
+        },
+        Hs {
+            name: "hs42",
+            n: 4,
+            m: 2,
+            start: &[1.0; 4],
+            // (2, 2, 0.6√2, 0.8√2), f* = 28 − 10√2
+            x_star: &[2.0, 2.0, 0.848528137423857, 1.131370849898476],
+            f_star: 13.857864376269049,
+            eval: hs42,
+            ipopt_iterations: 4,
+        },
+        Hs {
+            name: "hs52",
+            n: 5,
+            m: 3,
+            start: &[2.0; 5],
+            // (−33, 11, 180, −158, 11)/349, f* = 1859/349
+            x_star: &[
+                -0.09455587392550144,
+                0.03151862464183381,
+                0.5157593123209169,
+                -0.4527220630372493,
+                0.03151862464183381,
+            ],
+            f_star: 5.326647564469914,
+            eval: hs52,
+            ipopt_iterations: 1,
+        },
+        Hs {
+            name: "hs61",
+            n: 3,
+            m: 2,
+            start: &[0.0; 3],
+            x_star: &[5.326770, -2.118998, 3.210464],
+            f_star: -143.6461422,
+            eval: hs61,
+            ipopt_iterations: 9,
+        },
         Hs {
             name: "hs6",
             n: 2,
@@ -558,6 +761,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0, 1.0],
             f_star: 0.0,
             eval: hs6,
+            ipopt_iterations: 5,
         },
         Hs {
             name: "hs7",
@@ -567,6 +771,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[0.0, 1.7320508075688772],
             f_star: -1.7320508075688772,
             eval: hs7,
+            ipopt_iterations: 27,
         },
         Hs {
             name: "hs26",
@@ -576,6 +781,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0, 1.0, 1.0],
             f_star: 0.0,
             eval: hs26,
+            ipopt_iterations: 25,
         },
         Hs {
             name: "hs27",
@@ -585,6 +791,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[-1.0, 1.0, 0.0],
             f_star: 0.04,
             eval: hs27,
+            ipopt_iterations: 54,
         },
         Hs {
             name: "hs39",
@@ -594,6 +801,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0, 1.0, 0.0, 0.0],
             f_star: -1.0,
             eval: hs39,
+            ipopt_iterations: 13,
         },
         Hs {
             name: "hs40",
@@ -603,21 +811,23 @@ pub fn problems() -> Vec<Hs> {
             // 2^(−1/3), 2^(−1/2), 2^(−11/12), 2^(−1/4)
             x_star: &[
                 0.7937005259840998,
-                0.7071067811865476,
+                std::f64::consts::FRAC_1_SQRT_2,
                 0.5297315471796477,
                 0.8408964152537145,
             ],
             f_star: -0.25,
             eval: hs40,
+            ipopt_iterations: 3,
         },
         Hs {
             name: "hs46",
             n: 5,
             m: 2,
-            start: &[0.7071067811865476, 1.75, 0.5, 2.0, 2.0],
+            start: &[std::f64::consts::FRAC_1_SQRT_2, 1.75, 0.5, 2.0, 2.0],
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs46,
+            ipopt_iterations: 19,
         },
         Hs {
             name: "hs48",
@@ -627,6 +837,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs48,
+            ipopt_iterations: 1,
         },
         Hs {
             name: "hs49",
@@ -636,6 +847,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs49,
+            ipopt_iterations: 19,
         },
         Hs {
             name: "hs50",
@@ -645,6 +857,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs50,
+            ipopt_iterations: 9,
         },
         Hs {
             name: "hs51",
@@ -654,6 +867,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.0; 5],
             f_star: 0.0,
             eval: hs51,
+            ipopt_iterations: 1,
         },
         Hs {
             name: "hs77",
@@ -663,6 +877,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.166172, 1.182111, 1.380257, 1.506036, 0.6109203],
             f_star: 0.24150513,
             eval: hs77,
+            ipopt_iterations: 11,
         },
         Hs {
             name: "hs78",
@@ -672,6 +887,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[-1.717143, 1.595709, 1.827247, -0.7636413, -0.7636450],
             f_star: -2.919700,
             eval: hs78,
+            ipopt_iterations: 4,
         },
         Hs {
             name: "hs79",
@@ -681,6 +897,7 @@ pub fn problems() -> Vec<Hs> {
             x_star: &[1.191127, 1.362603, 1.472818, 1.635017, 1.679081],
             f_star: 0.0787768,
             eval: hs79,
+            ipopt_iterations: 4,
         },
     ]
 }

@@ -105,14 +105,25 @@ impl DenseLdlt {
                 }
                 i += 1;
             } else {
-                // 2×2 block [d s; s e]: its eigenvalues from trace and determinant.
+                // 2×2 block [d s; s e]: the larger eigenvalue from trace and
+                // discriminant, the smaller as det / larger (no cancellation).
                 let e = self.factors[(i + 1, i + 1)];
                 if !e.is_finite() {
                     return None;
                 }
                 let half_trace = 0.5 * (d + e);
                 let radius = (0.25 * (d - e) * (d - e) + s * s).sqrt();
-                for eig in [half_trace + radius, half_trace - radius] {
+                let big = if half_trace >= 0.0 {
+                    half_trace + radius
+                } else {
+                    half_trace - radius
+                };
+                let small = if big == 0.0 {
+                    0.0
+                } else {
+                    (d * e - s * s) / big
+                };
+                for eig in [big, small] {
                     if eig.abs() <= zero_pivot_tolerance {
                         inertia.zero += 1;
                     } else if eig > 0.0 {
