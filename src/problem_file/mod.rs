@@ -18,6 +18,8 @@ pub mod definition;
 pub mod dense;
 pub mod diagnose;
 pub mod error;
+pub mod expected;
+pub mod compile;
 pub mod functions;
 pub mod ir;
 pub mod lexer;
