@@ -10,12 +10,15 @@ fn bin() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// A fresh directory for one test's files.
 fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lagrange-cli-errors-{}-{test}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("lagrange-cli-errors-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -53,13 +56,29 @@ fn assert_unusable(path: &Path, needles: &[&str]) -> String {
 #[track_caller]
 fn assert_unusable_run(r: &Run, path: &Path, needles: &[&str]) {
     assert_eq!(r.code, Some(2), "exit status; stderr:\n{}", r.stderr);
-    assert!(r.stdout.is_empty(), "stdout must be empty, got:\n{}", r.stdout);
+    assert!(
+        r.stdout.is_empty(),
+        "stdout must be empty, got:\n{}",
+        r.stdout
+    );
     assert!(!r.stderr.contains("panicked"), "panic:\n{}", r.stderr);
     let name = path.file_name().unwrap().to_str().unwrap();
-    assert!(r.stderr.contains(name), "stderr must name the file {name}:\n{}", r.stderr);
-    assert!(r.stderr.starts_with("error: "), "rustc-style message:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains(name),
+        "stderr must name the file {name}:\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.starts_with("error: "),
+        "rustc-style message:\n{}",
+        r.stderr
+    );
     for needle in needles {
-        assert!(r.stderr.contains(needle), "stderr must contain {needle:?}:\n{}", r.stderr);
+        assert!(
+            r.stderr.contains(needle),
+            "stderr must contain {needle:?}:\n{}",
+            r.stderr
+        );
     }
 }
 
@@ -92,7 +111,11 @@ fn valid_fixture_solves() {
 #[test]
 fn not_json() {
     let dir = scratch("not_json");
-    let path = write(&dir, "broken.json", "{\n  \"variables\": [\n    {\"name\": \"x\"},\n  ]\n  \"minimize\": \"x\"\n}\n");
+    let path = write(
+        &dir,
+        "broken.json",
+        "{\n  \"variables\": [\n    {\"name\": \"x\"},\n  ]\n  \"minimize\": \"x\"\n}\n",
+    );
     assert_unusable(&path, &["invalid JSON", "broken.json:4:", "^"]);
     let path = write(&dir, "prose.json", "minimize x squared please");
     assert_unusable(&path, &["invalid JSON", "prose.json:1:1"]);
@@ -129,62 +152,117 @@ fn directory_given_to_solve_and_directory_without_json_to_check() {
 fn unknown_top_level_field() {
     let dir = scratch("unknown_field");
     let text = problem(serde_json::json!({"maximize": null, "maximise": "x * y"}));
-    let stderr = assert_unusable(&write(&dir, "typo.json", text), &["unknown field 'maximise'", "did you mean 'maximize'?"]);
+    let stderr = assert_unusable(
+        &write(&dir, "typo.json", text),
+        &["unknown field 'maximise'", "did you mean 'maximize'?"],
+    );
     assert!(stderr.contains(" --> "), "{stderr}");
     let text = problem(serde_json::json!({"variables": [{"name": "x", "strat": 1.0}]}));
-    assert_unusable(&write(&dir, "inner.json", text), &["variables[0].strat", "unknown field 'strat'", "did you mean 'start'?"]);
+    assert_unusable(
+        &write(&dir, "inner.json", text),
+        &[
+            "variables[0].strat",
+            "unknown field 'strat'",
+            "did you mean 'start'?",
+        ],
+    );
 }
 
 #[test]
 fn unknown_name_with_suggestion_caret_and_column() {
     let stderr = assert_unusable(
         &fixture("typo_name.json"),
-        &["unknown name 'y2'", "constraints[0], column 5", "did you mean 'y'?"],
+        &[
+            "unknown name 'y2'",
+            "constraints[0], column 5",
+            "did you mean 'y'?",
+        ],
     );
     let lines: Vec<&str> = stderr.lines().collect();
-    let expr = lines.iter().position(|l| l.ends_with("x + y2 = c")).expect("expression line");
+    let expr = lines
+        .iter()
+        .position(|l| l.ends_with("x + y2 = c"))
+        .expect("expression line");
     let caret = lines[expr + 1];
     let expr_col = lines[expr].find("x + y2").unwrap();
-    assert_eq!(caret.find('^').unwrap() - expr_col, 4, "caret under y2:\n{stderr}");
+    assert_eq!(
+        caret.find('^').unwrap() - expr_col,
+        4,
+        "caret under y2:\n{stderr}"
+    );
     assert!(caret.ends_with("^^"), "{stderr}");
 }
 
 #[test]
 fn shape_mismatch() {
     let dir = scratch("shape");
-    let text = problem(serde_json::json!({"constraints": ["x + y = c", {"name": "rows", "equation": "A @ w = w"}]}));
-    assert_unusable(&write(&dir, "eq.json", text), &["shape mismatch", "constraints[1].equation, column 7", "a vector of 2", "a vector of 3"]);
+    let text = problem(
+        serde_json::json!({"constraints": ["x + y = c", {"name": "rows", "equation": "A @ w = w"}]}),
+    );
+    assert_unusable(
+        &write(&dir, "eq.json", text),
+        &[
+            "shape mismatch",
+            "constraints[1].equation, column 7",
+            "a vector of 2",
+            "a vector of 3",
+        ],
+    );
     let text = problem(serde_json::json!({"maximize": "x * y - sum(w + b)"}));
-    assert_unusable(&write(&dir, "plus.json", text), &["shape mismatch", "maximize, column 15", "'+'"]);
+    assert_unusable(
+        &write(&dir, "plus.json", text),
+        &["shape mismatch", "maximize, column 15", "'+'"],
+    );
     let text = problem(serde_json::json!({"maximize": "w"}));
-    assert_unusable(&write(&dir, "objective.json", text), &["objective must be a scalar", "maximize"]);
+    assert_unusable(
+        &write(&dir, "objective.json", text),
+        &["objective must be a scalar", "maximize"],
+    );
 }
 
 #[test]
 fn wrong_arity() {
     let dir = scratch("arity");
     let text = problem(serde_json::json!({"maximize": "x * y - dot(w)"}));
-    assert_unusable(&write(&dir, "dot.json", text), &["'dot' takes 2 arguments, found 1", "maximize, column 9"]);
+    assert_unusable(
+        &write(&dir, "dot.json", text),
+        &["'dot' takes 2 arguments, found 1", "maximize, column 9"],
+    );
     let text = problem(serde_json::json!({"maximize": "sin(x, y)"}));
-    assert_unusable(&write(&dir, "sin.json", text), &["'sin' takes 1 argument, found 2", "maximize, column 1"]);
+    assert_unusable(
+        &write(&dir, "sin.json", text),
+        &["'sin' takes 1 argument, found 2", "maximize, column 1"],
+    );
 }
 
 #[test]
 fn bad_number_literal() {
     let dir = scratch("number");
     let text = problem(serde_json::json!({"constraints": ["x + y = 1.2.3"]}));
-    assert_unusable(&write(&dir, "n.json", text), &["bad number literal '1.2.3'", "constraints[0], column 9"]);
+    assert_unusable(
+        &write(&dir, "n.json", text),
+        &["bad number literal '1.2.3'", "constraints[0], column 9"],
+    );
     let text = problem(serde_json::json!({"constraints": ["2x + y = 1"]}));
-    assert_unusable(&write(&dir, "m.json", text), &["bad number literal '2x'", "column 1"]);
+    assert_unusable(
+        &write(&dir, "m.json", text),
+        &["bad number literal '2x'", "column 1"],
+    );
 }
 
 #[test]
 fn unbalanced_parentheses() {
     let dir = scratch("parens");
     let text = problem(serde_json::json!({"maximize": "x * (y - dot(w, w)"}));
-    assert_unusable(&write(&dir, "open.json", text), &["unclosed '('", "maximize, column 5"]);
+    assert_unusable(
+        &write(&dir, "open.json", text),
+        &["unclosed '('", "maximize, column 5"],
+    );
     let text = problem(serde_json::json!({"maximize": "x * y) - dot(w, w)"}));
-    assert_unusable(&write(&dir, "close.json", text), &["unmatched ')'", "maximize, column 6"]);
+    assert_unusable(
+        &write(&dir, "close.json", text),
+        &["unmatched ')'", "maximize, column 6"],
+    );
 }
 
 #[test]
@@ -193,64 +271,145 @@ fn missing_objective_and_both_objectives() {
     let text = problem(serde_json::json!({"maximize": null}));
     assert_unusable(&write(&dir, "none.json", text), &["missing objective"]);
     let text = problem(serde_json::json!({"minimize": "x"}));
-    assert_unusable(&write(&dir, "both.json", text), &["both 'minimize' and 'maximize'", ": maximize"]);
+    assert_unusable(
+        &write(&dir, "both.json", text),
+        &["both 'minimize' and 'maximize'", ": maximize"],
+    );
 }
 
 #[test]
 fn inequality_is_not_supported_yet() {
     let dir = scratch("inequality");
     let text = problem(serde_json::json!({"constraints": ["x + y <= c"]}));
-    assert_unusable(&write(&dir, "le.json", text), &["inequality constraints ('<=') are not supported yet", "constraints[0], column 7"]);
+    assert_unusable(
+        &write(&dir, "le.json", text),
+        &[
+            "inequality constraints ('<=') are not supported yet",
+            "constraints[0], column 7",
+        ],
+    );
     let text = problem(serde_json::json!({"constraints": [{"name": "cap", "equation": "x >= 1"}]}));
-    assert_unusable(&write(&dir, "ge.json", text), &["('>=') are not supported yet", "constraints[0].equation, column 3"]);
+    assert_unusable(
+        &write(&dir, "ge.json", text),
+        &[
+            "('>=') are not supported yet",
+            "constraints[0].equation, column 3",
+        ],
+    );
 }
 
 #[test]
 fn variable_named_like_a_function_or_constant() {
     let dir = scratch("reserved");
-    let text = problem(serde_json::json!({"variables": [{"name": "sin"}], "maximize": "sin", "constraints": null}));
-    assert_unusable(&write(&dir, "sin.json", text), &["'sin' cannot be used as a name", "variables[0].name", "is a function"]);
-    let text = problem(serde_json::json!({"variables": [{"name": "pi"}], "maximize": "pi", "constraints": null}));
-    assert_unusable(&write(&dir, "pi.json", text), &["'pi' cannot be used as a name", "variables[0].name"]);
-    let text = problem(serde_json::json!({"variables": [{"name": "2x"}], "maximize": "1", "constraints": null}));
-    assert_unusable(&write(&dir, "ident.json", text), &["'2x' cannot be used as a name", "variables[0].name"]);
+    let text = problem(
+        serde_json::json!({"variables": [{"name": "sin"}], "maximize": "sin", "constraints": null}),
+    );
+    assert_unusable(
+        &write(&dir, "sin.json", text),
+        &[
+            "'sin' cannot be used as a name",
+            "variables[0].name",
+            "is a function",
+        ],
+    );
+    let text = problem(
+        serde_json::json!({"variables": [{"name": "pi"}], "maximize": "pi", "constraints": null}),
+    );
+    assert_unusable(
+        &write(&dir, "pi.json", text),
+        &["'pi' cannot be used as a name", "variables[0].name"],
+    );
+    let text = problem(
+        serde_json::json!({"variables": [{"name": "2x"}], "maximize": "1", "constraints": null}),
+    );
+    assert_unusable(
+        &write(&dir, "ident.json", text),
+        &["'2x' cannot be used as a name", "variables[0].name"],
+    );
 }
 
 #[test]
 fn duplicate_names() {
     let dir = scratch("duplicate");
-    let text = problem(serde_json::json!({"variables": [{"name": "x"}, {"name": "y"}, {"name": "x"}]}));
-    assert_unusable(&write(&dir, "var.json", text), &["duplicate name 'x'", "variables[2].name", "variables[0].name"]);
-    let text = problem(serde_json::json!({"variables": [{"name": "x"}, {"name": "y"}, {"name": "c"}]}));
-    assert_unusable(&write(&dir, "param.json", text), &["duplicate name 'c'", "variables[2].name", "parameters.c"]);
-    let text = problem(serde_json::json!({"constraints": ["x + y = c", {"name": "c0", "equation": "x = 1"}]}));
-    assert_unusable(&write(&dir, "constraint.json", text), &["duplicate name 'c0'", "constraints[1].name"]);
+    let text =
+        problem(serde_json::json!({"variables": [{"name": "x"}, {"name": "y"}, {"name": "x"}]}));
+    assert_unusable(
+        &write(&dir, "var.json", text),
+        &[
+            "duplicate name 'x'",
+            "variables[2].name",
+            "variables[0].name",
+        ],
+    );
+    let text =
+        problem(serde_json::json!({"variables": [{"name": "x"}, {"name": "y"}, {"name": "c"}]}));
+    assert_unusable(
+        &write(&dir, "param.json", text),
+        &["duplicate name 'c'", "variables[2].name", "parameters.c"],
+    );
+    let text = problem(
+        serde_json::json!({"constraints": ["x + y = c", {"name": "c0", "equation": "x = 1"}]}),
+    );
+    assert_unusable(
+        &write(&dir, "constraint.json", text),
+        &["duplicate name 'c0'", "constraints[1].name"],
+    );
 }
 
 #[test]
 fn vector_start_of_wrong_length() {
     let dir = scratch("start_length");
-    let text = problem(serde_json::json!({"variables": [{"name": "x"}, {"name": "y"}, {"name": "w", "size": 3, "start": [1, 2]}]}));
-    assert_unusable(&write(&dir, "w.json", text), &["variable 'w' has size 3 but its start has 2 values", "variables[2].start"]);
-    let text = problem(serde_json::json!({"variables": [{"name": "x", "start": [1, 2]}, {"name": "y"}, {"name": "w", "size": 3}]}));
-    assert_unusable(&write(&dir, "scalar.json", text), &["variables[0].start", "scalar"]);
-    let text = problem(serde_json::json!({"variables": [{"name": "x", "start": "one"}, {"name": "y"}, {"name": "w", "size": 3}]}));
-    assert_unusable(&write(&dir, "string.json", text), &["variables[0].start", "expected a number or an array of numbers"]);
+    let text = problem(
+        serde_json::json!({"variables": [{"name": "x"}, {"name": "y"}, {"name": "w", "size": 3, "start": [1, 2]}]}),
+    );
+    assert_unusable(
+        &write(&dir, "w.json", text),
+        &[
+            "variable 'w' has size 3 but its start has 2 values",
+            "variables[2].start",
+        ],
+    );
+    let text = problem(
+        serde_json::json!({"variables": [{"name": "x", "start": [1, 2]}, {"name": "y"}, {"name": "w", "size": 3}]}),
+    );
+    assert_unusable(
+        &write(&dir, "scalar.json", text),
+        &["variables[0].start", "scalar"],
+    );
+    let text = problem(
+        serde_json::json!({"variables": [{"name": "x", "start": "one"}, {"name": "y"}, {"name": "w", "size": 3}]}),
+    );
+    assert_unusable(
+        &write(&dir, "string.json", text),
+        &[
+            "variables[0].start",
+            "expected a number or an array of numbers",
+        ],
+    );
 }
 
 #[test]
 fn non_rectangular_matrix() {
     let dir = scratch("matrix");
-    let text = problem(serde_json::json!({"parameters": {"c": 10, "b": [1, 2], "A": [[1, 2, 3], [0, 1]]}}));
-    assert_unusable(&write(&dir, "a.json", text), &["not rectangular", "row 1 has 2 values", "parameters.A[1]"]);
+    let text = problem(
+        serde_json::json!({"parameters": {"c": 10, "b": [1, 2], "A": [[1, 2, 3], [0, 1]]}}),
+    );
+    assert_unusable(
+        &write(&dir, "a.json", text),
+        &["not rectangular", "row 1 has 2 values", "parameters.A[1]"],
+    );
 }
 
 #[test]
 fn missing_and_bad_npy_files() {
     let dir = scratch("npy");
-    let text = problem(serde_json::json!({"parameters": {"c": 10, "b": [1, 2], "A": {"npy": "A.npy"}}}));
+    let text =
+        problem(serde_json::json!({"parameters": {"c": 10, "b": [1, 2], "A": {"npy": "A.npy"}}}));
     let path = write(&dir, "missing.json", &text);
-    assert_unusable(&path, &["cannot use NumPy file", "A.npy", "parameters.A.npy"]);
+    assert_unusable(
+        &path,
+        &["cannot use NumPy file", "A.npy", "parameters.A.npy"],
+    );
     write(&dir, "A.npy", "not numpy");
     assert_unusable(&path, &["bad magic bytes", "parameters.A.npy"]);
     let mut npy = Vec::new();
@@ -275,10 +434,17 @@ fn nesting_deeper_than_the_limit() {
     let dir = scratch("nesting");
     let deep = format!("{}x{}", "(".repeat(5000), ")".repeat(5000));
     let text = problem(serde_json::json!({"maximize": deep}));
-    assert_unusable(&write(&dir, "deep.json", text), &["nests deeper than 1000 levels", "maximize, column 1001"]);
+    assert_unusable(
+        &write(&dir, "deep.json", text),
+        &["nests deeper than 1000 levels", "maximize, column 1001"],
+    );
     let ok = format!("{}x * y{}", "(".repeat(990), ")".repeat(990));
     let text = problem(serde_json::json!({"maximize": ok}));
-    let r = run(&["solve", write(&dir, "ok.json", text).to_str().unwrap(), "--json"]);
+    let r = run(&[
+        "solve",
+        write(&dir, "ok.json", text).to_str().unwrap(),
+        "--json",
+    ]);
     assert_ne!(r.code, Some(2), "990 levels must load: {}", r.stderr);
 }
 
@@ -289,17 +455,38 @@ fn file_that_is_not_utf8() {
 
 #[test]
 fn nan_or_infinite_start_value() {
-    assert_unusable(&fixture("nan_start.json"), &["'NaN' is not a finite number", "variables[1].start", "nan_start.json: variables[1].start (line 4, column"]);
+    assert_unusable(
+        &fixture("nan_start.json"),
+        &[
+            "'NaN' is not a finite number",
+            "variables[1].start",
+            "nan_start.json: variables[1].start (line 4, column",
+        ],
+    );
     let dir = scratch("nan");
     let text = problem(serde_json::json!({"variables": [{"name": "x", "start": 1.0}, {"name": "y"}, {"name": "w", "size": 3, "start": [7.5, 1, 2]}]}))
         .replace("7.5", "-Infinity");
     assert!(text.contains("-Infinity"));
-    assert_unusable(&write(&dir, "inf.json", text), &["'-Infinity' is not a finite number", "variables[2].start[0]"]);
+    assert_unusable(
+        &write(&dir, "inf.json", text),
+        &[
+            "'-Infinity' is not a finite number",
+            "variables[2].start[0]",
+        ],
+    );
     let text = problem(serde_json::json!({"variables": [{"name": "x", "start": 3.25}, {"name": "y"}, {"name": "w", "size": 3}]}))
         .replace("3.25", "1e999");
-    assert_unusable(&write(&dir, "overflow.json", text), &["'1e999' is not a finite number", "variables[0].start"]);
-    let text = problem(serde_json::json!({"variables": [{"name": "x", "start": "NaN"}, {"name": "y"}, {"name": "w", "size": 3}]}));
-    assert_unusable(&write(&dir, "string.json", text), &["variables[0].start", "expected a number"]);
+    assert_unusable(
+        &write(&dir, "overflow.json", text),
+        &["'1e999' is not a finite number", "variables[0].start"],
+    );
+    let text = problem(
+        serde_json::json!({"variables": [{"name": "x", "start": "NaN"}, {"name": "y"}, {"name": "w", "size": 3}]}),
+    );
+    assert_unusable(
+        &write(&dir, "string.json", text),
+        &["variables[0].start", "expected a number"],
+    );
 }
 
 #[test]
@@ -325,7 +512,12 @@ fn bad_command_line_arguments() {
     let r = run(&["eval", budget, "--at", "{\"xx\": 1}"]);
     assert!(r.stderr.contains("did you mean 'x'?"), "{}", r.stderr);
     let dir = scratch("trace");
-    let r = run(&["solve", budget, "--trace", dir.join("no/such/dir/t.csv").to_str().unwrap()]);
+    let r = run(&[
+        "solve",
+        budget,
+        "--trace",
+        dir.join("no/such/dir/t.csv").to_str().unwrap(),
+    ]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stdout.is_empty());
 }

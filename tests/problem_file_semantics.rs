@@ -22,7 +22,8 @@ fn problem(objective: &str) -> Result<Definition, lagrange::problem_file::FileEr
 }
 
 fn value(objective: &str) -> f64 {
-    let p = problem(objective).unwrap_or_else(|e| panic!("{}", e.render().chars().take(2000).collect::<String>()));
+    let p = problem(objective)
+        .unwrap_or_else(|e| panic!("{}", e.render().chars().take(2000).collect::<String>()));
     p.evaluate_objective(&p.start())
 }
 
@@ -81,7 +82,10 @@ fn constants_and_functions() {
     assert_value("sum(v)", 15.0);
     assert_value("sum(v ^ 2)", 55.0);
     assert_value("norm(v)", 55f64.sqrt());
-    assert_value("dot(v, v + 1)", 1.0 * 2.0 + 2.0 * 3.0 + 3.0 * 4.0 + 4.0 * 5.0 + 5.0 * 6.0);
+    assert_value(
+        "dot(v, v + 1)",
+        1.0 * 2.0 + 2.0 * 3.0 + 3.0 * 4.0 + 4.0 * 5.0 + 5.0 * 6.0,
+    );
     assert_value("sum(exp(v))", (1..=5).map(|i| (i as f64).exp()).sum());
     assert_value("1e-3 * x + 2.5 + .5", 1e-3 * x + 3.0);
 }
@@ -126,10 +130,19 @@ fn matrix_products_and_broadcasting() {
 
 #[test]
 fn shape_errors_are_caught_before_evaluation() {
-    assert!(matches!(error("sum(v + b)"), ErrorKind::ShapeMismatch { .. }));
-    assert!(matches!(error("sum(A @ b)"), ErrorKind::ShapeMismatch { .. }));
+    assert!(matches!(
+        error("sum(v + b)"),
+        ErrorKind::ShapeMismatch { .. }
+    ));
+    assert!(matches!(
+        error("sum(A @ b)"),
+        ErrorKind::ShapeMismatch { .. }
+    ));
     assert!(matches!(error("x @ v"), ErrorKind::ShapeMismatch { .. }));
-    assert!(matches!(error("dot(v, b)"), ErrorKind::ShapeMismatch { .. }));
+    assert!(matches!(
+        error("dot(v, b)"),
+        ErrorKind::ShapeMismatch { .. }
+    ));
     assert!(matches!(error("v"), ErrorKind::Invalid { .. }));
     assert!(matches!(error("x[0]"), ErrorKind::Shape { .. }));
     assert!(matches!(error("v[5]"), ErrorKind::Shape { .. }));
@@ -139,7 +152,10 @@ fn shape_errors_are_caught_before_evaluation() {
     assert!(matches!(error("v[1.5]"), ErrorKind::Syntax { .. }));
     assert!(matches!(error("sin(x, y)"), ErrorKind::Arity { .. }));
     assert!(matches!(error("dot(v)"), ErrorKind::Arity { .. }));
-    assert!(matches!(error("sinh(x)"), ErrorKind::UnknownFunction { .. }));
+    assert!(matches!(
+        error("sinh(x)"),
+        ErrorKind::UnknownFunction { .. }
+    ));
     assert!(matches!(error("x(2)"), ErrorKind::Syntax { .. }));
     assert!(matches!(error("sin + x"), ErrorKind::Syntax { .. }));
     assert!(matches!(error("x <= y"), ErrorKind::Unsupported { .. }));
@@ -181,7 +197,10 @@ fn nesting_limit_and_long_expressions() {
     assert!((value(&long_product) - 2.0 * 1.0001f64.powi(10_000)).abs() < 1e-6);
     let signs = format!("{}x", "-".repeat(100_001));
     assert_value(&signs, -2.0);
-    let mixed = (0..50_000).map(|i| if i % 2 == 0 { "x" } else { "y" }).collect::<Vec<_>>().join(" - ");
+    let mixed = (0..50_000)
+        .map(|i| if i % 2 == 0 { "x" } else { "y" })
+        .collect::<Vec<_>>()
+        .join(" - ");
     // x − y − x − y ...: one x added, 24 999 x and 25 000 y subtracted.
     assert_value(&mixed, 2.0 - 2.0 * 24_999.0 - 3.0 * 25_000.0);
 }

@@ -82,7 +82,13 @@ struct Checker<'a> {
     scope: &'a Scope,
 }
 
-fn shape_mismatch(operation: &str, requirement: &'static str, left: Shape, right: Shape, span: Span) -> ExprError {
+fn shape_mismatch(
+    operation: &str,
+    requirement: &'static str,
+    left: Shape,
+    right: Shape,
+    span: Span,
+) -> ExprError {
     ExprError::new(
         ErrorKind::ShapeMismatch {
             operation: operation.to_string(),
@@ -263,7 +269,13 @@ impl Checker<'_> {
         ))
     }
 
-    fn call(&self, name: &str, name_span: Span, args: &[Expr], span: Span) -> Result<Node, ExprError> {
+    fn call(
+        &self,
+        name: &str,
+        name_span: Span,
+        args: &[Expr],
+        span: Span,
+    ) -> Result<Node, ExprError> {
         let function = match Function::from_name(name) {
             Some(f) => f,
             None => {

@@ -172,8 +172,16 @@ impl Definition {
             let rhs = lower(&c.rhs, &mut backend);
             let n = c.shape.numel();
             for i in 0..n {
-                let l = if lhs.data.len() == 1 { lhs.data[0] } else { lhs.data[i] };
-                let r = if rhs.data.len() == 1 { rhs.data[0] } else { rhs.data[i] };
+                let l = if lhs.data.len() == 1 {
+                    lhs.data[0]
+                } else {
+                    lhs.data[i]
+                };
+                let r = if rhs.data.len() == 1 {
+                    rhs.data[0]
+                } else {
+                    rhs.data[i]
+                };
                 out.push(l - r);
             }
         }

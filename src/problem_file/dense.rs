@@ -178,7 +178,9 @@ impl Backend for DenseBackend<'_> {
     }
 
     fn norm(&mut self, a: &Arc<Dense>) -> Arc<Dense> {
-        Arc::new(Dense::scalar(a.data.iter().map(|v| v * v).sum::<f64>().sqrt()))
+        Arc::new(Dense::scalar(
+            a.data.iter().map(|v| v * v).sum::<f64>().sqrt(),
+        ))
     }
 
     fn dot(&mut self, a: &Arc<Dense>, b: &Arc<Dense>) -> Arc<Dense> {

@@ -60,18 +60,33 @@ fn describe(value: &Value) -> String {
     }
 }
 
-fn object<'a>(value: &'a Value, field: &str, allowed: &[&'static str]) -> Result<&'a Map<String, Value>, Found> {
+fn object<'a>(
+    value: &'a Value,
+    field: &str,
+    allowed: &[&'static str],
+) -> Result<&'a Map<String, Value>, Found> {
     let Value::Object(map) = value else {
-        return Err(invalid(field, format!("expected an object, found {}", describe(value))));
+        return Err(invalid(
+            field,
+            format!("expected an object, found {}", describe(value)),
+        ));
     };
     for key in map.keys() {
         if !allowed.contains(&key.as_str()) {
-            let at = if field.is_empty() { key.clone() } else { format!("{field}.{key}") };
+            let at = if field.is_empty() {
+                key.clone()
+            } else {
+                format!("{field}.{key}")
+            };
             return Err(found(
                 &at,
                 ErrorKind::UnknownField {
                     field: key.clone(),
-                    expected: allowed.iter().copied().filter(|f| !f.starts_with('$')).collect(),
+                    expected: allowed
+                        .iter()
+                        .copied()
+                        .filter(|f| !f.starts_with('$'))
+                        .collect(),
                     suggestion: nearest(key, allowed.iter().copied()),
                 },
             ));
@@ -83,15 +98,26 @@ fn object<'a>(value: &'a Value, field: &str, allowed: &[&'static str]) -> Result
 fn string(value: &Value, field: &str) -> Result<(), Found> {
     match value {
         Value::String(_) => Ok(()),
-        _ => Err(invalid(field, format!("expected a string, found {}", describe(value)))),
+        _ => Err(invalid(
+            field,
+            format!("expected a string, found {}", describe(value)),
+        )),
     }
 }
 
 fn number(value: &Value, field: &str) -> Result<(), Found> {
     match value {
         Value::Number(_) => Ok(()),
-        Value::String(s) if s == MARKER => Err(found(field, ErrorKind::NonFinite { token: "NaN".into() })),
-        _ => Err(invalid(field, format!("expected a number, found {}", describe(value)))),
+        Value::String(s) if s == MARKER => Err(found(
+            field,
+            ErrorKind::NonFinite {
+                token: "NaN".into(),
+            },
+        )),
+        _ => Err(invalid(
+            field,
+            format!("expected a number, found {}", describe(value)),
+        )),
     }
 }
 
@@ -113,7 +139,10 @@ fn numbers(value: &Value, field: &str) -> Result<(), Found> {
             }
             Ok(())
         }
-        _ => Err(invalid(field, format!("expected an array of numbers, found {}", describe(value)))),
+        _ => Err(invalid(
+            field,
+            format!("expected an array of numbers, found {}", describe(value)),
+        )),
     }
 }
 
@@ -124,7 +153,10 @@ fn number_or_array(value: &Value, field: &str) -> Result<(), Found> {
         _ => number(value, field).map_err(|e| match e.kind {
             ErrorKind::InvalidValue { .. } => invalid(
                 field,
-                format!("expected a number or an array of numbers, found {}", describe(value)),
+                format!(
+                    "expected a number or an array of numbers, found {}",
+                    describe(value)
+                ),
             ),
             _ => e,
         }),
@@ -166,14 +198,19 @@ fn walk_file(value: &Value) -> Result<(), Found> {
             "name" | "description" | "$schema" | "minimize" | "maximize" => string(item, key)?,
             "variables" => {
                 let Value::Array(vars) = item else {
-                    return Err(invalid(key, format!("expected an array of variables, found {}", describe(item))));
+                    return Err(invalid(
+                        key,
+                        format!("expected an array of variables, found {}", describe(item)),
+                    ));
                 };
                 for (i, var) in vars.iter().enumerate() {
                     let field = format!("variables[{i}]");
                     let obj = object(var, &field, &["name", "size", "start"])?;
                     match obj.get("name") {
                         Some(name) => string(name, &format!("{field}.name"))?,
-                        None => return Err(found(&field, ErrorKind::MissingField { field: "name" })),
+                        None => {
+                            return Err(found(&field, ErrorKind::MissingField { field: "name" }))
+                        }
                     }
                     if let Some(size) = obj.get("size") {
                         count(size, &format!("{field}.size"))?;
@@ -185,7 +222,13 @@ fn walk_file(value: &Value) -> Result<(), Found> {
             }
             "parameters" => {
                 let Value::Object(params) = item else {
-                    return Err(invalid(key, format!("expected an object of named parameters, found {}", describe(item))));
+                    return Err(invalid(
+                        key,
+                        format!(
+                            "expected an object of named parameters, found {}",
+                            describe(item)
+                        ),
+                    ));
                 };
                 for (name, param) in params {
                     let field = format!("parameters.{name}");
@@ -193,7 +236,9 @@ fn walk_file(value: &Value) -> Result<(), Found> {
                         let obj = object(param, &field, &["npy"])?;
                         match obj.get("npy") {
                             Some(path) => string(path, &format!("{field}.npy"))?,
-                            None => return Err(found(&field, ErrorKind::MissingField { field: "npy" })),
+                            None => {
+                                return Err(found(&field, ErrorKind::MissingField { field: "npy" }))
+                            }
                         }
                     } else {
                         tensor(param, &field)?;
@@ -202,7 +247,10 @@ fn walk_file(value: &Value) -> Result<(), Found> {
             }
             "constraints" => {
                 let Value::Array(items) = item else {
-                    return Err(invalid(key, format!("expected an array of constraints, found {}", describe(item))));
+                    return Err(invalid(
+                        key,
+                        format!("expected an array of constraints, found {}", describe(item)),
+                    ));
                 };
                 for (i, c) in items.iter().enumerate() {
                     let field = format!("constraints[{i}]");
@@ -249,7 +297,13 @@ fn walk_file(value: &Value) -> Result<(), Found> {
                 }
                 if let Some(x) = obj.get("x") {
                     let Value::Object(values) = x else {
-                        return Err(invalid("expected.x", format!("expected an object from variable names to values, found {}", describe(x))));
+                        return Err(invalid(
+                            "expected.x",
+                            format!(
+                                "expected an object from variable names to values, found {}",
+                                describe(x)
+                            ),
+                        ));
                     };
                     for (name, v) in values {
                         tensor(v, &format!("expected.x.{name}"))?;
@@ -257,7 +311,13 @@ fn walk_file(value: &Value) -> Result<(), Found> {
                 }
                 if let Some(m) = obj.get("multipliers") {
                     let Value::Array(values) = m else {
-                        return Err(invalid("expected.multipliers", format!("expected an array with one entry per constraint, found {}", describe(m))));
+                        return Err(invalid(
+                            "expected.multipliers",
+                            format!(
+                                "expected an array with one entry per constraint, found {}",
+                                describe(m)
+                            ),
+                        ));
                     };
                     for (i, v) in values.iter().enumerate() {
                         tensor(v, &format!("expected.multipliers[{i}]"))?;

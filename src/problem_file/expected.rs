@@ -65,7 +65,8 @@ pub fn compare(
     for (index, value) in &expected.x {
         let v = &definition.variables[*index];
         for (k, &exp) in value.data.iter().enumerate() {
-            let what = if value.data.len() == 1 && v.shape.numel() == 1 && v.shape.dims().is_empty() {
+            let what = if value.data.len() == 1 && v.shape.numel() == 1 && v.shape.dims().is_empty()
+            {
                 format!("x.{}", v.name)
             } else {
                 format!("x.{}[{k}]", v.name)
@@ -82,9 +83,16 @@ pub fn compare(
             for (i, &exp) in value.data.iter().enumerate() {
                 let what = match c.shape {
                     super::shape::Shape::Scalar => format!("multipliers[{k}] ('{}')", c.name),
-                    super::shape::Shape::Vector(_) => format!("multipliers[{k}][{i}] ('{}')", c.name),
+                    super::shape::Shape::Vector(_) => {
+                        format!("multipliers[{k}][{i}] ('{}')", c.name)
+                    }
                     super::shape::Shape::Matrix(..) => {
-                        format!("multipliers[{k}][{}][{}] ('{}')", i / cols, i % cols, c.name)
+                        format!(
+                            "multipliers[{k}][{}][{}] ('{}')",
+                            i / cols,
+                            i % cols,
+                            c.name
+                        )
                     }
                 };
                 push(what, multipliers[c.offset + i], exp);

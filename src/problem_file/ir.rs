@@ -73,9 +73,7 @@ impl Node {
             | Op::Norm(a)
             | Op::Index(a, _)
             | Op::Slice(a, _, _) => a.depends_on_variables(),
-            Op::Power(a, b) | Op::Dot(a, b) => {
-                a.depends_on_variables() || b.depends_on_variables()
-            }
+            Op::Power(a, b) | Op::Dot(a, b) => a.depends_on_variables() || b.depends_on_variables(),
             Op::Sum(terms) => terms.iter().any(|(_, t)| t.depends_on_variables()),
             Op::Product(factors) => factors.iter().any(|(_, f)| f.depends_on_variables()),
         }

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::check::{check, Scope};
-use super::definition::{Constraint, Definition, Expected, Expression, Options, Parameter, Variable};
+use super::definition::{
+    Constraint, Definition, Expected, Expression, Options, Parameter, Variable,
+};
 use super::dense::Dense;
 use super::diagnose::diagnose;
 use super::error::{ErrorKind, FileError};
@@ -166,12 +168,11 @@ impl<'a> Validator<'a> {
         let parameters = self.parameters(file.parameters)?;
         let variables = self.variables(file.variables)?;
 
-        let objective_node = match parse_expression(&objective_text)
-            .and_then(|expr| check(&expr, &self.scope))
-        {
-            Ok(node) => node,
-            Err(e) => return Err(e.in_field(self.path, objective_field, &objective_text)),
-        };
+        let objective_node =
+            match parse_expression(&objective_text).and_then(|expr| check(&expr, &self.scope)) {
+                Ok(node) => node,
+                Err(e) => return Err(e.in_field(self.path, objective_field, &objective_text)),
+            };
         if objective_node.shape != Shape::Scalar {
             return Err(self.invalid(
                 objective_field,
@@ -246,7 +247,10 @@ impl<'a> Validator<'a> {
     fn matrix(&self, name: &str, field: &str, rows: Vec<Vec<f64>>) -> Result<Dense, FileError> {
         let cols = rows[0].len();
         if cols == 0 {
-            return Err(self.invalid(field, format!("matrix parameter '{name}' has an empty row 0")));
+            return Err(self.invalid(
+                field,
+                format!("matrix parameter '{name}' has an empty row 0"),
+            ));
         }
         if let Some((row, r)) = rows.iter().enumerate().find(|(_, r)| r.len() != cols) {
             return Err(self.error(
@@ -264,7 +268,10 @@ impl<'a> Validator<'a> {
         Ok(Dense::matrix(n_rows, cols, data))
     }
 
-    fn variables(&mut self, specs: Vec<super::model::VariableSpec>) -> Result<Vec<Variable>, FileError> {
+    fn variables(
+        &mut self,
+        specs: Vec<super::model::VariableSpec>,
+    ) -> Result<Vec<Variable>, FileError> {
         let mut variables = Vec::with_capacity(specs.len());
         let mut offset = 0;
         for (i, spec) in specs.into_iter().enumerate() {
@@ -275,7 +282,10 @@ impl<'a> Validator<'a> {
                 Some(0) => {
                     return Err(self.invalid(
                         format!("{field}.size"),
-                        format!("variable '{}' has size 0; a vector needs at least one element", spec.name),
+                        format!(
+                            "variable '{}' has size 0; a vector needs at least one element",
+                            spec.name
+                        ),
                     ))
                 }
                 Some(n) => Shape::Vector(n),
@@ -333,9 +343,12 @@ impl<'a> Validator<'a> {
         let mut offset = 0;
         for (k, spec) in specs.into_iter().enumerate() {
             let (name, text, field, name_field) = match spec {
-                ConstraintSpec::Equation(text) => {
-                    (format!("c{k}"), text, format!("constraints[{k}]"), format!("constraints[{k}]"))
-                }
+                ConstraintSpec::Equation(text) => (
+                    format!("c{k}"),
+                    text,
+                    format!("constraints[{k}]"),
+                    format!("constraints[{k}]"),
+                ),
                 ConstraintSpec::Named(named) => (
                     named.name,
                     named.equation,
@@ -344,7 +357,9 @@ impl<'a> Validator<'a> {
                 ),
             };
             if name.trim().is_empty() {
-                return Err(self.invalid(name_field, "a constraint name cannot be empty".to_string()));
+                return Err(
+                    self.invalid(name_field, "a constraint name cannot be empty".to_string())
+                );
             }
             match names.entry(name.clone()) {
                 Entry::Occupied(first) => {
@@ -445,7 +460,10 @@ impl<'a> Validator<'a> {
                 return Err(self.error(
                     field,
                     ErrorKind::UnknownName {
-                        suggestion: super::suggest::nearest(&name, variables.iter().map(|v| v.name.as_str())),
+                        suggestion: super::suggest::nearest(
+                            &name,
+                            variables.iter().map(|v| v.name.as_str()),
+                        ),
                         name,
                     },
                 ));

@@ -14,12 +14,12 @@
 
 pub mod ast;
 pub mod check;
+pub mod compile;
 pub mod definition;
 pub mod dense;
 pub mod diagnose;
 pub mod error;
 pub mod expected;
-pub mod compile;
 pub mod functions;
 pub mod ir;
 pub mod lexer;

@@ -58,7 +58,10 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Dense, String> {
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<usize>().map_err(|_| format!("bad shape '{shape_text}'")))
+        .map(|s| {
+            s.parse::<usize>()
+                .map_err(|_| format!("bad shape '{shape_text}'"))
+        })
         .collect::<Result<_, _>>()?;
     let count = dims
         .iter()
@@ -114,7 +117,10 @@ fn header_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
     let at = header
         .find(&format!("'{key}'"))
         .or_else(|| header.find(&format!("\"{key}\"")))?;
-    let rest = header[at + key.len() + 2..].trim_start().strip_prefix(':')?.trim_start();
+    let rest = header[at + key.len() + 2..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
     if rest.starts_with('(') {
         let end = rest.find(')')?;
         return Some(&rest[..=end]);
@@ -131,7 +137,10 @@ pub fn encode_npy(value: &Dense) -> Vec<u8> {
         [n] => format!("({n},)"),
         dims => format!(
             "({})",
-            dims.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+            dims.iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     let mut header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}");

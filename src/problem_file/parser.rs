@@ -115,8 +115,7 @@ impl<'a> Parser<'a> {
                 ),
             },
             TokenKind::EqEq => ErrorKind::Syntax {
-                message: "'==' is not an operator; an equation is written 'lhs = rhs'"
-                    .to_string(),
+                message: "'==' is not an operator; an equation is written 'lhs = rhs'".to_string(),
             },
             TokenKind::RParen if expected != "')'" => ErrorKind::Syntax {
                 message: "unmatched ')'".to_string(),
@@ -175,7 +174,9 @@ impl<'a> Parser<'a> {
         if rest.is_empty() {
             return Ok(first);
         }
-        let span = first.span.to(rest.last().map_or(first.span, |(_, _, e)| e.span));
+        let span = first
+            .span
+            .to(rest.last().map_or(first.span, |(_, _, e)| e.span));
         Ok(Expr {
             kind: ExprKind::Sum(Box::new(first), rest),
             span,
@@ -198,7 +199,9 @@ impl<'a> Parser<'a> {
         if rest.is_empty() {
             return Ok(first);
         }
-        let span = first.span.to(rest.last().map_or(first.span, |(_, _, e)| e.span));
+        let span = first
+            .span
+            .to(rest.last().map_or(first.span, |(_, _, e)| e.span));
         Ok(Expr {
             kind: ExprKind::Product(Box::new(first), rest),
             span,

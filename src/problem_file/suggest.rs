@@ -13,7 +13,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
+            let mut d = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(before[j - 2] + 1);
             }
@@ -64,7 +66,10 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(nearest("y2", ["x", "y", "w"]), Some("y".to_string()));
-        assert_eq!(nearest("minimise", ["minimize", "maximize"]), Some("minimize".to_string()));
+        assert_eq!(
+            nearest("minimise", ["minimize", "maximize"]),
+            Some("minimize".to_string())
+        );
         assert_eq!(nearest("zzz", ["x", "y"]), None);
     }
 }

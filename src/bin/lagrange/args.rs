@@ -33,13 +33,19 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Solve a problem file and report the solution.
-    #[command(after_help = "Examples:\n  lagrange solve problems/budget.json\n  lagrange solve problems/budget.json --json | jq .x\n  lagrange solve problems/chain.json --verbose --trace chain.csv")]
+    #[command(
+        after_help = "Examples:\n  lagrange solve problems/budget.json\n  lagrange solve problems/budget.json --json | jq .x\n  lagrange solve problems/chain.json --verbose --trace chain.csv"
+    )]
     Solve(SolveArgs),
     /// Print the objective, gradient, constraints, Jacobian and Hessian of the Lagrangian at a point, as JSON.
-    #[command(after_help = "Examples:\n  lagrange eval problems/budget.json\n  lagrange eval problems/budget.json --at '{\"x\": 4, \"w\": [0, 1, 0]}' --multipliers '[5, [0.6, -5.2]]'")]
+    #[command(
+        after_help = "Examples:\n  lagrange eval problems/budget.json\n  lagrange eval problems/budget.json --at '{\"x\": 4, \"w\": [0, 1, 0]}' --multipliers '[5, [0.6, -5.2]]'"
+    )]
     Eval(EvalArgs),
     /// Solve every problem file that has an `expected` answer and compare.
-    #[command(after_help = "Examples:\n  lagrange check problems\n  lagrange check problems/budget.json problems/sphere.json")]
+    #[command(
+        after_help = "Examples:\n  lagrange check problems\n  lagrange check problems/budget.json problems/sphere.json"
+    )]
     Check(CheckArgs),
 }
 

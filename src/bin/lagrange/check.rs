@@ -94,7 +94,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
         if path.is_dir() {
             let before = files.len();
             if let Err(e) = json_files(path, &mut files) {
-                return unusable(format!("error: cannot read the directory: {e}\n --> {}", path.display()));
+                return unusable(format!(
+                    "error: cannot read the directory: {e}\n --> {}",
+                    path.display()
+                ));
             }
             if files.len() == before {
                 return unusable(format!(
@@ -105,7 +108,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
         } else if path.exists() {
             files.push(path.clone());
         } else {
-            return unusable(format!("error: cannot read the file: no such file or directory\n --> {}", path.display()));
+            return unusable(format!(
+                "error: cannot read the file: no such file or directory\n --> {}",
+                path.display()
+            ));
         }
     }
     let (mut passed, mut failed, mut skipped, mut bad) = (0, 0, 0, 0);

@@ -21,7 +21,8 @@ fn argument_json(flag: &str, text: &str) -> Result<Value, String> {
     let (source, text) = match text.strip_prefix('@') {
         Some(path) => (
             format!("{flag} @{path}"),
-            std::fs::read_to_string(path).map_err(|e| format!("{flag}: cannot read '{path}': {e}"))?,
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("{flag}: cannot read '{path}': {e}"))?,
         ),
         None => (flag.to_string(), text.to_string()),
     };
@@ -31,7 +32,10 @@ fn argument_json(flag: &str, text: &str) -> Result<Value, String> {
 /// Numbers of a value of `shape` from JSON: a number (every element), an
 /// array, or an array of rows.
 fn values_of(value: &Value, shape: Shape, what: &str) -> Result<Vec<f64>, String> {
-    let number = |v: &Value| v.as_f64().ok_or_else(|| format!("{what}: expected a number, found {v}"));
+    let number = |v: &Value| {
+        v.as_f64()
+            .ok_or_else(|| format!("{what}: expected a number, found {v}"))
+    };
     if let Some(v) = value.as_f64() {
         return Ok(vec![v; shape.numel()]);
     }
@@ -55,11 +59,19 @@ fn values_of(value: &Value, shape: Shape, what: &str) -> Result<Vec<f64>, String
         }
         (Value::Array(items), Shape::Vector(n)) => {
             if items.len() != n {
-                return Err(format!("{what}: expected {n} numbers, found {}", items.len()));
+                return Err(format!(
+                    "{what}: expected {n} numbers, found {}",
+                    items.len()
+                ));
             }
             items.iter().map(number).collect::<Result<_, _>>()?
         }
-        _ => return Err(format!("{what}: expected {}, found {value}", describe(shape))),
+        _ => {
+            return Err(format!(
+                "{what}: expected {}, found {value}",
+                describe(shape)
+            ))
+        }
     };
     Ok(flat)
 }
@@ -102,7 +114,9 @@ fn multipliers(definition: &Definition, text: Option<&str>) -> Result<Vec<f64>, 
         return Ok(lambda);
     };
     let Value::Array(items) = argument_json("--multipliers", text)? else {
-        return Err("--multipliers: expected a JSON array with one entry per constraint".to_string());
+        return Err(
+            "--multipliers: expected a JSON array with one entry per constraint".to_string(),
+        );
     };
     if items.len() != definition.constraints.len() {
         return Err(format!(
@@ -112,7 +126,11 @@ fn multipliers(definition: &Definition, text: Option<&str>) -> Result<Vec<f64>, 
         ));
     }
     for (item, c) in items.iter().zip(&definition.constraints) {
-        let values = values_of(item, c.shape, &format!("--multipliers: constraint '{}'", c.name))?;
+        let values = values_of(
+            item,
+            c.shape,
+            &format!("--multipliers: constraint '{}'", c.name),
+        )?;
         lambda[c.offset..c.offset + values.len()].copy_from_slice(&values);
     }
     Ok(lambda)
@@ -153,12 +171,12 @@ pub fn run(args: &EvalArgs) -> Outcome {
     problem.hessian_of_lagrangian(&x, 1.0, &lambda, hessian.as_mut());
 
     let by_variable = |values: &[f64]| {
-        Json::object(
-            definition
-                .variables
-                .iter()
-                .map(|v| (v.name.clone(), shaped(v.shape, &values[v.offset..v.offset + v.shape.numel()]))),
-        )
+        Json::object(definition.variables.iter().map(|v| {
+            (
+                v.name.clone(),
+                shaped(v.shape, &values[v.offset..v.offset + v.shape.numel()]),
+            )
+        }))
     };
     let dense = |mat: &Mat<f64>| {
         let mut data = Vec::with_capacity(mat.nrows() * mat.ncols());

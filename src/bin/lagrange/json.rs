@@ -144,7 +144,10 @@ mod tests {
     fn renders_in_order_with_null_for_non_finite() {
         let value = Json::object([
             ("b", Json::Number(1.5)),
-            ("a", Json::Array(vec![Json::Number(f64::NAN), Json::Number(2.0)])),
+            (
+                "a",
+                Json::Array(vec![Json::Number(f64::NAN), Json::Number(2.0)]),
+            ),
         ]);
         assert!(value.has_non_finite());
         let text = value.render();

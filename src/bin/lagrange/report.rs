@@ -27,7 +27,9 @@ fn element_names(name: &str, shape: Shape) -> Vec<String> {
     match shape {
         Shape::Scalar => vec![name.to_string()],
         Shape::Vector(n) => (0..n).map(|i| format!("{name}[{i}]")).collect(),
-        Shape::Matrix(r, c) => (0..r * c).map(|k| format!("{name}[{}][{}]", k / c, k % c)).collect(),
+        Shape::Matrix(r, c) => (0..r * c)
+            .map(|k| format!("{name}[{}][{}]", k / c, k % c))
+            .collect(),
     }
 }
 
@@ -94,7 +96,11 @@ pub fn solution(definition: &Definition, solution: &Solution) -> String {
     out.push('\n');
     let _ = writeln!(out, "iterations            {}", solution.iterations);
     let _ = writeln!(out, "KKT residual          {:.3e}", solution.kkt_residual);
-    let _ = writeln!(out, "constraint violation  {:.3e}", solution.constraint_violation);
+    let _ = writeln!(
+        out,
+        "constraint violation  {:.3e}",
+        solution.constraint_violation
+    );
     let point = solution.point.map_or("unknown", |p| p.as_str());
     let _ = writeln!(out, "point                 {point}");
     if solution.dependent_constraints {
@@ -139,13 +145,19 @@ pub fn log_line(r: &IterationRecord) -> String {
 
 /// The iteration history as CSV.
 pub fn trace_csv(history: &[IterationRecord]) -> String {
-    let mut out =
-        String::from("iteration,objective,constraint_violation,stationarity,step_length,regularization\n");
+    let mut out = String::from(
+        "iteration,objective,constraint_violation,stationarity,step_length,regularization\n",
+    );
     for r in history {
         let _ = writeln!(
             out,
             "{},{:e},{:e},{:e},{:e},{:e}",
-            r.iteration, r.objective, r.constraint_violation, r.stationarity, r.step_length, r.regularization
+            r.iteration,
+            r.objective,
+            r.constraint_violation,
+            r.stationarity,
+            r.step_length,
+            r.regularization
         );
     }
     out

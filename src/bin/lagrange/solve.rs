@@ -37,41 +37,70 @@ pub fn settings(
 
 /// Compile and solve.
 pub fn solve(definition: &Definition, settings: &Settings) -> Result<Solution, Outcome> {
-    let mut compiled = problem_file::compile::compile(definition).map_err(|e| unusable(e.render()))?;
+    let mut compiled =
+        problem_file::compile::compile(definition).map_err(|e| unusable(e.render()))?;
     Ok(solver::solve(&mut compiled, settings))
 }
 
 /// The contract's JSON object for a solution.
 pub fn solution_json(definition: &Definition, solution: &Solution) -> Json {
-    let x = Json::object(
-        definition
-            .variables
-            .iter()
-            .map(|v| (v.name.clone(), shaped(v.shape, &solution.x[v.offset..v.offset + v.shape.numel()]))),
-    );
+    let x = Json::object(definition.variables.iter().map(|v| {
+        (
+            v.name.clone(),
+            shaped(v.shape, &solution.x[v.offset..v.offset + v.shape.numel()]),
+        )
+    }));
     let multipliers = Json::Array(
         definition
             .constraints
             .iter()
-            .map(|c| shaped(c.shape, &solution.multipliers[c.offset..c.offset + c.shape.numel()]))
+            .map(|c| {
+                shaped(
+                    c.shape,
+                    &solution.multipliers[c.offset..c.offset + c.shape.numel()],
+                )
+            })
             .collect(),
     );
-    let mut pairs = vec![("status".to_string(), Json::String(solution.status.as_str().to_string()))];
+    let mut pairs = vec![(
+        "status".to_string(),
+        Json::String(solution.status.as_str().to_string()),
+    )];
     if !solution.status.is_converged() {
-        pairs.push(("message".to_string(), Json::String(solution.message.clone())));
+        pairs.push((
+            "message".to_string(),
+            Json::String(solution.message.clone()),
+        ));
     }
     pairs.extend([
         ("objective".to_string(), Json::Number(solution.objective)),
         ("x".to_string(), x),
         ("multipliers".to_string(), multipliers),
-        ("iterations".to_string(), Json::Integer(solution.iterations as u64)),
-        ("kkt_residual".to_string(), Json::Number(solution.kkt_residual)),
-        ("constraint_violation".to_string(), Json::Number(solution.constraint_violation)),
+        (
+            "iterations".to_string(),
+            Json::Integer(solution.iterations as u64),
+        ),
+        (
+            "kkt_residual".to_string(),
+            Json::Number(solution.kkt_residual),
+        ),
+        (
+            "constraint_violation".to_string(),
+            Json::Number(solution.constraint_violation),
+        ),
         (
             "point".to_string(),
-            Json::String(solution.point.map_or("degenerate", |p| p.as_str()).to_string()),
+            Json::String(
+                solution
+                    .point
+                    .map_or("degenerate", |p| p.as_str())
+                    .to_string(),
+            ),
         ),
-        ("solve_seconds".to_string(), Json::Number(solution.timings.total.as_secs_f64())),
+        (
+            "solve_seconds".to_string(),
+            Json::Number(solution.timings.total.as_secs_f64()),
+        ),
     ]);
     Json::Object(pairs)
 }
@@ -91,7 +120,12 @@ pub fn run(args: &SolveArgs) -> Outcome {
         None => None,
         Some(path) => match std::fs::File::create(path) {
             Ok(f) => Some(f),
-            Err(e) => return unusable(format!("error: cannot write the trace file: {e}\n --> {}", path.display())),
+            Err(e) => {
+                return unusable(format!(
+                    "error: cannot write the trace file: {e}\n --> {}",
+                    path.display()
+                ))
+            }
         },
     };
     let solution = match solve(&definition, &settings) {
