@@ -2,6 +2,7 @@
 pub mod autodiff;
 pub mod families;
 pub mod problem;
+pub mod problem_file;
 pub mod solver;
 
 /// The README's Rust examples, compiled and run as doctests.
