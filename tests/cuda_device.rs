@@ -20,7 +20,10 @@ fn expect_no_device() -> bool {
 fn no_device_is_a_clear_error_not_a_panic() {
     match device_info(Device::Cuda(0)) {
         Ok(info) => {
-            assert!(!expect_no_device(), "LAGRANGE_EXPECT_NO_DEVICE set but found {info:?}");
+            assert!(
+                !expect_no_device(),
+                "LAGRANGE_EXPECT_NO_DEVICE set but found {info:?}"
+            );
             assert!(!info.name.is_empty());
             assert!(info.compute_capability.0 >= 7, "{info:?}");
             assert!(info.driver_version >= 11_000, "{info:?}");
@@ -70,7 +73,9 @@ fn data_that_does_not_fit_the_shape_is_an_error() {
 
 #[test]
 fn expressions_compile_without_a_device() {
-    let f = (Expr::x().sin().exp() * Expr::x().square()).compile().unwrap();
+    let f = (Expr::x().sin().exp() * Expr::x().square())
+        .compile()
+        .unwrap();
     assert_eq!(f.instructions(), 6);
     assert_eq!(f.registers(), 2);
     let (v, d) = f.expr().eval(0.5);
@@ -83,13 +88,18 @@ fn expressions_compile_without_a_device() {
 fn a_missing_device_ordinal_is_an_error() {
     let Some(_) = cuda_common::gpu() else { return };
     let err = device_info(Device::Cuda(4096)).unwrap_err();
-    assert!(matches!(err, CudaError::NoSuchDevice { ordinal: 4096, .. }), "{err:?}");
+    assert!(
+        matches!(err, CudaError::NoSuchDevice { ordinal: 4096, .. }),
+        "{err:?}"
+    );
     assert!(err.is_unavailable());
 }
 
 #[test]
 fn misuse_is_an_error_naming_the_shapes() {
-    let Some(dev) = cuda_common::gpu() else { return };
+    let Some(dev) = cuda_common::gpu() else {
+        return;
+    };
     let a = DeviceTensor::from_vec(vec![1.0, 2.0, 3.0], dev).unwrap();
     let b = DeviceTensor::from_vec(vec![1.0, 2.0], dev).unwrap();
     let err = a.mul(&b).unwrap_err();
@@ -99,9 +109,17 @@ fn misuse_is_an_error_naming_the_shapes() {
     );
     assert!(a.dot(&b).unwrap_err().to_string().contains("[3]"));
     let m = DeviceTensor::from_slice(&[1.0; 6], &[2, 3], dev).unwrap();
-    assert!(m.matvec(&b).unwrap_err().to_string().contains("a vector [n] for a matrix [m, n]"));
+    assert!(m
+        .matvec(&b)
+        .unwrap_err()
+        .to_string()
+        .contains("a vector [n] for a matrix [m, n]"));
     assert!(m.matvec_t(&a).is_err());
-    assert!(a.matvec(&a).unwrap_err().to_string().contains("a matrix [m, n]"));
+    assert!(a
+        .matvec(&a)
+        .unwrap_err()
+        .to_string()
+        .contains("a matrix [m, n]"));
     assert!(a.reshape(&[2, 2]).is_err());
     assert!(a.item().is_err());
     // backward misuse

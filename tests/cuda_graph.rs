@@ -9,7 +9,9 @@
 
 mod cuda_common;
 
-use cuda_common::{assert_reduction, assert_rel, gpu, sum_ref, Rng, ELEMENTWISE_TOL, REDUCTION_TOL};
+use cuda_common::{
+    assert_reduction, assert_rel, gpu, sum_ref, Rng, ELEMENTWISE_TOL, REDUCTION_TOL,
+};
 use lagrange::cuda::{no_grad, sum_value_and_grad, DeviceTensor, Expr};
 
 #[test]
@@ -17,7 +19,13 @@ fn seed_tutorial_closed_forms() {
     let Some(dev) = gpu() else { return };
     // d/dx (3x³ − 5x²) at 1.5 = 9x² − 10x = 5.25.
     let x = DeviceTensor::scalar(1.5, dev).unwrap().requires_grad();
-    let y = x.powf(3.0).unwrap().mul_scalar(3.0).unwrap().sub(&x.square().unwrap().mul_scalar(5.0).unwrap()).unwrap();
+    let y = x
+        .powf(3.0)
+        .unwrap()
+        .mul_scalar(3.0)
+        .unwrap()
+        .sub(&x.square().unwrap().mul_scalar(5.0).unwrap())
+        .unwrap();
     y.backward().unwrap();
     assert!((x.grad().unwrap().item().unwrap() - 5.25).abs() < 1e-14);
 
@@ -31,21 +39,37 @@ fn seed_tutorial_closed_forms() {
     assert_eq!(b.grad().unwrap().item().unwrap(), 2.0);
 
     // o = mean(3 (x + 2)²) at x = 1 (4 entries): 27, gradient 4.5 each.
-    let x = DeviceTensor::full(&[2, 2], 1.0, dev).unwrap().requires_grad();
-    let o = x.add_scalar(2.0).unwrap().square().unwrap().mul_scalar(3.0).unwrap().mean().unwrap();
+    let x = DeviceTensor::full(&[2, 2], 1.0, dev)
+        .unwrap()
+        .requires_grad();
+    let o = x
+        .add_scalar(2.0)
+        .unwrap()
+        .square()
+        .unwrap()
+        .mul_scalar(3.0)
+        .unwrap()
+        .mean()
+        .unwrap();
     assert_eq!(o.item().unwrap(), 27.0);
     o.backward().unwrap();
     assert_eq!(x.grad().unwrap().to_vec().unwrap(), vec![4.5; 4]);
     assert_eq!(x.grad().unwrap().shape(), &[2, 2]);
 
     // VJP of a doubling loop (y = x · 2¹⁰) with v = [0.1, 1.0, 0.0001].
-    let x = DeviceTensor::from_vec(vec![0.3, -1.2, 2.0], dev).unwrap().requires_grad();
+    let x = DeviceTensor::from_vec(vec![0.3, -1.2, 2.0], dev)
+        .unwrap()
+        .requires_grad();
     let mut y = x.clone();
     for _ in 0..10 {
         y = y.mul_scalar(2.0).unwrap();
     }
-    y.backward_with(&DeviceTensor::from_vec(vec![0.1, 1.0, 0.0001], dev).unwrap()).unwrap();
-    assert_eq!(x.grad().unwrap().to_vec().unwrap(), vec![102.4, 1024.0, 0.1024]);
+    y.backward_with(&DeviceTensor::from_vec(vec![0.1, 1.0, 0.0001], dev).unwrap())
+        .unwrap();
+    assert_eq!(
+        x.grad().unwrap().to_vec().unwrap(),
+        vec![102.4, 1024.0, 0.1024]
+    );
 }
 
 #[test]
@@ -59,12 +83,21 @@ fn matrix_calculus_identities() {
     let avec = DeviceTensor::from_vec(av[..n].to_vec(), dev).unwrap();
 
     // ∇ₓ(aᵀx) = a
-    let x = DeviceTensor::from_vec(xv.clone(), dev).unwrap().requires_grad();
+    let x = DeviceTensor::from_vec(xv.clone(), dev)
+        .unwrap()
+        .requires_grad();
     avec.dot(&x).unwrap().backward().unwrap();
-    assert_rel("∇(aᵀx)", &x.grad().unwrap().to_vec().unwrap(), &av[..n], ELEMENTWISE_TOL);
+    assert_rel(
+        "∇(aᵀx)",
+        &x.grad().unwrap().to_vec().unwrap(),
+        &av[..n],
+        ELEMENTWISE_TOL,
+    );
 
     // ∇ₓ(xᵀAx) = (A + Aᵀ)x
-    let x = DeviceTensor::from_vec(xv.clone(), dev).unwrap().requires_grad();
+    let x = DeviceTensor::from_vec(xv.clone(), dev)
+        .unwrap()
+        .requires_grad();
     x.dot(&a.matvec(&x).unwrap()).unwrap().backward().unwrap();
     let got = x.grad().unwrap().to_vec().unwrap();
     for (i, g) in got.iter().enumerate() {
@@ -81,13 +114,29 @@ fn gradients_agree_with_central_differences() {
     let xs = rng.uniform(n, 0.2, 1.5);
     let f = |x: &DeviceTensor| -> DeviceTensor {
         // A composition using most ops: Σ tanh(x)·log(x+1) / (1 + x²) + ‖sin x‖ + mean(√x · cos x)
-        let t = x.tanh().unwrap().mul(&x.add_scalar(1.0).unwrap().log().unwrap()).unwrap();
-        let u = t.div(&x.square().unwrap().add_scalar(1.0).unwrap()).unwrap().sum().unwrap();
+        let t = x
+            .tanh()
+            .unwrap()
+            .mul(&x.add_scalar(1.0).unwrap().log().unwrap())
+            .unwrap();
+        let u = t
+            .div(&x.square().unwrap().add_scalar(1.0).unwrap())
+            .unwrap()
+            .sum()
+            .unwrap();
         let v = x.sin().unwrap().norm().unwrap();
-        let w = x.sqrt().unwrap().mul(&x.cos().unwrap()).unwrap().mean().unwrap();
+        let w = x
+            .sqrt()
+            .unwrap()
+            .mul(&x.cos().unwrap())
+            .unwrap()
+            .mean()
+            .unwrap();
         u.add(&v).unwrap().add(&w).unwrap()
     };
-    let x = DeviceTensor::from_vec(xs.clone(), dev).unwrap().requires_grad();
+    let x = DeviceTensor::from_vec(xs.clone(), dev)
+        .unwrap()
+        .requires_grad();
     f(&x).backward().unwrap();
     let g = x.grad().unwrap().to_vec().unwrap();
     for &i in &[0, 1, 17, 499, 998, 999] {
@@ -98,26 +147,39 @@ fn gradients_agree_with_central_differences() {
             no_grad(|| f(&DeviceTensor::from_vec(p, dev).unwrap()).item().unwrap())
         };
         let fd = (at(h) - at(-h)) / (2.0 * h);
-        assert!((g[i] - fd).abs() <= 1e-6 * (1.0 + fd.abs()), "element {i}: AD {} vs FD {fd}", g[i]);
+        assert!(
+            (g[i] - fd).abs() <= 1e-6 * (1.0 + fd.abs()),
+            "element {i}: AD {} vs FD {fd}",
+            g[i]
+        );
     }
 }
 
 #[test]
 fn accumulation_no_grad_detach_and_grad_fn() {
     let Some(dev) = gpu() else { return };
-    let x = DeviceTensor::from_vec(vec![1.0, 2.0, 3.0], dev).unwrap().requires_grad();
+    let x = DeviceTensor::from_vec(vec![1.0, 2.0, 3.0], dev)
+        .unwrap()
+        .requires_grad();
     assert!(x.is_leaf() && x.is_requires_grad() && x.grad_fn().is_none() && x.grad().is_none());
     let y = x.square().unwrap().sum().unwrap();
     assert_eq!(y.grad_fn(), Some("SumBackward"));
     y.backward().unwrap();
     y.backward().unwrap();
-    assert_eq!(x.grad().unwrap().to_vec().unwrap(), vec![4.0, 8.0, 12.0], "two backward calls add up");
+    assert_eq!(
+        x.grad().unwrap().to_vec().unwrap(),
+        vec![4.0, 8.0, 12.0],
+        "two backward calls add up"
+    );
     x.zero_grad();
     assert!(x.grad().is_none());
 
     let z = no_grad(|| x.square().unwrap());
     assert!(!z.is_requires_grad() && z.grad_fn().is_none());
-    assert!(x.square().unwrap().is_requires_grad(), "recording resumes after no_grad");
+    assert!(
+        x.square().unwrap().is_requires_grad(),
+        "recording resumes after no_grad"
+    );
 
     // detach cuts the graph: the detached factor counts as a constant.
     let d = x.detach();
@@ -139,7 +201,17 @@ fn accumulation_no_grad_detach_and_grad_fn() {
     .iter()
     .map(|t| t.grad_fn().unwrap())
     .collect();
-    assert_eq!(names, ["NegBackward", "ExpBackward", "AddBackward", "DotBackward", "NormBackward", "MeanBackward"]);
+    assert_eq!(
+        names,
+        [
+            "NegBackward",
+            "ExpBackward",
+            "AddBackward",
+            "DotBackward",
+            "NormBackward",
+            "MeanBackward"
+        ]
+    );
 }
 
 #[test]
@@ -150,26 +222,62 @@ fn benchmark_gradient_three_ways() {
     let xs = rng.uniform(n, -2.0, 2.0);
     // CPU closed form: f = Σ e^{sin x} x², f' = e^{sin x} (x² cos x + 2x).
     let (want_f, scale) = sum_ref(xs.iter().map(|x| x.sin().exp() * x * x));
-    let want_g: Vec<f64> = xs.iter().map(|x| x.sin().exp() * (x * x * x.cos() + 2.0 * x)).collect();
+    let want_g: Vec<f64> = xs
+        .iter()
+        .map(|x| x.sin().exp() * (x * x * x.cos() + 2.0 * x))
+        .collect();
 
     // 1. op by op, as an eager engine records it.
-    let x = DeviceTensor::from_vec(xs.clone(), dev).unwrap().requires_grad();
-    let f = x.sin().unwrap().exp().unwrap().mul(&x.square().unwrap()).unwrap().sum().unwrap();
-    assert_reduction("f op by op", f.item().unwrap(), want_f, scale, REDUCTION_TOL);
+    let x = DeviceTensor::from_vec(xs.clone(), dev)
+        .unwrap()
+        .requires_grad();
+    let f = x
+        .sin()
+        .unwrap()
+        .exp()
+        .unwrap()
+        .mul(&x.square().unwrap())
+        .unwrap()
+        .sum()
+        .unwrap();
+    assert_reduction(
+        "f op by op",
+        f.item().unwrap(),
+        want_f,
+        scale,
+        REDUCTION_TOL,
+    );
     f.backward().unwrap();
-    assert_rel("∇f op by op", &x.grad().unwrap().to_vec().unwrap(), &want_g, ELEMENTWISE_TOL);
+    assert_rel(
+        "∇f op by op",
+        &x.grad().unwrap().to_vec().unwrap(),
+        &want_g,
+        ELEMENTWISE_TOL,
+    );
 
     // 2. fused forward (one pass) and fused backward (one pass).
-    let e = (Expr::x().sin().exp() * Expr::x().square()).compile().unwrap();
+    let e = (Expr::x().sin().exp() * Expr::x().square())
+        .compile()
+        .unwrap();
     let x = x.detach().requires_grad();
     let f = x.map_sum(&e).unwrap();
     assert_eq!(f.grad_fn(), Some("MapSumBackward"));
     assert_reduction("f fused", f.item().unwrap(), want_f, scale, REDUCTION_TOL);
     f.backward().unwrap();
-    assert_rel("∇f fused", &x.grad().unwrap().to_vec().unwrap(), &want_g, ELEMENTWISE_TOL);
+    assert_rel(
+        "∇f fused",
+        &x.grad().unwrap().to_vec().unwrap(),
+        &want_g,
+        ELEMENTWISE_TOL,
+    );
 
     // 3. value and gradient in a single pass over x.
     let (value, grad) = sum_value_and_grad(&x.detach(), &e).unwrap();
     assert_reduction("f one pass", value, want_f, scale, REDUCTION_TOL);
-    assert_rel("∇f one pass", &grad.to_vec().unwrap(), &want_g, ELEMENTWISE_TOL);
+    assert_rel(
+        "∇f one pass",
+        &grad.to_vec().unwrap(),
+        &want_g,
+        ELEMENTWISE_TOL,
+    );
 }

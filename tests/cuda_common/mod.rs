@@ -26,7 +26,10 @@ pub fn gpu() -> Option<Device> {
                 poison_outputs: true,
                 synchronize_each_launch: true,
             });
-            eprintln!("GPU: {} (cc {}.{}, PTX {})", info.name, info.compute_capability.0, info.compute_capability.1, info.ptx);
+            eprintln!(
+                "GPU: {} (cc {}.{}, PTX {})",
+                info.name, info.compute_capability.0, info.compute_capability.1, info.ptx
+            );
             Some(dev)
         }
         Err(e) if e.is_unavailable() && std::env::var_os("LAGRANGE_REQUIRE_GPU").is_none() => {
