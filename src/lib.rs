@@ -1,5 +1,7 @@
 //! lagrange: constrained optimization with Lagrange multipliers.
 pub mod autodiff;
+#[cfg(feature = "cuda")]
+pub mod cuda;
 pub mod families;
 pub mod problem;
 pub mod problem_file;
