@@ -38,11 +38,11 @@ pub fn generate(n: usize) -> GeneratedProblem {
              condition (beta = {beta:.12}); multipliers ln Z - 1 and beta; entropy beta*mu + ln Z."
         ),
         "variables": [{"name": "p", "size": n, "start": 1.0 / n as f64}],
-        "parameters": {"e": energy, "mu": mu},
+        "parameters": {"energy": energy, "mu": mu},
         "maximize": "-sum(p * log(p))",
         "constraints": [
             {"name": "normalization", "equation": "sum(p) = 1"},
-            {"name": "mean_energy", "equation": "dot(e, p) = mu"}
+            {"name": "mean_energy", "equation": "dot(energy, p) = mu"}
         ],
         "expected": expected(objective, &xs, Some(json!(multipliers.clone()))),
     });
