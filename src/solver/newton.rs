@@ -9,15 +9,16 @@
 //! [ J       −γI  ] [ −y⁺ ] = − [  c ]
 //! ```
 //!
-//! with δ, γ from the inertia correction, then globalizes the step with a
-//! backtracking line search on the ℓ1 merit function (with a second-order
-//! correction), and updates y ← y + α (y⁺ − y).
+//! with δ, γ from the inertia correction, then globalizes the step with the
+//! filter line search of IPOPT (with second-order corrections; a
+//! Gauss–Newton feasibility restoration when no step is acceptable), and
+//! updates y ← y + α (y⁺ − y).
 //!
 //! Requirements on the problem: f and g twice continuously differentiable
 //! near the iterates, exact first and second derivatives. Reference: Nocedal
 //! & Wright, *Numerical Optimization* (2006), ch. 18; Wächter & Biegler, *On
 //! the implementation of an interior-point filter line-search algorithm*
-//! (2006) for the inertia correction and scaling.
+//! (2006) for the filter line search, inertia correction and scaling.
 
 use std::time::{Duration, Instant};
 
@@ -222,7 +223,7 @@ impl Newton {
         self.check_termination(0.0, 0.0);
     }
 
-    /// One Newton iteration: factor, step, penalty update, line search,
+    /// One Newton iteration: factor, step, filter line search (or restoration),
     /// acceptance, termination test.
     pub fn next_iter<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
         if self.status.is_some() {
