@@ -51,3 +51,33 @@ for name, (n, start, f, g) in P.items():
     out[name] = {"iterations": st["iter_count"], "status": st["return_status"], "f": float(r["f"]), "x": [float(v) for v in r["x"].full().ravel()], "t_wall_total_median": sorted(times)[len(times)//2]}
     print(f"{name:5} {st['iter_count']:3} {st['return_status']:20} f={float(r['f']):.10f} t={out[name]['t_wall_total_median']*1e3:.3f} ms")
 print(json.dumps({k: [v["iterations"], v["t_wall_total_median"]] for k, v in out.items()}))
+
+# --perturbed: the seeded perturbed starts of
+# tests/solver_hock_schittkowski.rs::perturbed_starts_converge_or_say_why
+# (same LCG, same problem order), counting IPOPT's successes.
+import sys
+if "--perturbed" in sys.argv:
+    state = [1]
+    def nxt():
+        state[0] = (state[0] * 6364136223846793005 + 1442695040888963407) % (1 << 64)
+        return ((state[0] >> 11) / float(1 << 53)) * 2.0 - 1.0
+    order = ["hs9", "hs28", "hs42", "hs52", "hs61", "hs6", "hs7", "hs26", "hs27", "hs39", "hs40",
+             "hs46", "hs48", "hs49", "hs50", "hs51", "hs77", "hs78", "hs79"]
+    ok = total = 0
+    for name in order:
+        n, start, f, g = P[name]
+        x = ca.SX.sym("x", n)
+        m = len(g(x))
+        S = ca.nlpsol("s", "ipopt", {"x": x, "f": f(x), "g": ca.vertcat(*g(x))},
+                      {"ipopt.print_level": 0, "print_time": False, "ipopt.sb": "yes"})
+        for trial in range(12):
+            size = [1.0, 10.0, 100.0][trial % 3]
+            x0 = [v + size * nxt() for v in start]
+            S(x0=x0, lbg=[0] * m, ubg=[0] * m)
+            st = S.stats()["return_status"]
+            total += 1
+            if st == "Solve_Succeeded":
+                ok += 1
+            else:
+                print(name, x0, st)
+    print(f"IPOPT: {ok}/{total} converged")

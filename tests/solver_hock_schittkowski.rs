@@ -110,3 +110,44 @@ fn converge_to_published_optima_from_standard_starts() {
         all.len()
     );
 }
+
+/// Robustness beyond the standard starts: seeded random perturbations of
+/// each start (size 1, 10 and 100). Converged runs must end at a KKT point
+/// (possibly another local solution); the others must say why.
+#[test]
+fn perturbed_starts_converge_or_say_why() {
+    let mut rng = solver_common::Lcg(1);
+    let (mut total, mut converged) = (0, 0);
+    let mut failures = Vec::new();
+    for p in problems() {
+        for trial in 0..12 {
+            let size = [1.0, 10.0, 100.0][trial % 3];
+            let start: Vec<f64> = p.start.iter().map(|v| v + size * rng.next()).collect();
+            let mut q = p;
+            q.start = Box::leak(start.clone().into_boxed_slice());
+            let settings = Settings::builder().max_iterations(3000).build().unwrap();
+            let s = solve(&mut q, &settings);
+            total += 1;
+            if s.status == Status::Converged {
+                converged += 1;
+                let err = kkt_error_at(&mut q, &s.x);
+                assert!(
+                    err < 1e-6,
+                    "{}: converged to a non-KKT point ({err:e})",
+                    p.name
+                );
+            } else {
+                failures.push(format!("{} from {start:?}: {}", p.name, s.status));
+            }
+        }
+    }
+    println!(
+        "{converged}/{total} converged; failures:\n{}",
+        failures.join("\n")
+    );
+    // 222/228 at the time of writing (iteration limit 3000, as IPOPT's);
+    // IPOPT converges on 225 of the same starts and reports two feasible
+    // HS77 runs as infeasible (benches/solver_ipopt.py --perturbed).
+    // Guard against regressions:
+    assert!(converged * 100 >= total * 93, "{converged}/{total}");
+}

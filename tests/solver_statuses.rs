@@ -172,6 +172,31 @@ fn backtracking_recovers_from_nan_trial_points() {
 }
 
 #[test]
+fn non_finite_derivatives_are_backtracked_then_reported() {
+    // min (x − 2)² from x = 5, but the gradient is NaN below x = 3: every
+    // step towards the minimizer is cut back until no step is left.
+    let mut p = Closure::new(1, 0, vec![5.0]);
+    p.f = Box::new(|x| (x[0] - 2.0).powi(2));
+    p.grad = Box::new(|x, g| {
+        g[0] = if x[0] < 3.0 {
+            f64::NAN
+        } else {
+            2.0 * (x[0] - 2.0)
+        }
+    });
+    p.hess = Box::new(|_, s, _, mut h| h[(0, 0)] = 2.0 * s);
+    let s = solve(&mut p, &Settings::default());
+    assert_eq!(s.status, Status::EvaluationError, "{}", s.message);
+    assert!(s.iterations > 0, "backtracking made progress first");
+    assert!(
+        s.x[0] >= 3.0 && s.x[0] < 3.1,
+        "last point with finite derivatives: {}",
+        s.x[0]
+    );
+    assert!(s.objective.is_finite());
+}
+
+#[test]
 fn objective_decreasing_along_the_constraints_is_unbounded() {
     // min x + y s.t. x − y = 0: f = 2x → −∞ on the line.
     let mut p = Closure::new(2, 1, vec![1.0, 1.0]);

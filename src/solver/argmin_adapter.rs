@@ -82,7 +82,7 @@ impl NewtonKkt {
 /// State of a [`NewtonKkt`] run in argmin's `Executor`.
 ///
 /// The "best" parameter is always the latest iterate: the line search
-/// decreases a merit function, not f, so f may rise on the way to a
+/// is a filter method, not a descent method on f, so f may rise on the way to a
 /// feasible optimum.
 #[derive(Clone, Debug)]
 pub struct NewtonKktState {

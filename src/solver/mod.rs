@@ -8,8 +8,8 @@
 //! Layout: [`settings`] (options), [`status`] (why it stopped), [`result`]
 //! (what it returns), [`evaluate`] (problem evaluation and scaling), [`kkt`]
 //! (KKT assembly), [`linear`] (LBLᵀ factorization and inertia), [`inertia`]
-//! (inertia correction), [`line_search`] (merit function and backtracking),
-//! [`newton`] (the iteration), [`classify`] (second-order check),
+//! (inertia correction), [`line_search`] (filter line search),
+//! [`newton`] (the iteration, with its restoration phase), [`classify`] (second-order check),
 //! [`argmin_adapter`].
 #![warn(missing_docs)]
 

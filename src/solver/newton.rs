@@ -9,15 +9,16 @@
 //! [ J       −γI  ] [ −y⁺ ] = − [  c ]
 //! ```
 //!
-//! with δ, γ from the inertia correction, then globalizes the step with a
-//! backtracking line search on the ℓ1 merit function (with a second-order
-//! correction), and updates y ← y + α (y⁺ − y).
+//! with δ, γ from the inertia correction, then globalizes the step with the
+//! filter line search of IPOPT (with second-order corrections; a
+//! Gauss–Newton feasibility restoration when no step is acceptable), and
+//! updates y ← y + α (y⁺ − y).
 //!
 //! Requirements on the problem: f and g twice continuously differentiable
 //! near the iterates, exact first and second derivatives. Reference: Nocedal
 //! & Wright, *Numerical Optimization* (2006), ch. 18; Wächter & Biegler, *On
 //! the implementation of an interior-point filter line-search algorithm*
-//! (2006) for the inertia correction and scaling.
+//! (2006) for the filter line search, inertia correction and scaling.
 
 use std::time::{Duration, Instant};
 
@@ -222,7 +223,7 @@ impl Newton {
         self.check_termination(0.0, 0.0);
     }
 
-    /// One Newton iteration: factor, step, penalty update, line search,
+    /// One Newton iteration: factor, step, filter line search (or restoration),
     /// acceptance, termination test.
     pub fn next_iter<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
         if self.status.is_some() {
@@ -339,6 +340,21 @@ impl Newton {
         std::mem::swap(&mut self.y, &mut self.y_trial);
         self.iteration += 1;
         self.update_scaled_derivatives();
+        // Safeguard: multipliers that exploded (typically after a heavily
+        // regularized step) are replaced by the least-squares estimate at
+        // the new point when that is much smaller.
+        if inf_norm(&self.y) > MAX_INITIAL_MULTIPLIER {
+            self.y_trial.copy_from_slice(&self.y);
+            self.least_squares_multipliers();
+            if inf_norm(&self.y) > 0.0 && 10.0 * inf_norm(&self.y) < inf_norm(&self.y_trial) {
+                if !self.evaluate_hessian(problem, Which::Current) {
+                    let msg = "the Hessian of the Lagrangian is not finite at the new point";
+                    return self.stop(Status::EvaluationError, msg.into());
+                }
+            } else {
+                std::mem::swap(&mut self.y, &mut self.y_trial);
+            }
+        }
         self.scaling.to_lambda(&self.y, &mut self.lambda);
 
         // Phase 6: termination tests.
@@ -460,12 +476,12 @@ impl Newton {
         }
     }
 
-    /// Factors the projection system [I J_cᵀ; J_c −γI] (γ = 0, or 1e-8 when
-    /// J_c is rank-deficient); false when neither works.
-    fn factor_projection(&mut self) -> bool {
+    /// Factors the projection system [I J_cᵀ; J_c −γI] (γ = `gamma`, or
+    /// at least 1e-8 when J_c is rank-deficient); false when neither works.
+    fn factor_projection(&mut self, gamma: f64) -> bool {
         let clock = Instant::now();
         let mut ok = false;
-        for gamma in [0.0, 1e-8] {
+        for gamma in [gamma, gamma.max(1e-8)] {
             self.kkt
                 .assemble(self.identity.as_ref(), self.jac_c.as_ref(), 0.0, gamma);
             let tol = 1e-13 * self.kkt.max_abs();
@@ -487,7 +503,7 @@ impl Newton {
     fn least_squares_multipliers(&mut self) {
         let n = self.n;
         self.y.fill(0.0);
-        if self.m == 0 || !self.factor_projection() {
+        if self.m == 0 || !self.factor_projection(0.0) {
             return;
         }
         self.rhs[..n].copy_from_slice(&self.grad_phi);

@@ -1,7 +1,8 @@
 //! Feasibility restoration: when the filter line search finds no acceptable
 //! step, reduce the infeasibility θ = ‖c‖₁ alone by Gauss–Newton steps
 //! (the least-norm solution of J_c d = −c, from the projection system
-//! [I J_cᵀ; J_c −γI]) with backtracking on ‖c‖₂², until the point is acceptable
+//! [I J_cᵀ; J_c −μI] with μ = 0, or Levenberg–Marquardt μ = min(‖c‖₂, 1)
+//! when the Gauss–Newton step is huge) with backtracking on ‖c‖₂², until the point is acceptable
 //! to the filter (IPOPT's restoration phase, in its simplest form). If θ
 //! cannot be reduced, the iterate is a stationary point of θ: locally
 //! infeasible when J_cᵀc ≈ 0, otherwise the solver reports the failure.
@@ -15,6 +16,9 @@ use super::{inf_norm, Newton, NlpProblem, Status, Which};
 /// Sufficient decrease of θ required of a restoration step (relative, per
 /// unit step length).
 const ETA_THETA: f64 = 1e-4;
+/// A Gauss–Newton step longer than this times max(1, ‖x‖∞) is replaced by
+/// a Levenberg–Marquardt step.
+const HUGE_STEP: f64 = 1e2;
 /// Smallest restoration step length.
 const ALPHA_MIN: f64 = 1e-10;
 
@@ -33,37 +37,33 @@ impl Newton {
         let last_alpha = loop {
             let clock = Instant::now();
             let eval_before = self.counter.time;
-            // Least-norm Gauss–Newton step d_r on J_c d = −c.
-            let mut solved = self.factor_projection();
-            if solved {
-                self.rhs[..n].fill(0.0);
-                for i in 0..self.m {
-                    self.rhs[n + i] = -self.scaling.constraints[i] * self.current.constraints[i];
-                }
-                solved = self.ldlt.solve_in_place(&mut self.rhs);
-            }
-            // Gauss–Newton descends on ½‖c‖₂² (‖c‖₁ can be flat, e.g. between
-            // the solutions of x = 1 and x = 2): backtrack on that, asking
-            // for a fraction of the decrease the linearization predicts.
+            // Gauss–Newton (least-norm) step d_r = −J_cᵀ(J_c J_cᵀ)⁻¹c; where
+            // J_c is nearly rank-deficient and that step is huge compared
+            // with x, a Levenberg–Marquardt step −J_cᵀ(J_c J_cᵀ + μI)⁻¹c with
+            // μ = min(‖c‖₂, 1) instead. Both descend on ½‖c‖₂² (‖c‖₁ can
+            // be flat, e.g. between the solutions of x = 1 and x = 2):
+            // backtrack on that, asking for a fraction of the decrease the
+            // linearization predicts.
             let norm2 = self.scaled_norm2(&self.current.constraints);
-            let predicted = |alpha: f64| -> f64 {
-                let mut linear = 0.0;
-                for i in 0..self.m {
-                    let jd: f64 = (0..n).map(|j| self.jac_c[(i, j)] * self.rhs[j]).sum();
-                    let c = self.scaling.constraints[i] * self.current.constraints[i];
-                    linear += (c + alpha * jd) * (c + alpha * jd);
+            let tol = self.settings.infeasibility_tolerance();
+            let mut solved = self.projection_step(0.0);
+            let huge = HUGE_STEP * inf_norm(&self.current.x).max(1.0);
+            if !solved || inf_norm(&self.rhs[..n]) > huge {
+                let mu = norm2.sqrt().min(1.0);
+                solved = self.projection_step(mu);
+                if solved && self.predicted_decrease(1.0, norm2) <= tol * norm2 {
+                    // Too damped to predict a decrease: back to Gauss–Newton.
+                    solved = self.projection_step(0.0);
                 }
-                norm2 - linear
-            };
-            let stationary =
-                solved && predicted(1.0) <= self.settings.infeasibility_tolerance() * norm2;
+            }
+            let stationary = solved && self.predicted_decrease(1.0, norm2) <= tol * norm2;
             let mut alpha = 1.0;
             let mut accepted = false;
             while solved && !stationary && alpha >= ALPHA_MIN {
                 for j in 0..n {
                     self.trial.x[j] = self.current.x[j] + alpha * self.rhs[j];
                 }
-                let required = ETA_THETA * predicted(alpha);
+                let required = ETA_THETA * self.predicted_decrease(alpha, norm2);
                 if self.counter.values(problem, &mut self.trial)
                     && norm2 - self.scaled_norm2(&self.trial.constraints) >= required
                     && self.counter.derivatives(problem, &mut self.trial)
@@ -80,8 +80,7 @@ impl Newton {
                 // The linearization predicts no decrease of ‖c‖₂ (or none is
                 // found along tiny steps): judge stationarity of ½‖c‖² with a
                 // looser tolerance than between iterations.
-                let tol = self.settings.infeasibility_tolerance().sqrt();
-                if stationary || self.locally_infeasible(tol) {
+                if stationary || self.locally_infeasible(tol.sqrt()) {
                     let msg = format!(
                         "locally infeasible: the constraint violation {:e} cannot be reduced \
                          (stationary point of ½‖g‖²)",
@@ -113,6 +112,31 @@ impl Newton {
             return self.stop(Status::EvaluationError, msg.into());
         }
         self.check_termination(last_alpha, delta);
+    }
+
+    /// Solves [I J_cᵀ; J_c −μI] (d, ·) = (0, −c) into `rhs`; false when the
+    /// system could not be factored or solved.
+    fn projection_step(&mut self, mu: f64) -> bool {
+        let n = self.n;
+        if !self.factor_projection(mu) {
+            return false;
+        }
+        self.rhs[..n].fill(0.0);
+        for i in 0..self.m {
+            self.rhs[n + i] = -self.scaling.constraints[i] * self.current.constraints[i];
+        }
+        self.ldlt.solve_in_place(&mut self.rhs)
+    }
+
+    /// ‖c‖₂² − ‖c + α J_c d‖₂² for the step d in `rhs` (‖c‖₂² = `norm2`).
+    fn predicted_decrease(&self, alpha: f64, norm2: f64) -> f64 {
+        let mut linear = 0.0;
+        for i in 0..self.m {
+            let jd: f64 = (0..self.n).map(|j| self.jac_c[(i, j)] * self.rhs[j]).sum();
+            let c = self.scaling.constraints[i] * self.current.constraints[i];
+            linear += (c + alpha * jd) * (c + alpha * jd);
+        }
+        norm2 - linear
     }
 
     /// ‖diag(s) g‖₂².

@@ -30,10 +30,11 @@ pub enum Status {
     /// The KKT matrix could not be made to have the right inertia even with
     /// the largest regularization: the Newton system is numerically singular.
     Singular,
-    /// The line search could not find a step that decreases the merit
-    /// function although derivatives were finite (often a sign that the
-    /// tolerance is below what rounding allows, or of inconsistent
-    /// derivatives supplied by the problem).
+    /// No acceptable step was found although derivatives were finite: the
+    /// filter line search failed at a (nearly) feasible point, or the
+    /// feasibility restoration could not reduce the constraint violation
+    /// (often a sign that the tolerance is below what rounding allows, or
+    /// of inconsistent derivatives supplied by the problem).
     LineSearchFailed,
     /// The problem itself is unusable: wrong dimensions (e.g. a start point
     /// whose length is not the number of variables).

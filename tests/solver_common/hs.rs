@@ -901,3 +901,82 @@ pub fn problems() -> Vec<Hs> {
         },
     ]
 }
+
+/// An HS problem that evaluates everything once per point and answers the
+/// solver's calls at that point from the cache (as a compiled problem
+/// would), so that benchmarks time the solver rather than the allocations
+/// of [`Eval`].
+pub struct Cached {
+    pub problem: Hs,
+    x: Vec<f64>,
+    eval: Option<Eval>,
+}
+
+impl Cached {
+    pub fn new(problem: Hs) -> Self {
+        Cached {
+            problem,
+            x: Vec::with_capacity(problem.n),
+            eval: None,
+        }
+    }
+
+    fn at(&mut self, x: &[f64]) -> &Eval {
+        if self.eval.is_none() || self.x != x {
+            self.x.clear();
+            self.x.extend_from_slice(x);
+            self.eval = Some((self.problem.eval)(x));
+        }
+        self.eval.as_ref().unwrap()
+    }
+}
+
+impl NlpProblem for Cached {
+    fn num_variables(&self) -> usize {
+        self.problem.n
+    }
+    fn num_constraints(&self) -> usize {
+        self.problem.m
+    }
+    fn start(&self) -> Vec<f64> {
+        self.problem.start.to_vec()
+    }
+    fn objective(&mut self, x: &[f64]) -> f64 {
+        self.at(x).f
+    }
+    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) {
+        grad.copy_from_slice(&self.at(x).grad);
+    }
+    fn constraints(&mut self, x: &[f64], values: &mut [f64]) {
+        for (v, c) in values.iter_mut().zip(&self.at(x).cons) {
+            *v = c.0;
+        }
+    }
+    fn jacobian(&mut self, x: &[f64], mut jac: MatMut<'_, f64>) {
+        let n = self.problem.n;
+        for (i, c) in self.at(x).cons.iter().enumerate() {
+            for j in 0..n {
+                jac[(i, j)] = c.1[j];
+            }
+        }
+    }
+    fn hessian_of_lagrangian(
+        &mut self,
+        x: &[f64],
+        objective_factor: f64,
+        lambda: &[f64],
+        mut hess: MatMut<'_, f64>,
+    ) {
+        let n = self.problem.n;
+        let e = self.at(x);
+        for i in 0..n {
+            for j in 0..n {
+                let mut v = objective_factor * e.hess[i][j];
+                for (k, c) in e.cons.iter().enumerate() {
+                    v -= lambda[k] * c.2[i][j];
+                }
+                hess[(i, j)] = v;
+            }
+        }
+    }
+}
