@@ -28,7 +28,7 @@ pub mod status;
 
 pub use argmin_adapter::{NewtonKkt, NewtonKktState};
 pub use newton::{solve, Newton};
-pub use nlp::{NlpProblem, Sense};
+pub use nlp::{NlpProblem, Sense, SparsityPattern};
 pub use result::{IterationRecord, PointKind, Solution, Timings};
 pub use settings::{Settings, SettingsBuilder, SettingsError};
 pub use status::Status;

@@ -50,6 +50,83 @@ pub trait NlpProblem {
         lambda: &[f64],
         hess: MatMut<'_, f64>,
     );
+
+    /// The structural nonzeros of the Jacobian (m × n), for problems too large
+    /// for dense matrices; `None` (the default) means dense only. Asked once:
+    /// the pattern must hold at every x.
+    fn jacobian_pattern(&mut self) -> Option<SparsityPattern> {
+        None
+    }
+    /// The Jacobian's values at x, in the order of
+    /// [`jacobian_pattern`](Self::jacobian_pattern). The default gathers them
+    /// from the dense [`jacobian`](Self::jacobian) (correct, but O(mn) memory).
+    fn jacobian_values(&mut self, x: &[f64], values: &mut [f64]) {
+        let pattern = self
+            .jacobian_pattern()
+            .expect("jacobian_values called on a problem without a jacobian_pattern");
+        let mut dense = faer::Mat::<f64>::zeros(pattern.nrows, pattern.ncols);
+        self.jacobian(x, dense.as_mut());
+        pattern.gather(dense.as_ref(), values);
+    }
+    /// The structural nonzeros of the lower triangle (row ≥ col) of the
+    /// Hessian of the Lagrangian (n × n), valid for every σ and λ; `None` (the
+    /// default) means dense only. Asked once.
+    fn hessian_pattern(&mut self) -> Option<SparsityPattern> {
+        None
+    }
+    /// The lower-triangle values of ∇²(σ·f − Σ λᵢ gᵢ) at x, in the order of
+    /// [`hessian_pattern`](Self::hessian_pattern). The default gathers them
+    /// from the dense [`hessian_of_lagrangian`](Self::hessian_of_lagrangian).
+    fn hessian_values(
+        &mut self,
+        x: &[f64],
+        objective_factor: f64,
+        lambda: &[f64],
+        values: &mut [f64],
+    ) {
+        let pattern = self
+            .hessian_pattern()
+            .expect("hessian_values called on a problem without a hessian_pattern");
+        let mut dense = faer::Mat::<f64>::zeros(pattern.nrows, pattern.ncols);
+        self.hessian_of_lagrangian(x, objective_factor, lambda, dense.as_mut());
+        pattern.gather(dense.as_ref(), values);
+    }
+}
+
+/// Positions of the structural nonzeros of a sparse matrix, in coordinate
+/// form: entry k is at (`rows[k]`, `cols[k]`). Values are passed separately
+/// in the same order, so the pattern is computed once and reused.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SparsityPattern {
+    /// Number of rows of the matrix.
+    pub nrows: usize,
+    /// Number of columns of the matrix.
+    pub ncols: usize,
+    /// Row index of each nonzero.
+    pub rows: Vec<usize>,
+    /// Column index of each nonzero.
+    pub cols: Vec<usize>,
+}
+
+impl SparsityPattern {
+    /// Number of structural nonzeros.
+    pub fn nnz(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Copies the pattern's entries of a dense matrix into `values`.
+    pub fn gather(&self, dense: faer::MatRef<'_, f64>, values: &mut [f64]) {
+        assert_eq!(
+            values.len(),
+            self.nnz(),
+            "values has {} entries, the pattern {}",
+            values.len(),
+            self.nnz()
+        );
+        for ((v, &r), &c) in values.iter_mut().zip(&self.rows).zip(&self.cols) {
+            *v = dense[(r, c)];
+        }
+    }
 }
 
 /// Direction of optimization of the objective as written.
@@ -111,5 +188,23 @@ impl<P: NlpProblem + ?Sized> NlpProblem for &mut P {
         hess: MatMut<'_, f64>,
     ) {
         (**self).hessian_of_lagrangian(x, objective_factor, lambda, hess)
+    }
+    fn jacobian_pattern(&mut self) -> Option<SparsityPattern> {
+        (**self).jacobian_pattern()
+    }
+    fn jacobian_values(&mut self, x: &[f64], values: &mut [f64]) {
+        (**self).jacobian_values(x, values)
+    }
+    fn hessian_pattern(&mut self) -> Option<SparsityPattern> {
+        (**self).hessian_pattern()
+    }
+    fn hessian_values(
+        &mut self,
+        x: &[f64],
+        objective_factor: f64,
+        lambda: &[f64],
+        values: &mut [f64],
+    ) {
+        (**self).hessian_values(x, objective_factor, lambda, values)
     }
 }
