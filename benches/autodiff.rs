@@ -95,9 +95,24 @@ fn bench_scalar_chain(c: &mut Criterion) {
         black_box(x.grad());
     });
     let n = ops as f64;
-    report("chain: tape forward+gradient per op", tape_t.as_nanos() as f64 / n, "ns/op", "target <= 10");
-    report("chain: tape forward only per op", fwd_t.as_nanos() as f64 / n, "ns/op", "");
-    report("chain: eager record+backward per op", eager_t.as_nanos() as f64 / n, "ns/op", "target <= 30");
+    report(
+        "chain: tape forward+gradient per op",
+        tape_t.as_nanos() as f64 / n,
+        "ns/op",
+        "target <= 10",
+    );
+    report(
+        "chain: tape forward only per op",
+        fwd_t.as_nanos() as f64 / n,
+        "ns/op",
+        "",
+    );
+    report(
+        "chain: eager record+backward per op",
+        eager_t.as_nanos() as f64 / n,
+        "ns/op",
+        "target <= 30",
+    );
 }
 
 // ---- 2. large elementwise --------------------------------------------------------
@@ -113,7 +128,9 @@ fn bench_elementwise(c: &mut Criterion) {
     let mut group = c.benchmark_group("sum_exp_sin_x_times_x2");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(4));
-    group.bench_function(format!("tape_forward_n{n}"), |b| b.iter(|| tape.forward(black_box(&data))));
+    group.bench_function(format!("tape_forward_n{n}"), |b| {
+        b.iter(|| tape.forward(black_box(&data)))
+    });
     group.bench_function(format!("tape_forward_plus_backward_n{n}"), |b| {
         b.iter(|| {
             tape.forward(black_box(&data));
@@ -134,22 +151,39 @@ fn bench_elementwise(c: &mut Criterion) {
         black_box(x.grad());
     });
     let back = both.saturating_sub(fwd);
-    report(&format!("elementwise n={n}: tape forward"), fwd.as_secs_f64(), "s", "");
-    report(&format!("elementwise n={n}: tape forward+backward"), both.as_secs_f64(), "s", "target <= 0.5 s");
+    report(
+        &format!("elementwise n={n}: tape forward"),
+        fwd.as_secs_f64(),
+        "s",
+        "",
+    );
+    report(
+        &format!("elementwise n={n}: tape forward+backward"),
+        both.as_secs_f64(),
+        "s",
+        "target <= 0.5 s",
+    );
     report(
         "elementwise: backward / forward",
         back.as_secs_f64() / fwd.as_secs_f64(),
         "ratio",
         "target <= 3",
     );
-    report(&format!("elementwise n={n}: eager forward+backward"), eager.as_secs_f64(), "s", "");
+    report(
+        &format!("elementwise n={n}: eager forward+backward"),
+        eager.as_secs_f64(),
+        "s",
+        "",
+    );
 }
 
 // ---- 3. quadratic with dense A ------------------------------------------------------
 
 fn bench_quadratic(c: &mut Criterion) {
     let n = if quick() { 500 } else { 4000 };
-    let a_data: Vec<f64> = (0..n * n).map(|k| (((k * 7919) % 1000) as f64) * 1e-3 - 0.5).collect();
+    let a_data: Vec<f64> = (0..n * n)
+        .map(|k| (((k * 7919) % 1000) as f64) * 1e-3 - 0.5)
+        .collect();
     let b_data: Vec<f64> = (0..n).map(|i| (i % 13) as f64 * 0.1).collect();
     let x0: Vec<f64> = (0..n).map(|i| (i % 17) as f64 * 0.05 - 0.4).collect();
     let a = Tensor::matrix(n, n, a_data.clone());
@@ -165,7 +199,14 @@ fn bench_quadratic(c: &mut Criterion) {
     let mut y2 = Mat::<f64>::zeros(n, 1);
     let mut two_matvecs = || {
         matmul(y1.as_mut(), Accum::Replace, am, xv, 1.0, Par::Seq);
-        matmul(y2.as_mut(), Accum::Replace, am.transpose(), y1.as_ref(), 1.0, Par::Seq);
+        matmul(
+            y2.as_mut(),
+            Accum::Replace,
+            am.transpose(),
+            y1.as_ref(),
+            1.0,
+            Par::Seq,
+        );
         black_box(y2[(0, 0)]);
     };
     let mut group = c.benchmark_group(format!("quadratic_dense_{n}"));
@@ -184,8 +225,18 @@ fn bench_quadratic(c: &mut Criterion) {
         tape.vjp(&[1.0], &mut g);
     });
     let peer_t = median_time(31, &mut two_matvecs);
-    report(&format!("quadratic n={n}: tape forward+gradient"), grad_t.as_secs_f64() * 1e3, "ms", "");
-    report(&format!("quadratic n={n}: two faer matvecs"), peer_t.as_secs_f64() * 1e3, "ms", "");
+    report(
+        &format!("quadratic n={n}: tape forward+gradient"),
+        grad_t.as_secs_f64() * 1e3,
+        "ms",
+        "",
+    );
+    report(
+        &format!("quadratic n={n}: two faer matvecs"),
+        peer_t.as_secs_f64() * 1e3,
+        "ms",
+        "",
+    );
     report(
         "quadratic: gradient / two matvecs",
         grad_t.as_secs_f64() / peer_t.as_secs_f64(),
@@ -246,8 +297,18 @@ fn bench_hessian(c: &mut Criterion) {
             tape.vjp(&[1.0], &mut g);
         }
     });
-    report("hessian n=100: dense Hessian", hess_t.as_secs_f64() * 1e6, "us", "");
-    report("hessian n=100: 100 gradients", grads_t.as_secs_f64() * 1e6, "us", "");
+    report(
+        "hessian n=100: dense Hessian",
+        hess_t.as_secs_f64() * 1e6,
+        "us",
+        "",
+    );
+    report(
+        "hessian n=100: 100 gradients",
+        grads_t.as_secs_f64() * 1e6,
+        "us",
+        "",
+    );
     report(
         "hessian: Hessian / (100 gradients)",
         hess_t.as_secs_f64() / grads_t.as_secs_f64(),
@@ -256,7 +317,13 @@ fn bench_hessian(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, bench_scalar_chain, bench_elementwise, bench_quadratic, bench_hessian);
+criterion_group!(
+    benches,
+    bench_scalar_chain,
+    bench_elementwise,
+    bench_quadratic,
+    bench_hessian
+);
 
 fn main() {
     benches();

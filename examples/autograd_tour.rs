@@ -22,7 +22,10 @@ fn main() -> Result<(), AutodiffError> {
     y.backward()?;
     let ad = x.grad().expect("x requires grad")[0];
     println!("reverse-mode AD: {ad}   (error {:.1e})", (ad - 5.25).abs());
-    println!("{:>8} {:>22} {:>10} {:>22} {:>10}", "h", "forward difference", "error", "central difference", "error");
+    println!(
+        "{:>8} {:>22} {:>10} {:>22} {:>10}",
+        "h", "forward difference", "error", "central difference", "error"
+    );
     for k in 1..=10 {
         let h = 10f64.powi(-k);
         let fwd = (func(&(1.5 + h)) - func(&1.5)) / h;
@@ -41,7 +44,11 @@ fn main() -> Result<(), AutodiffError> {
     let b = Tensor::scalar(3.0).requires_grad();
     let c = &a + &b;
     let d = &a * &c;
-    println!("c.grad_fn = {:?}, d.grad_fn = {:?}", c.grad_fn(), d.grad_fn());
+    println!(
+        "c.grad_fn = {:?}, d.grad_fn = {:?}",
+        c.grad_fn(),
+        d.grad_fn()
+    );
     d.backward()?;
     println!(
         "dd/da = {} (2a + b = {}), dd/db = {} (a = {})\n",
@@ -60,7 +67,10 @@ fn main() -> Result<(), AutodiffError> {
     println!("y = {y:?}");
     println!("z = {z:?}, out = {out:?}");
     out.backward()?;
-    println!("x.grad = {:?}   (do/dx_i = 3/2 (x_i + 2) = 4.5)\n", x.grad().unwrap());
+    println!(
+        "x.grad = {:?}   (do/dx_i = 3/2 (x_i + 2) = 4.5)\n",
+        x.grad().unwrap()
+    );
 
     // 4. Vector-Jacobian product of a doubling loop.
     println!("== vector-Jacobian product: y = x * 2^k with ||y|| >= 1000");
@@ -79,15 +89,25 @@ fn main() -> Result<(), AutodiffError> {
     // 5. Stopping the recording.
     println!("== no_grad and detach");
     println!("x.requires_grad = {}", x.is_requires_grad());
-    println!("(x ** 2).requires_grad = {}", x.powf(2.0).is_requires_grad());
-    println!("under no_grad: (x ** 2).requires_grad = {}", no_grad(|| x.powf(2.0)).is_requires_grad());
+    println!(
+        "(x ** 2).requires_grad = {}",
+        x.powf(2.0).is_requires_grad()
+    );
+    println!(
+        "under no_grad: (x ** 2).requires_grad = {}",
+        no_grad(|| x.powf(2.0)).is_requires_grad()
+    );
     let yd = x.detach();
-    println!("y = x.detach(): y.requires_grad = {}, same values: {}\n", yd.is_requires_grad(), yd.to_vec() == x.to_vec());
+    println!(
+        "y = x.detach(): y.requires_grad = {}, same values: {}\n",
+        yd.is_requires_grad(),
+        yd.to_vec() == x.to_vec()
+    );
 
     // 6. Forward mode: dual numbers on the same function.
     println!("== forward mode with dual numbers");
     let fx = func(&Dual::variable(1.5));
-    println!("func(1.5 + e) = {fx}   (the e coefficient is the derivative)\n");
+    println!("func(1.5 + ε) = {fx}   (the ε coefficient is the derivative)\n");
 
     // 7. A compiled tape: gradient and exact Hessian at new points.
     println!("== compiled tape of f(x) = sum(exp(sin(x)) * x^2)");
@@ -101,6 +121,9 @@ fn main() -> Result<(), AutodiffError> {
     tape.hessian(&[1.0], h.as_mut());
     println!("f({p:?}) = {value:.6}");
     println!("gradient = {grad:.6?}");
-    println!("Hessian (diagonal, separable f) = {:.6?}", (0..3).map(|i| h[(i, i)]).collect::<Vec<_>>());
+    println!(
+        "Hessian (diagonal, separable f) = {:.6?}",
+        (0..3).map(|i| h[(i, i)]).collect::<Vec<_>>()
+    );
     Ok(())
 }

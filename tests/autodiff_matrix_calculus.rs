@@ -33,12 +33,16 @@ fn assert_vec_close(a: &[f64], b: &[f64], n: usize, what: &str) {
 
 /// Row-major y = M x for an r × c matrix.
 fn matvec(m: &[f64], r: usize, c: usize, x: &[f64]) -> Vec<f64> {
-    (0..r).map(|i| (0..c).map(|j| m[i * c + j] * x[j]).sum()).collect()
+    (0..r)
+        .map(|i| (0..c).map(|j| m[i * c + j] * x[j]).sum())
+        .collect()
 }
 
 /// Row-major Mᵀ x.
 fn matvec_t(m: &[f64], r: usize, c: usize, x: &[f64]) -> Vec<f64> {
-    (0..c).map(|j| (0..r).map(|i| m[i * c + j] * x[i]).sum()).collect()
+    (0..c)
+        .map(|j| (0..r).map(|i| m[i * c + j] * x[i]).sum())
+        .collect()
 }
 
 const SIZES: [usize; 4] = [1, 3, 10, 40];
@@ -125,7 +129,9 @@ fn weighted_least_squares_gradient() {
         let a = rng.vec(n * k);
         let b = rng.vec(n * n);
         // W = B + Bᵀ is symmetric.
-        let w: Vec<f64> = (0..n * n).map(|ij| b[ij] + b[(ij % n) * n + ij / n]).collect();
+        let w: Vec<f64> = (0..n * n)
+            .map(|ij| b[ij] + b[(ij % n) * n + ij / n])
+            .collect();
         let xv = rng.vec(n);
         let sv = rng.vec(k);
         let s = Tensor::vector(sv.clone()).requires_grad();
@@ -134,7 +140,11 @@ fn weighted_least_squares_gradient() {
         let f = r.dot(&Tensor::matrix(n, n, w.clone()).matmul(&r));
         let mut tape = Tape::record(&[&s], &[&f]).unwrap();
         f.backward().unwrap();
-        let res: Vec<f64> = xv.iter().zip(matvec(&a, n, k, &sv)).map(|(p, q)| p - q).collect();
+        let res: Vec<f64> = xv
+            .iter()
+            .zip(matvec(&a, n, k, &sv))
+            .map(|(p, q)| p - q)
+            .collect();
         let wr = matvec(&w, n, n, &res);
         let want: Vec<f64> = matvec_t(&a, n, k, &wr).iter().map(|v| -2.0 * v).collect();
         assert_vec_close(&s.grad().unwrap(), &want, n * n, "eager −2AᵀW(x − As)");
@@ -158,7 +168,9 @@ fn gradient_of_trace_ab_is_b_transpose() {
         assert_vec_close(&a.grad().unwrap(), &bt, n, "∂tr(AB)/∂A via sum(A∘Bᵀ)");
         a.zero_grad();
         let ab = a.matmul(&b);
-        let diag: Vec<Tensor> = (0..n).map(|i| ab.index(i as isize).index(i as isize)).collect();
+        let diag: Vec<Tensor> = (0..n)
+            .map(|i| ab.index(i as isize).index(i as isize))
+            .collect();
         let parts: Vec<&Tensor> = diag.iter().collect();
         let f2 = Tensor::concat(&parts).sum();
         f2.backward().unwrap();
@@ -205,7 +217,11 @@ fn gradient_of_logdet_is_inverse_transpose() {
             tape.vjp(&[1.0], &mut gm);
             for i in 0..n * n {
                 let fd = (gp[i] - gm[i]) / (2.0 * eps);
-                assert!((hv[i] - fd).abs() < 1e-6 * (1.0 + fd.abs()), "logdet HVP[{i}]: {} vs {fd}", hv[i]);
+                assert!(
+                    (hv[i] - fd).abs() < 1e-6 * (1.0 + fd.abs()),
+                    "logdet HVP[{i}]: {} vs {fd}",
+                    hv[i]
+                );
             }
         }
     }

@@ -226,10 +226,17 @@ fn v_r<T: Real>(e: &V, x: &[T]) -> Vec<T> {
     match e {
         V::X => x.to_vec(),
         V::Un(u, a) => v_r(a, x).into_iter().map(|a| unary_r(*u, a)).collect(),
-        V::Bin(b, a, c) => v_r(a, x).into_iter().zip(v_r(c, x)).map(|(a, c)| binary_r(*b, a, c)).collect(),
+        V::Bin(b, a, c) => v_r(a, x)
+            .into_iter()
+            .zip(v_r(c, x))
+            .map(|(a, c)| binary_r(*b, a, c))
+            .collect(),
         V::WithScalar(b, a, c) => {
             let c = s_r(c, x);
-            v_r(a, x).into_iter().map(|a| binary_r(*b, a, c.clone())).collect()
+            v_r(a, x)
+                .into_iter()
+                .map(|a| binary_r(*b, a, c.clone()))
+                .collect()
         }
         V::MatVec(a) => {
             let a = v_r(a, x);
@@ -267,7 +274,11 @@ fn s_r<T: Real>(e: &S, x: &[T]) -> T {
             }
         }
         S::Dot(a, c) => {
-            let p: Vec<T> = v_r(a, x).into_iter().zip(v_r(c, x)).map(|(a, c)| a * c).collect();
+            let p: Vec<T> = v_r(a, x)
+                .into_iter()
+                .zip(v_r(c, x))
+                .map(|(a, c)| a * c)
+                .collect();
             p.into_iter().reduce(|p, q| p + q).unwrap()
         }
     }
@@ -278,8 +289,14 @@ fn s_r<T: Real>(e: &S, x: &[T]) -> T {
 /// ‖a − b‖∞ ≤ tol · max(1, ‖b‖∞).
 fn assert_close(a: &[f64], b: &[f64], tol: f64, what: &str) -> Result<(), TestCaseError> {
     let scale = b.iter().fold(1.0f64, |m, v| m.max(v.abs()));
-    let err = a.iter().zip(b).fold(0.0f64, |m, (p, q)| m.max((p - q).abs()));
-    prop_assert!(err <= tol * scale, "{what}: {a:?} vs {b:?} (error {err:e}, scale {scale:e})");
+    let err = a
+        .iter()
+        .zip(b)
+        .fold(0.0f64, |m, (p, q)| m.max((p - q).abs()));
+    prop_assert!(
+        err <= tol * scale,
+        "{what}: {a:?} vs {b:?} (error {err:e}, scale {scale:e})"
+    );
     Ok(())
 }
 

@@ -224,7 +224,8 @@ impl Tape {
         eval::tangent_forward(&self.prog, &self.vals, &mut self.tan, dirs, n);
         self.seed_adjoints(seed);
         for d in 0..dirs {
-            self.prog.zero_dynamic(&mut self.adj_tan[d * n..(d + 1) * n]);
+            self.prog
+                .zero_dynamic(&mut self.adj_tan[d * n..(d + 1) * n]);
         }
         eval::hvp_reverse(
             &self.prog,
