@@ -2,7 +2,6 @@
 //! semantics.
 
 use crate::autodiff::error::AutodiffError;
-use crate::autodiff::grad_mode::is_grad_enabled;
 use crate::autodiff::graph::{backward::backward, with_arena, Arena, Value};
 use crate::autodiff::ops::{self, BinaryFn, Linalg, Move, Op, Reduce, UnaryFn};
 use crate::autodiff::shape::Shape;
@@ -239,6 +238,13 @@ impl Tensor {
     /// Applies `op` to `operands`, recording a node when grad is on and an
     /// operand requires it.
     pub(crate) fn apply(op: Op, operands: &[&Tensor]) -> Tensor {
+        // Fast path for scalar expressions: no shape rules, one arena visit.
+        if let (Op::Unary(_) | Op::Binary(_), true) =
+            (op, operands.iter().all(|t| t.shape.is_scalar()))
+        {
+            let id = with_arena(|ar| record_scalar(ar, op, operands));
+            return Tensor::from_node(id, Shape::SCALAR);
+        }
         let mut shapes_small = [Shape::SCALAR; 2];
         let shapes_vec: Vec<Shape>;
         let shapes: &[Shape] = if operands.len() <= 2 {
@@ -252,7 +258,6 @@ impl Tensor {
         };
         // Shape errors panic here, before the arena is borrowed.
         let out_shape = ops::out_shape(op, shapes);
-        let grad_on = is_grad_enabled();
         let mut ids_small = [0u32; 2];
         let ids_vec: Vec<u32>;
         let ids: &[u32] = if operands.len() <= 2 {
@@ -264,7 +269,10 @@ impl Tensor {
             ids_vec = operands.iter().map(|t| t.id).collect();
             &ids_vec
         };
-        let id = with_arena(|ar| record(ar, op, ids, shapes, out_shape, grad_on));
+        let id = with_arena(|ar| {
+            let grad_on = !ar.grad_disabled;
+            record(ar, op, ids, shapes, out_shape, grad_on)
+        });
         Tensor::from_node(id, out_shape)
     }
 
@@ -433,6 +441,28 @@ impl Tensor {
     /// On an empty list or rows of different lengths.
     pub fn concat(parts: &[&Tensor]) -> Tensor {
         Tensor::apply(Op::Move(Move::Concat), parts)
+    }
+}
+
+/// Records an elementwise op on scalar operands.
+#[inline]
+fn record_scalar(ar: &mut Arena, op: Op, operands: &[&Tensor]) -> u32 {
+    let scalar = |ar: &Arena, t: &Tensor| ar.scalar(t.id).expect("scalar tensors hold one value");
+    let (value, ids, n): (f64, [u32; 2], usize) = match op {
+        Op::Unary(u) => (u.f(scalar(ar, operands[0])), [operands[0].id, 0], 1),
+        Op::Binary(b) => (
+            b.f(scalar(ar, operands[0]), scalar(ar, operands[1])),
+            [operands[0].id, operands[1].id],
+            2,
+        ),
+        _ => unreachable!("only elementwise ops take the scalar path"),
+    };
+    let ids = &ids[..n];
+    let requires = !ar.grad_disabled && ids.iter().any(|&i| ar.nodes[i as usize].requires_grad);
+    if requires {
+        ar.push(Some(op), ids, Shape::SCALAR, Value::Scalar(value), true)
+    } else {
+        ar.push(None, &[], Shape::SCALAR, Value::Scalar(value), false)
     }
 }
 

@@ -8,9 +8,10 @@
 //!    order, linear in the graph size, no sort): apply the op's VJP rule,
 //!    adding (`+=`) into the operands' adjoints; a leaf adds its adjoint
 //!    into its `.grad`.
-//! 3. Unless the graph is retained, release the processed nodes' edges so
-//!    their memory returns to the arena; the values of tensors the user still
-//!    holds stay readable, and a second backward through them is an error.
+//! 3. Unless the graph is retained, release each processed node's edges
+//!    right after its VJP, so memory returns to the arena during the pass;
+//!    the values of tensors the user still holds stay readable, and a second
+//!    backward through them is an error.
 
 use super::{Arena, Value};
 use crate::autodiff::error::AutodiffError;
@@ -79,13 +80,15 @@ pub(crate) fn backward(
     };
     ar.take_adj(root);
     ar.put_adj(root, seed_value);
-    let mut release = std::mem::take(&mut ar.stack2);
-    release.clear();
+    let mut edges = std::mem::take(&mut ar.stack2);
     stack.push(root);
     while let Some(id) = stack.pop() {
         let Some(op) = ar.nodes[id as usize].op else {
             let adj = ar.take_adj(id);
             ar.accumulate_grad(id, adj.as_slice());
+            if ar.nodes[id as usize].doomed {
+                ar.free_slot(id);
+            }
             continue;
         };
         if !scalar_step(ar, id, op, &mut stack) {
@@ -107,18 +110,32 @@ pub(crate) fn backward(
             }
         }
         if !retain {
+            // 3. Release this node's edges now. An operand left without
+            // references is freed at once if it is outside this pass (its
+            // value is needed by no one), or after its own VJP if it is
+            // still pending here (its value is needed by that VJP).
             ar.nodes[id as usize].freed = true;
-            ar.detach_inputs(id, &mut release);
+            edges.clear();
+            ar.detach_inputs(id, &mut edges);
+            for &j in &edges {
+                let m = &mut ar.nodes[j as usize];
+                m.refs -= 1;
+                if m.refs == 0 {
+                    if m.mark == epoch {
+                        m.doomed = true;
+                    } else {
+                        ar.free_cascade(j);
+                    }
+                }
+            }
+            if ar.nodes[id as usize].doomed {
+                ar.free_slot(id);
+            }
         }
     }
-
-    // 3. Release the edges of the processed nodes.
-    for &j in &release {
-        ar.dec_ref(j);
-    }
-    release.clear();
+    edges.clear();
     ar.stack = stack;
-    ar.stack2 = release;
+    ar.stack2 = edges;
     Ok(())
 }
 

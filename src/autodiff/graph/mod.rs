@@ -25,6 +25,20 @@ use std::cell::RefCell;
 
 /// "No index".
 const NONE: u32 = u32::MAX;
+/// Marks operands kept in the extra.
+const MANY: u32 = u32::MAX - 1;
+
+/// Number of inline operands.
+#[inline]
+fn inline_len(ins: [u32; 2]) -> usize {
+    if ins[0] == NONE {
+        0
+    } else if ins[1] == NONE {
+        1
+    } else {
+        2
+    }
+}
 
 /// Values handed to or taken from the arena: inline for one element.
 #[derive(Clone, Debug)]
@@ -61,13 +75,16 @@ pub(crate) struct Node {
     /// The op that computed it; `None` for leaves (user tensors, constants,
     /// results computed without grad).
     pub(crate) op: Option<Op>,
-    /// Up to two operands inline (`n_ins` of them; 3 means "in the extra").
+    /// Up to two operands inline, unused entries `NONE`; `[MANY, NONE]`
+    /// when the operands are in the extra.
     ins: [u32; 2],
-    n_ins: u8,
     pub(crate) requires_grad: bool,
     /// Its edges were released by a backward pass without retain_graph.
     pub(crate) freed: bool,
     has_adj: bool,
+    /// Lost its last reference during a backward pass while its VJP was
+    /// pending: freed right after that VJP.
+    pub(crate) doomed: bool,
     pub(crate) shape: Shape,
     /// The value of a one-element node.
     scalar: f64,
@@ -104,6 +121,9 @@ pub(crate) struct Arena {
     extras: Vec<Extra>,
     free_extras: Vec<u32>,
     epoch: u32,
+    /// Inside `no_grad` (kept here so that recording an op reads one
+    /// thread-local, not two).
+    pub(crate) grad_disabled: bool,
     /// Scratch work lists, kept to reuse their capacity.
     pub(crate) stack: Vec<u32>,
     pub(crate) stack2: Vec<u32>,
@@ -185,10 +205,10 @@ impl Arena {
         let mut node = Node {
             op,
             ins: [NONE; 2],
-            n_ins: 0,
             requires_grad,
             freed: false,
             has_adj: false,
+            doomed: false,
             shape,
             scalar: 0.0,
             adj: 0.0,
@@ -218,16 +238,18 @@ impl Arena {
         }
         if inputs.len() <= 2 {
             node.ins[..inputs.len()].copy_from_slice(inputs);
-            node.n_ins = inputs.len() as u8;
         } else {
             self.extras[node.extra as usize].many = inputs.to_vec();
-            node.n_ins = 3;
+            node.ins = [MANY, NONE];
         }
         if let Some(id) = self.free.pop() {
             self.nodes[id as usize] = node;
             id
         } else {
-            let id = u32::try_from(self.nodes.len()).expect("more than 2³² live tensors");
+            let id = u32::try_from(self.nodes.len())
+                .ok()
+                .filter(|&i| i < MANY)
+                .expect("more than 2³² − 2 live tensors");
             self.nodes.push(node);
             id
         }
@@ -263,10 +285,10 @@ impl Arena {
     #[inline]
     pub(crate) fn inputs(&self, id: u32) -> &[u32] {
         let n = &self.nodes[id as usize];
-        if n.n_ins == 3 {
+        if n.ins[0] == MANY {
             &self.extras[n.extra as usize].many
         } else {
-            &n.ins[..n.n_ins as usize]
+            &n.ins[..inline_len(n.ins)]
         }
     }
 
@@ -280,10 +302,10 @@ impl Arena {
     #[inline]
     pub(crate) fn num_inputs(&self, id: u32) -> usize {
         let n = &self.nodes[id as usize];
-        if n.n_ins == 3 {
+        if n.ins[0] == MANY {
             self.extras[n.extra as usize].many.len()
         } else {
-            n.n_ins as usize
+            inline_len(n.ins)
         }
     }
 
@@ -291,12 +313,12 @@ impl Arena {
     /// caller for release); returns them.
     pub(crate) fn detach_inputs(&mut self, id: u32, out: &mut Vec<u32>) {
         let n = &mut self.nodes[id as usize];
-        if n.n_ins == 3 {
+        if n.ins[0] == MANY {
             out.append(&mut self.extras[n.extra as usize].many);
         } else {
-            out.extend_from_slice(&n.ins[..n.n_ins as usize]);
+            out.extend_from_slice(&n.ins[..inline_len(n.ins)]);
         }
-        n.n_ins = 0;
+        n.ins = [NONE; 2];
     }
 
     /// Takes the adjoint of node `id` out (zeros if it has none yet).
@@ -387,7 +409,9 @@ impl Arena {
         }
     }
 
-    fn free_cascade(&mut self, id: u32) {
+    /// Frees node `id` (whose count just reached zero) and, in turn, the
+    /// operands left without references.
+    pub(crate) fn free_cascade(&mut self, id: u32) {
         let mut work = std::mem::take(&mut self.release);
         work.push(id);
         while let Some(id) = work.pop() {
@@ -399,17 +423,25 @@ impl Arena {
                 }
             }
             self.detach_inputs(id, &mut work);
-            let node = &mut self.nodes[id as usize];
-            node.op = None;
-            node.has_adj = false;
-            let e = std::mem::replace(&mut node.extra, NONE);
-            if e != NONE {
-                self.extras[e as usize] = Extra::default();
-                self.free_extras.push(e);
-            }
-            self.free.push(id);
+            self.free_slot(id);
         }
         self.release = work;
+    }
+
+    /// Returns the slot of a node without references and operands to the
+    /// free list.
+    pub(crate) fn free_slot(&mut self, id: u32) {
+        let node = &mut self.nodes[id as usize];
+        node.op = None;
+        node.has_adj = false;
+        node.doomed = false;
+        node.ins = [NONE; 2];
+        let e = std::mem::replace(&mut node.extra, NONE);
+        if e != NONE {
+            self.extras[e as usize] = Extra::default();
+            self.free_extras.push(e);
+        }
+        self.free.push(id);
     }
 
     /// Number of live nodes (for tests of memory release).

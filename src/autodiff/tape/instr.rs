@@ -84,8 +84,9 @@ pub(crate) struct Program {
     pub(crate) num_inputs: usize,
     /// Register of each output element, in order.
     pub(crate) outputs: Vec<usize>,
-    /// Initial register file: inputs at the recording point, constants,
-    /// and room for every instruction's result.
+    /// Register file being built by `record` (moved into the tape after):
+    /// inputs at the recording point, constants, and room for every
+    /// instruction's result.
     pub(crate) init: Vec<f64>,
     /// Register ranges that carry adjoints and tangents (inputs and results;
     /// not constants), merged where adjacent. Only these are zeroed before a

@@ -72,10 +72,12 @@ impl Tape {
     pub fn record(inputs: &[&Tensor], outputs: &[&Tensor]) -> Result<Tape, AutodiffError> {
         let ins: Vec<u32> = inputs.iter().map(|t| t.id).collect();
         let outs: Vec<u32> = outputs.iter().map(|t| t.id).collect();
-        let prog = with_arena(|ar| record::record(ar, &ins, &outs))?;
-        let n = prog.init.len();
+        let mut prog = with_arena(|ar| record::record(ar, &ins, &outs))?;
+        // The register file starts as the recorded values (constants stay).
+        let vals = std::mem::take(&mut prog.init);
+        let n = vals.len();
         let mut tape = Tape {
-            vals: prog.init.clone(),
+            vals,
             adj: vec![0.0; n],
             tan: Vec::new(),
             adj_tan: Vec::new(),
