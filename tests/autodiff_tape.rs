@@ -198,3 +198,67 @@ fn tiled_elementwise_runs_match_eager() {
         );
     }
 }
+
+/// A scalar-op function of 12 variables with a dense Hessian: the Hessian
+/// (built from batches of 8 directions) and batched HVPs against finite
+/// differences of the gradient.
+#[test]
+fn batched_hessian_of_scalar_graph() {
+    let n = 12;
+    let build = |x: &Tensor| {
+        let xs: Vec<Tensor> = (0..n).map(|i| x.index(i as isize)).collect();
+        let mut f = Tensor::scalar(0.0);
+        let mut s = Tensor::scalar(0.0);
+        for i in 0..n {
+            let next = &xs[(i + 1) % n];
+            let d = &xs[i] - next;
+            f = f + &d * &d + xs[i].sin() * next + (&xs[i] / 10.0).exp();
+            s = s + &xs[i] * &xs[i];
+        }
+        f + &s * &s
+    };
+    let p: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
+    let x = Tensor::vector(p.clone()).requires_grad();
+    let f = build(&x);
+    let mut tape = Tape::record(&[&x], &[&f]).unwrap();
+    let mut h = Mat::<f64>::zeros(n, n);
+    tape.hessian(&[1.0], h.as_mut());
+    let grad = |z: &[f64], t: &mut Tape| {
+        let mut g = vec![0.0; n];
+        t.gradient(z, &mut g);
+        g
+    };
+    let mut t2 = tape.clone();
+    let eps = 1e-5;
+    for j in 0..n {
+        let (mut a, mut b) = (p.clone(), p.clone());
+        a[j] += eps;
+        b[j] -= eps;
+        let (ga, gb) = (grad(&a, &mut t2), grad(&b, &mut t2));
+        for i in 0..n {
+            let fd = (ga[i] - gb[i]) / (2.0 * eps);
+            assert!(
+                (h[(i, j)] - fd).abs() < 1e-6 * (1.0 + fd.abs()),
+                "H[{i},{j}] = {} vs {fd}",
+                h[(i, j)]
+            );
+            assert_eq!(h[(i, j)], h[(j, i)]);
+        }
+    }
+    // Batched HVPs: 10 directions (one full batch and a partial one).
+    let v = Mat::<f64>::from_fn(n, 10, |i, j| ((i * 7 + j * 3) % 5) as f64 - 2.0);
+    let mut hv = Mat::<f64>::zeros(n, 10);
+    tape.hvp_batch(&[1.0], v.as_ref(), hv.as_mut());
+    let want = &h * &v;
+    for i in 0..n {
+        for j in 0..10 {
+            assert!((hv[(i, j)] - want[(i, j)]).abs() < 1e-10 * (1.0 + want[(i, j)].abs()));
+        }
+    }
+}
+
+#[test]
+fn tape_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Tape>();
+}
