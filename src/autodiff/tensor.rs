@@ -237,6 +237,7 @@ impl Tensor {
 
     /// Applies `op` to `operands`, recording a node when grad is on and an
     /// operand requires it.
+    #[inline(always)]
     pub(crate) fn apply(op: Op, operands: &[&Tensor]) -> Tensor {
         // Fast path for scalar expressions: no shape rules, one arena visit.
         if let (Op::Unary(_) | Op::Binary(_), true) =
@@ -445,7 +446,7 @@ impl Tensor {
 }
 
 /// Records an elementwise op on scalar operands.
-#[inline]
+#[inline(always)]
 fn record_scalar(ar: &mut Arena, op: Op, operands: &[&Tensor]) -> u32 {
     let scalar = |ar: &Arena, t: &Tensor| ar.scalar(t.id).expect("scalar tensors hold one value");
     let (value, ids, n): (f64, [u32; 2], usize) = match op {

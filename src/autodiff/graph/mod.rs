@@ -141,6 +141,23 @@ pub(crate) fn with_arena<R>(f: impl FnOnce(&mut Arena) -> R) -> R {
 }
 
 impl Node {
+    /// A free slot.
+    const EMPTY: Node = Node {
+        op: None,
+        ins: [NONE; 2],
+        requires_grad: false,
+        freed: false,
+        has_adj: false,
+        doomed: false,
+        shape: Shape::SCALAR,
+        scalar: 0.0,
+        adj: 0.0,
+        refs: 0,
+        mark: 0,
+        aux: 0,
+        extra: NONE,
+    };
+
     /// Whether this node is a leaf (no op recorded).
     #[inline]
     pub(crate) fn is_leaf(&self) -> bool {
@@ -191,6 +208,7 @@ impl Arena {
     /// Stores a new node (refcount 1, for the handle about to be made) and
     /// returns its id. `inputs` are the operands whose edges it keeps (their
     /// refcounts are raised here).
+    #[inline(always)]
     pub(crate) fn push(
         &mut self,
         op: Option<Op>,
@@ -202,57 +220,58 @@ impl Arena {
         for &i in inputs {
             self.nodes[i as usize].refs += 1;
         }
-        let mut node = Node {
-            op,
-            ins: [NONE; 2],
-            requires_grad,
-            freed: false,
-            has_adj: false,
-            doomed: false,
-            shape,
-            scalar: 0.0,
-            adj: 0.0,
-            refs: 1,
-            mark: 0,
-            aux: 0,
-            extra: NONE,
-        };
         let scalar_value = match &value {
             Value::Scalar(v) if shape.numel() == 1 => Some(*v),
             Value::Buf(v) if shape.numel() == 1 => Some(v[0]),
             _ => None,
         };
-        let needs_extra = scalar_value.is_none() || inputs.len() > 2;
-        if needs_extra {
-            node.extra = self.alloc_extra();
-        }
-        match scalar_value {
-            Some(v) => node.scalar = v,
-            None => {
-                let e = &mut self.extras[node.extra as usize];
-                e.value = match value {
+        let extra = if scalar_value.is_none() || inputs.len() > 2 {
+            let e = self.alloc_extra();
+            let ex = &mut self.extras[e as usize];
+            if scalar_value.is_none() {
+                ex.value = match value {
                     Value::Buf(v) => v,
                     Value::Scalar(v) => vec![v],
                 };
             }
-        }
-        if inputs.len() <= 2 {
-            node.ins[..inputs.len()].copy_from_slice(inputs);
+            if inputs.len() > 2 {
+                ex.many = inputs.to_vec();
+            }
+            e
         } else {
-            self.extras[node.extra as usize].many = inputs.to_vec();
-            node.ins = [MANY, NONE];
-        }
-        if let Some(id) = self.free.pop() {
-            self.nodes[id as usize] = node;
-            id
-        } else {
-            let id = u32::try_from(self.nodes.len())
-                .ok()
-                .filter(|&i| i < MANY)
-                .expect("more than 2³² − 2 live tensors");
-            self.nodes.push(node);
-            id
-        }
+            NONE
+        };
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => {
+                let id = u32::try_from(self.nodes.len())
+                    .ok()
+                    .filter(|&i| i < MANY)
+                    .expect("more than 2³² − 2 live tensors");
+                self.nodes.push(Node::EMPTY);
+                id
+            }
+        };
+        // Field by field into the slot: building the node on the stack and
+        // copying it stalls on store forwarding, and this is the hot path of
+        // eager recording.
+        let node = &mut self.nodes[id as usize];
+        node.op = op;
+        node.ins = match *inputs {
+            [] => [NONE; 2],
+            [a] => [a, NONE],
+            [a, b] => [a, b],
+            _ => [MANY, NONE],
+        };
+        node.requires_grad = requires_grad;
+        node.freed = false;
+        node.has_adj = false;
+        node.doomed = false;
+        node.shape = shape;
+        node.scalar = scalar_value.unwrap_or(0.0);
+        node.refs = 1;
+        node.extra = extra;
+        id
     }
 
     /// The values of node `id`.
