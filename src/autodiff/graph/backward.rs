@@ -114,23 +114,7 @@ pub(crate) fn backward(
             // references is freed at once if it is outside this pass (its
             // value is needed by no one), or after its own VJP if it is
             // still pending here (its value is needed by that VJP).
-            ar.nodes[id as usize].freed = true;
-            edges.clear();
-            ar.detach_inputs(id, &mut edges);
-            for &j in &edges {
-                let m = &mut ar.nodes[j as usize];
-                m.refs -= 1;
-                if m.refs == 0 {
-                    if m.mark == epoch {
-                        m.doomed = true;
-                    } else {
-                        ar.free_cascade(j);
-                    }
-                }
-            }
-            if ar.nodes[id as usize].doomed {
-                ar.free_slot(id);
-            }
+            ar.release_after_vjp(id, epoch, &mut edges);
         }
     }
     edges.clear();

@@ -428,6 +428,46 @@ impl Arena {
         }
     }
 
+    /// Releases the edges of node `id`, just processed by a backward pass
+    /// with stamp `epoch`, and marks it freed. An operand left without
+    /// references is freed at once if it is outside the pass (no one needs
+    /// its value), or doomed if its own VJP is still pending (that VJP needs
+    /// its value); `id` itself is freed if it was doomed.
+    #[inline]
+    pub(crate) fn release_after_vjp(&mut self, id: u32, epoch: u32, scratch: &mut Vec<u32>) {
+        let node = &mut self.nodes[id as usize];
+        node.freed = true;
+        let ins = node.ins;
+        if ins[0] == MANY {
+            scratch.clear();
+            self.detach_inputs(id, scratch);
+            for k in 0..scratch.len() {
+                self.release_edge(scratch[k], epoch);
+            }
+        } else {
+            node.ins = [NONE; 2];
+            for &j in &ins[..inline_len(ins)] {
+                self.release_edge(j, epoch);
+            }
+        }
+        if self.nodes[id as usize].doomed {
+            self.free_slot(id);
+        }
+    }
+
+    #[inline]
+    fn release_edge(&mut self, j: u32, epoch: u32) {
+        let m = &mut self.nodes[j as usize];
+        m.refs -= 1;
+        if m.refs == 0 {
+            if m.mark == epoch {
+                m.doomed = true;
+            } else {
+                self.free_cascade(j);
+            }
+        }
+    }
+
     /// Frees node `id` (whose count just reached zero) and, in turn, the
     /// operands left without references.
     pub(crate) fn free_cascade(&mut self, id: u32) {
