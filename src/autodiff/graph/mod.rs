@@ -441,8 +441,8 @@ impl Arena {
         if ins[0] == MANY {
             scratch.clear();
             self.detach_inputs(id, scratch);
-            for k in 0..scratch.len() {
-                self.release_edge(scratch[k], epoch);
+            for &j in scratch.iter() {
+                self.release_edge(j, epoch);
             }
         } else {
             node.ins = [NONE; 2];
