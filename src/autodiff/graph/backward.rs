@@ -57,18 +57,18 @@ pub(crate) fn backward(
             ar.stack = stack;
             return Err(AutodiffError::GraphFreed);
         }
-        for k in 0..ar.num_inputs(id) {
-            let j = ar.input(id, k);
-            let m = &mut ar.nodes[j as usize];
-            if !m.requires_grad {
-                continue;
+        match ar.inline_inputs(id) {
+            Some((ins, len)) => {
+                for &j in &ins[..len] {
+                    count_consumer(ar, j, epoch, &mut stack);
+                }
             }
-            if m.mark != epoch {
-                m.mark = epoch;
-                m.aux = 0;
-                stack.push(j);
+            None => {
+                for k in 0..ar.num_inputs(id) {
+                    let j = ar.input(id, k);
+                    count_consumer(ar, j, epoch, &mut stack);
+                }
             }
-            m.aux += 1;
         }
     }
 
@@ -121,6 +121,22 @@ pub(crate) fn backward(
     ar.stack = stack;
     ar.stack2 = edges;
     Ok(())
+}
+
+/// Counts one more consumer of `j` inside the pass (first visit: stamps it
+/// and queues it for the walk).
+#[inline]
+fn count_consumer(ar: &mut Arena, j: u32, epoch: u32, stack: &mut Vec<u32>) {
+    let m = &mut ar.nodes[j as usize];
+    if !m.requires_grad {
+        return;
+    }
+    if m.mark != epoch {
+        m.mark = epoch;
+        m.aux = 0;
+        stack.push(j);
+    }
+    m.aux += 1;
 }
 
 /// The VJP of an elementwise op on one-element operands, on the nodes'

@@ -311,6 +311,14 @@ impl Arena {
         }
     }
 
+    /// The operands of node `id` when they are inline (at most two): the
+    /// array and the count.
+    #[inline]
+    pub(crate) fn inline_inputs(&self, id: u32) -> Option<([u32; 2], usize)> {
+        let ins = self.nodes[id as usize].ins;
+        (ins[0] != MANY).then(|| (ins, inline_len(ins)))
+    }
+
     /// Operand `k` of node `id`.
     #[inline]
     pub(crate) fn input(&self, id: u32, k: usize) -> u32 {
