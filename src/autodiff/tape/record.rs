@@ -61,7 +61,7 @@ pub(crate) fn record(
             off: prog.init.len(),
             shape: node.shape,
         };
-        prog.init.extend_from_slice(node.value.as_slice());
+        prog.init.extend_from_slice(ar.value(id));
         regs.push(Reg {
             operand,
             dynamic: true,
@@ -87,7 +87,7 @@ pub(crate) fn record(
                     return Err(AutodiffError::GraphFreed);
                 }
                 stack.push((id, true));
-                for &j in node.inputs.as_slice() {
+                for &j in ar.inputs(id) {
                     if ar.nodes[j as usize].mark != epoch {
                         stack.push((j, false));
                     }
@@ -109,12 +109,12 @@ pub(crate) fn record(
 
 /// Bakes the node's current value into a constant register.
 fn constant(ar: &mut Arena, id: u32, regs: &mut Vec<Reg>, prog: &mut Program, epoch: u32) {
-    let node = &mut ar.nodes[id as usize];
     let operand = Operand {
         off: prog.init.len(),
-        shape: node.shape,
+        shape: ar.nodes[id as usize].shape,
     };
-    prog.init.extend_from_slice(node.value.as_slice());
+    prog.init.extend_from_slice(ar.value(id));
+    let node = &mut ar.nodes[id as usize];
     node.mark = epoch;
     node.aux = regs.len() as u32;
     regs.push(Reg {
@@ -127,9 +127,8 @@ fn constant(ar: &mut Arena, id: u32, regs: &mut Vec<Reg>, prog: &mut Program, ep
 fn finish(ar: &mut Arena, id: u32, regs: &mut Vec<Reg>, prog: &mut Program, epoch: u32) {
     let node = &ar.nodes[id as usize];
     let op = node.op.expect("only op nodes are expanded");
-    let args: Vec<Reg> = node
-        .inputs
-        .as_slice()
+    let args: Vec<Reg> = ar
+        .inputs(id)
         .iter()
         .map(|&j| regs[ar.nodes[j as usize].aux as usize])
         .collect();
@@ -139,7 +138,7 @@ fn finish(ar: &mut Arena, id: u32, regs: &mut Vec<Reg>, prog: &mut Program, epoc
     }
     let shape = node.shape;
     let reg = Reg {
-        operand: emit(op, &args, shape, prog, node.value.as_slice()),
+        operand: emit(op, &args, shape, prog, ar.value(id)),
         dynamic: true,
     };
     let node = &mut ar.nodes[id as usize];
