@@ -1,3 +1,34 @@
 //! Newton–KKT solver for equality-constrained problems.
+//!
+//! The solver sees a problem only through [`NlpProblem`]; it knows nothing of
+//! JSON, the command line or the autodiff engine. Entry points: [`solve`]
+//! (one call) and [`NewtonKkt`] (an argmin `Solver`, for argmin's
+//! `Executor`, observers and iteration limits). Both return a [`Solution`].
+//!
+//! Layout: [`settings`] (options), [`status`] (why it stopped), [`result`]
+//! (what it returns), [`evaluate`] (problem evaluation and scaling), [`kkt`]
+//! (KKT assembly), [`linear`] (LBLᵀ factorization and inertia), [`inertia`]
+//! (inertia correction), [`line_search`] (merit function and backtracking),
+//! [`newton`] (the iteration), [`classify`] (second-order check),
+//! [`argmin_adapter`].
+#![warn(missing_docs)]
+
+pub mod argmin_adapter;
+pub mod classify;
+pub mod evaluate;
+pub mod inertia;
+pub mod kkt;
+pub mod line_search;
+pub mod linear;
+pub mod newton;
 pub mod nlp;
+pub mod result;
+pub mod settings;
+pub mod status;
+
+pub use argmin_adapter::{NewtonKkt, NewtonKktState};
+pub use newton::{solve, Newton};
 pub use nlp::{NlpProblem, Sense};
+pub use result::{IterationRecord, PointKind, Solution, Timings};
+pub use settings::{Settings, SettingsBuilder, SettingsError};
+pub use status::Status;

@@ -72,3 +72,44 @@ impl Sense {
         }
     }
 }
+
+/// A mutable reference to a problem is a problem, so that argmin's
+/// `Executor` (which takes its problem by value) can borrow one.
+impl<P: NlpProblem + ?Sized> NlpProblem for &mut P {
+    fn num_variables(&self) -> usize {
+        (**self).num_variables()
+    }
+    fn num_constraints(&self) -> usize {
+        (**self).num_constraints()
+    }
+    fn sense(&self) -> Sense {
+        (**self).sense()
+    }
+    fn start(&self) -> Vec<f64> {
+        (**self).start()
+    }
+    fn objective(&mut self, x: &[f64]) -> f64 {
+        (**self).objective(x)
+    }
+    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) {
+        (**self).gradient(x, grad)
+    }
+    fn constraints(&mut self, x: &[f64], values: &mut [f64]) {
+        (**self).constraints(x, values)
+    }
+    fn constraint_magnitudes(&mut self, x: &[f64], magnitudes: &mut [f64]) {
+        (**self).constraint_magnitudes(x, magnitudes)
+    }
+    fn jacobian(&mut self, x: &[f64], jac: MatMut<'_, f64>) {
+        (**self).jacobian(x, jac)
+    }
+    fn hessian_of_lagrangian(
+        &mut self,
+        x: &[f64],
+        objective_factor: f64,
+        lambda: &[f64],
+        hess: MatMut<'_, f64>,
+    ) {
+        (**self).hessian_of_lagrangian(x, objective_factor, lambda, hess)
+    }
+}

@@ -1,0 +1,215 @@
+"""Peer solvers on translated problem files: IPOPT (through CasADi, exact
+Hessian), SciPy's SLSQP and trust-constr, and the `lagrange` binary.
+
+Every solver returns a dict with the same keys:
+  solver, status ('converged' or a reason), success (bool), objective (f as
+  written), x (flat numpy array), multipliers (flat, the spec's convention
+  L = f - sum(lambda_i g_i), lambda_i = d f*/d rhs_i; None where the solver
+  does not give them), iterations, seconds (the solver's own time where it
+  reports one, otherwise wall time around the call), message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import warnings
+
+import numpy as np
+
+import translate as T
+
+ca = T.ca
+
+
+def _functions(prob: T.Problem, kind="auto"):
+    t = prob.casadi(kind)
+    x, f, g = t["x"], t["f"], t["g"]
+    lam = (ca.SX if t["kind"] == "SX" else ca.MX).sym("lam", g.shape[0])
+    lagr = f - ca.dot(lam, g) if g.shape[0] else f
+    funcs = {
+        "f": ca.Function("f", [x], [f]),
+        "grad": ca.Function("grad", [x], [ca.gradient(f, x)]),
+        "g": ca.Function("g", [x], [g]),
+        "jac": ca.Function("jac_g", [x], [ca.jacobian(g, x)]),
+        "hess_f": ca.Function("hess_obj", [x], [ca.hessian(f, x)[0]]),
+        "hess_l": ca.Function("hess_lag", [x, lam], [ca.hessian(lagr, x)[0]]),
+        "lhs": ca.Function("lhs", [x], [t["lhs"]]),
+        "rhs": ca.Function("rhs", [x], [t["rhs"]]),
+    }
+    return t, funcs
+
+
+def kkt_residual(prob: T.Problem, x: np.ndarray, lam: np.ndarray | None, funcs=None):
+    """(stationarity ||grad f - J^T lam||_inf, feasibility ||g||_inf,
+    scaled stationarity, scaled feasibility) in the spec's convention."""
+    if funcs is None:
+        _, funcs = _functions(prob)
+    gf = np.asarray(funcs["grad"](x)).ravel()
+    g = np.asarray(funcs["g"](x)).ravel()
+    if g.size and lam is not None:
+        J = np.asarray(funcs["jac"](x))
+        st = gf - J.T @ lam
+    else:
+        st = gf
+    stat = float(np.max(np.abs(st))) if st.size else 0.0
+    feas = float(np.max(np.abs(g))) if g.size else 0.0
+    scale_f = max(1.0, float(np.max(np.abs(gf))) if gf.size else 1.0)
+    if g.size:
+        lhs = np.abs(np.asarray(funcs["lhs"](x)).ravel())
+        rhs = np.abs(np.asarray(funcs["rhs"](x)).ravel())
+        scaled_feas = float(np.max(np.abs(g) / np.maximum(1.0, np.maximum(lhs, rhs))))
+    else:
+        scaled_feas = 0.0
+    return stat, feas, stat / scale_f, scaled_feas
+
+
+def solve_ipopt(prob: T.Problem, tol: float | None = None, kind="auto", print_level=0,
+                extra: dict | None = None) -> dict:
+    """IPOPT with exact Hessian. tol None: IPOPT's defaults (tol 1e-8)."""
+    t = prob.casadi(kind)
+    sign = 1.0 if prob.sense == "minimize" else -1.0
+    opts = {"print_level": print_level, "sb": "yes"}
+    if tol is not None:
+        opts["tol"] = tol
+    if extra:
+        opts.update(extra)
+    solver = ca.nlpsol("s", "ipopt", {"x": t["x"], "f": sign * t["f"], "g": t["g"]},
+                       {"print_time": False, "record_time": True, "ipopt": opts})
+    m = t["g"].shape[0]
+    t0 = time.perf_counter()
+    res = solver(x0=prob.x0(), lbg=np.zeros(m), ubg=np.zeros(m))
+    wall = time.perf_counter() - t0
+    st = solver.stats()
+    x = np.asarray(res["x"]).ravel()
+    # CasADi: grad(sign*f) + J^T lam_g = 0  =>  grad f = J^T (-sign*lam_g)
+    lam = -sign * np.asarray(res["lam_g"]).ravel()
+    ok = st["return_status"] in ("Solve_Succeeded", "Solved_To_Acceptable_Level")
+    return {
+        "solver": "ipopt", "status": "converged" if ok else st["return_status"],
+        "success": ok, "objective": sign * float(res["f"]), "x": x, "multipliers": lam,
+        "iterations": int(st["iter_count"]), "seconds": float(st.get("t_wall_total", wall)),
+        "wall_seconds": wall, "message": st["return_status"], "shapes": t["shapes"],
+    }
+
+
+def solve_scipy(prob: T.Problem, method: str, tol: float = 1e-8, maxiter: int = 3000) -> dict:
+    """SLSQP (gradients, BFGS) or trust-constr (exact Hessians of f and g)."""
+    from scipy.optimize import minimize, NonlinearConstraint
+
+    t, F = _functions(prob)
+    sign = 1.0 if prob.sense == "minimize" else -1.0
+    m = t["g"].shape[0]
+    fun = lambda x: sign * float(F["f"](x))  # noqa: E731
+    jac = lambda x: sign * np.asarray(F["grad"](x)).ravel()  # noqa: E731
+    gfun = lambda x: np.asarray(F["g"](x)).ravel()  # noqa: E731
+    gjac = lambda x: np.asarray(F["jac"](x))  # noqa: E731
+    x0 = prob.x0()
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            if method == "SLSQP":
+                cons = [{"type": "eq", "fun": gfun, "jac": gjac}] if m else []
+                res = minimize(fun, x0, jac=jac, method="SLSQP", constraints=cons,
+                               tol=tol, options={"maxiter": maxiter})
+                lam = None
+                msg = str(res.message)
+            else:
+                # hess of sum(v_i g_i) is hess_l(x, -v) minus hess of f; build directly
+                gl = (ca.SX if t["kind"] == "SX" else ca.MX).sym("v", m)
+                hv = ca.Function("hv", [t["x"], gl], [ca.hessian(ca.dot(gl, t["g"]), t["x"])[0]]) if m else None
+                hess = lambda x: sign * np.asarray(F["hess_f"](x))  # noqa: E731
+                cons = [NonlinearConstraint(gfun, 0.0, 0.0, jac=gjac,
+                                            hess=lambda x, v: np.asarray(hv(x, v)))] if m else []
+                res = minimize(fun, x0, jac=jac, hess=hess, method="trust-constr",
+                               constraints=cons,
+                               options={"gtol": tol, "xtol": 1e-14, "maxiter": maxiter})
+                # SciPy: grad(sign f) + J^T v = 0 (v = res.v[0]) => lambda = -sign v
+                lam = -sign * np.asarray(res.v[0]).ravel() if m else np.zeros(0)
+                msg = str(res.message)
+            x = np.asarray(res.x, dtype=float)
+            ok = bool(res.success)
+            its = int(getattr(res, "nit", 0) or 0)
+        except Exception as exc:  # a peer's crash is a result, not our crash
+            x, ok, its, lam, msg = x0, False, 0, None, f"exception: {exc}"
+    wall = time.perf_counter() - t0
+    try:
+        obj = float(F["f"](x))
+    except Exception:
+        obj = float("nan")
+    return {"solver": method, "status": "converged" if ok else "failed", "success": ok,
+            "objective": obj, "x": x, "multipliers": lam, "iterations": its,
+            "seconds": wall, "wall_seconds": wall, "message": msg}
+
+
+def find_lagrange(explicit: str | None = None) -> str | None:
+    """The `lagrange` binary: --lagrange, $LAGRANGE_BIN, target/release, target/debug, PATH."""
+    cands = [explicit, os.environ.get("LAGRANGE_BIN")]
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    cands += [os.path.join(root, "target", "release", "lagrange"),
+              os.path.join(root, "target", "debug", "lagrange"), shutil.which("lagrange")]
+    for c in cands:
+        if c and os.path.isfile(c) and os.access(c, os.X_OK):
+            return c
+    return None
+
+
+def solve_lagrange(prob: T.Problem, binary: str, timeout: float = 600.0) -> dict:
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run([binary, "solve", "--json", prob.path], capture_output=True,
+                           text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"solver": "lagrange", "status": "timeout", "success": False, "objective": float("nan"),
+                "x": None, "multipliers": None, "iterations": 0, "seconds": timeout,
+                "wall_seconds": timeout, "message": "timeout"}
+    wall = time.perf_counter() - t0
+    if p.returncode not in (0, 1):
+        return {"solver": "lagrange", "status": f"exit {p.returncode}", "success": False,
+                "objective": float("nan"), "x": None, "multipliers": None, "iterations": 0,
+                "seconds": wall, "wall_seconds": wall, "message": p.stderr.strip()[:300]}
+    try:
+        out = json.loads(p.stdout)
+        x = prob.pack(out["x"])
+        lam = prob.flatten_multipliers(out.get("multipliers") or []) if out.get("multipliers") is not None else None
+    except Exception as exc:
+        return {"solver": "lagrange", "status": "bad output", "success": False,
+                "objective": float("nan"), "x": None, "multipliers": None, "iterations": 0,
+                "seconds": wall, "wall_seconds": wall, "message": f"{exc}: {p.stdout[:200]}"}
+    return {"solver": "lagrange", "status": out.get("status", "?"),
+            "success": out.get("status") == "converged", "objective": float(out.get("objective", "nan")),
+            "x": x, "multipliers": lam, "iterations": int(out.get("iterations", 0)),
+            "seconds": float(out.get("solve_seconds", wall)), "wall_seconds": wall,
+            "message": out.get("message", "")}
+
+
+def max_error(prob: T.Problem, res: dict) -> float:
+    """Largest error against `expected` over objective, x and multipliers, each
+    number's error taken absolute or relative to its size, whichever is larger
+    (the spec's rule), i.e. |a - b| / max(1, |b|)."""
+    exp = prob.expected or {}
+    errs = []
+
+    def err(a, b):
+        a = np.ravel(np.asarray(a, dtype=float))
+        b = np.ravel(np.asarray(b, dtype=float))
+        if a.shape != b.shape:
+            return float("inf")
+        return float(np.max(np.abs(a - b) / np.maximum(1.0, np.abs(b)))) if a.size else 0.0
+
+    if res.get("x") is None:
+        return float("inf")
+    if "objective" in exp:
+        errs.append(err(res["objective"], exp["objective"]))
+    if "x" in exp:
+        got = prob.unpack(res["x"])
+        for k, v in exp["x"].items():
+            errs.append(err(got[k], v))
+    if "multipliers" in exp and res.get("multipliers") is not None:
+        errs.append(err(res["multipliers"], prob.flatten_multipliers(exp["multipliers"])))
+    e = max(errs) if errs else float("nan")
+    return float("inf") if np.isnan(e) and errs else e

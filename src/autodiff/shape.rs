@@ -1,0 +1,134 @@
+//! Tensor shapes: scalar `[]`, vector `[n]` and row-major matrix `[r, c]`.
+//!
+//! A shape is a small `Copy` value stored inline in tensor handles, graph
+//! nodes and tape registers, so that asking for a shape never touches the
+//! heap.
+
+use std::fmt;
+
+/// The shape of a tensor of rank 0, 1 or 2 (row-major).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Shape {
+    dims: [usize; 2],
+    ndim: u8,
+}
+
+impl Shape {
+    /// The shape `[]` of a scalar.
+    pub const SCALAR: Shape = Shape {
+        dims: [0, 0],
+        ndim: 0,
+    };
+
+    /// The shape `[n]` of a vector.
+    pub const fn vector(n: usize) -> Shape {
+        Shape {
+            dims: [n, 0],
+            ndim: 1,
+        }
+    }
+
+    /// The shape `[rows, cols]` of a row-major matrix.
+    pub const fn matrix(rows: usize, cols: usize) -> Shape {
+        Shape {
+            dims: [rows, cols],
+            ndim: 2,
+        }
+    }
+
+    /// Builds a shape from its dimensions, or `None` for a rank above 2.
+    pub fn from_dims(dims: &[usize]) -> Option<Shape> {
+        match *dims {
+            [] => Some(Shape::SCALAR),
+            [n] => Some(Shape::vector(n)),
+            [r, c] => Some(Shape::matrix(r, c)),
+            _ => None,
+        }
+    }
+
+    /// The dimensions, `&[]`, `&[n]` or `&[r, c]`.
+    pub fn dims(&self) -> &[usize] {
+        &self.dims[..self.ndim as usize]
+    }
+
+    /// The rank (number of dimensions): 0, 1 or 2.
+    pub fn ndim(&self) -> usize {
+        self.ndim as usize
+    }
+
+    /// Number of elements (1 for a scalar).
+    pub fn numel(&self) -> usize {
+        match self.ndim {
+            0 => 1,
+            1 => self.dims[0],
+            _ => self.dims[0] * self.dims[1],
+        }
+    }
+
+    /// Whether this is the scalar shape `[]`.
+    pub fn is_scalar(&self) -> bool {
+        self.ndim == 0
+    }
+
+    /// Size of axis 0 (1 for a scalar).
+    pub fn rows(&self) -> usize {
+        if self.ndim == 0 {
+            1
+        } else {
+            self.dims[0]
+        }
+    }
+
+    /// Elements per entry of axis 0: 1 for scalars and vectors, the column
+    /// count for matrices.
+    pub fn row_len(&self) -> usize {
+        if self.ndim == 2 {
+            self.dims[1]
+        } else {
+            1
+        }
+    }
+
+    /// The shape of `rows` entries along axis 0 of this shape.
+    pub fn with_rows(&self, rows: usize) -> Shape {
+        match self.ndim {
+            2 => Shape::matrix(rows, self.dims[1]),
+            _ => Shape::vector(rows),
+        }
+    }
+
+    /// The shape of one entry along axis 0: a scalar for a vector, a row
+    /// vector for a matrix.
+    pub fn row_shape(&self) -> Shape {
+        match self.ndim {
+            2 => Shape::vector(self.dims[1]),
+            _ => Shape::SCALAR,
+        }
+    }
+}
+
+impl fmt::Debug for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.dims())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_print_like_their_dims() {
+        assert_eq!(Shape::SCALAR.to_string(), "[]");
+        assert_eq!(Shape::vector(3).to_string(), "[3]");
+        assert_eq!(Shape::matrix(2, 5).to_string(), "[2, 5]");
+        assert_eq!(Shape::matrix(2, 5).numel(), 10);
+        assert_eq!(Shape::from_dims(&[1, 2, 3]), None);
+    }
+}

@@ -1,0 +1,57 @@
+//! Small helpers shared by the generators.
+
+use serde_json::{json, Map, Value};
+
+/// A deterministic pseudo-random sequence in [0, 1) (64-bit LCG, top 53 bits),
+/// so generated files are the same on every machine.
+pub struct Lcg(u64);
+
+impl Lcg {
+    pub fn new(seed: u64) -> Self {
+        Self(
+            seed.wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407),
+        )
+    }
+
+    pub fn next_f64(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The `expected` object of a problem file.
+pub fn expected(objective: f64, x: &[(String, Vec<f64>)], multipliers: Option<Value>) -> Value {
+    let mut xs = Map::new();
+    for (name, v) in x {
+        xs.insert(name.clone(), json!(v));
+    }
+    let mut e = Map::new();
+    e.insert("objective".into(), json!(objective));
+    e.insert("x".into(), Value::Object(xs));
+    if let Some(m) = multipliers {
+        e.insert("multipliers".into(), m);
+    }
+    e.insert("tolerance".into(), json!(1e-6));
+    Value::Object(e)
+}
+
+/// Root of a monotone function on [lo, hi] by bisection to full precision.
+pub fn bisect(mut lo: f64, mut hi: f64, f: impl Fn(f64) -> f64) -> f64 {
+    let f_lo = f(lo);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if (f(mid) > 0.0) == (f_lo > 0.0) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}

@@ -1,0 +1,267 @@
+//! [`CompiledProblem`]: a stated problem recorded once into a tape, seen by
+//! the solver through [`NlpProblem`].
+
+use super::builder::Problem;
+use super::error::ProblemError;
+use super::layout::{ConstraintLayout, Layout, VariableLayout};
+use crate::autodiff::{Tape, Tensor};
+use crate::solver::{NlpProblem, Sense};
+use faer::MatMut;
+
+/// A problem whose objective and constraints are recorded in one [`Tape`].
+///
+/// Tape outputs, in order: f, then g = lhs − rhs of every constraint, then
+/// lhs and rhs of every constraint (for the relative feasibility test).
+/// Evaluations at the same point share one forward sweep.
+pub struct CompiledProblem {
+    tape: Tape,
+    sense: Sense,
+    layout: Layout,
+    start: Vec<f64>,
+    /// Number of elements of each constraint's lhs and rhs output (1 when a
+    /// side is a scalar broadcast against the other).
+    side_lens: Vec<(usize, usize)>,
+    /// The point of the last forward sweep, if any.
+    evaluated_at: Option<Vec<f64>>,
+    /// Seed over the tape outputs, reused for every reverse sweep.
+    seed: Vec<f64>,
+    /// Scratch gradient over the inputs.
+    scratch: Vec<f64>,
+}
+
+impl CompiledProblem {
+    pub(super) fn new(problem: Problem) -> Result<Self, ProblemError> {
+        let (sense, objective) = problem.objective.ok_or(ProblemError::MissingObjective)?;
+        if !objective.shape().is_empty() {
+            return Err(ProblemError::ObjectiveNotScalar {
+                shape: objective.shape().to_vec(),
+            });
+        }
+
+        let mut layout = Layout::default();
+        let mut start = Vec::new();
+        for v in &problem.variables {
+            check_unique(
+                layout.variables.iter().map(|l| &l.name),
+                &v.name,
+                "variable",
+            )?;
+            if let Some((index, &value)) = v.start.iter().enumerate().find(|(_, s)| !s.is_finite())
+            {
+                return Err(ProblemError::NonFiniteStart {
+                    name: v.name.clone(),
+                    index,
+                    value,
+                });
+            }
+            layout.variables.push(VariableLayout {
+                name: v.name.clone(),
+                shape: v.tensor.shape().to_vec(),
+                offset: start.len(),
+                len: v.start.len(),
+            });
+            start.extend_from_slice(&v.start);
+        }
+
+        let mut residuals = Vec::with_capacity(problem.constraints.len());
+        let mut side_lens = Vec::with_capacity(problem.constraints.len());
+        let mut offset = 0;
+        for c in &problem.constraints {
+            check_unique(
+                layout.constraints.iter().map(|l| &l.name),
+                &c.name,
+                "constraint",
+            )?;
+            let (lhs, rhs) = (c.lhs.shape().to_vec(), c.rhs.shape().to_vec());
+            let shape = if lhs == rhs || rhs.is_empty() {
+                lhs.clone()
+            } else if lhs.is_empty() {
+                rhs.clone()
+            } else {
+                return Err(ProblemError::ConstraintShape {
+                    name: c.name.clone(),
+                    lhs,
+                    rhs,
+                });
+            };
+            let residual = &c.lhs - &c.rhs;
+            let len = residual.numel();
+            layout.constraints.push(ConstraintLayout {
+                name: c.name.clone(),
+                shape,
+                offset,
+                len,
+            });
+            side_lens.push((c.lhs.numel(), c.rhs.numel()));
+            offset += len;
+            residuals.push(residual);
+        }
+
+        let inputs: Vec<&Tensor> = problem.variables.iter().map(|v| &v.tensor).collect();
+        let mut outputs: Vec<&Tensor> = vec![&objective];
+        outputs.extend(residuals.iter());
+        for c in &problem.constraints {
+            outputs.push(&c.lhs);
+            outputs.push(&c.rhs);
+        }
+        let tape =
+            Tape::record(&inputs, &outputs).map_err(|e| ProblemError::Record(e.to_string()))?;
+        let n = start.len();
+        let seed = vec![0.0; tape.num_outputs()];
+        Ok(Self {
+            tape,
+            sense,
+            layout,
+            start,
+            side_lens,
+            evaluated_at: None,
+            seed,
+            scratch: vec![0.0; n],
+        })
+    }
+
+    /// Where each named variable and constraint lives in x, g and λ.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// The recorded tape (inputs: x; outputs: f, g, then each constraint's sides).
+    pub fn tape(&self) -> &Tape {
+        &self.tape
+    }
+
+    /// Runs the forward sweep at `x` unless the last one was at the same point.
+    fn evaluate(&mut self, x: &[f64]) {
+        assert_eq!(
+            x.len(),
+            self.start.len(),
+            "point has {} elements, the problem has {} variables",
+            x.len(),
+            self.start.len()
+        );
+        if self.evaluated_at.as_deref() != Some(x) {
+            self.tape.forward(x);
+            match &mut self.evaluated_at {
+                Some(at) => at.copy_from_slice(x),
+                None => self.evaluated_at = Some(x.to_vec()),
+            }
+        }
+    }
+
+    fn num_g(&self) -> usize {
+        self.layout.num_constraints()
+    }
+}
+
+fn check_unique<'a>(
+    mut seen: impl Iterator<Item = &'a String>,
+    name: &str,
+    kind: &'static str,
+) -> Result<(), ProblemError> {
+    if seen.any(|s| s == name) {
+        return Err(ProblemError::DuplicateName {
+            kind,
+            name: name.to_string(),
+        });
+    }
+    Ok(())
+}
+
+impl NlpProblem for CompiledProblem {
+    fn num_variables(&self) -> usize {
+        self.start.len()
+    }
+
+    fn num_constraints(&self) -> usize {
+        self.num_g()
+    }
+
+    fn sense(&self) -> Sense {
+        self.sense
+    }
+
+    fn start(&self) -> Vec<f64> {
+        self.start.clone()
+    }
+
+    fn objective(&mut self, x: &[f64]) -> f64 {
+        self.evaluate(x);
+        self.tape.outputs()[0]
+    }
+
+    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) {
+        self.evaluate(x);
+        self.seed.fill(0.0);
+        self.seed[0] = 1.0;
+        self.tape.vjp(&self.seed, grad);
+    }
+
+    fn constraints(&mut self, x: &[f64], values: &mut [f64]) {
+        self.evaluate(x);
+        let m = self.num_g();
+        values.copy_from_slice(&self.tape.outputs()[1..1 + m]);
+    }
+
+    fn constraint_magnitudes(&mut self, x: &[f64], magnitudes: &mut [f64]) {
+        self.evaluate(x);
+        let out = self.tape.outputs();
+        // Sides follow f and g: lhs₀, rhs₀, lhs₁, rhs₁, ...; a scalar side is
+        // broadcast over the constraint's elements.
+        let mut side = 1 + self.num_g();
+        for (c, &(lhs_len, rhs_len)) in self.layout.constraints.iter().zip(&self.side_lens) {
+            let lhs = &out[side..side + lhs_len];
+            let rhs = &out[side + lhs_len..side + lhs_len + rhs_len];
+            for k in 0..c.len {
+                let l = lhs[if lhs_len == 1 { 0 } else { k }];
+                let r = rhs[if rhs_len == 1 { 0 } else { k }];
+                magnitudes[c.offset + k] = l.abs().max(r.abs());
+            }
+            side += lhs_len + rhs_len;
+        }
+    }
+
+    fn jacobian(&mut self, x: &[f64], mut jac: MatMut<'_, f64>) {
+        self.evaluate(x);
+        let (m, n) = (self.num_g(), self.start.len());
+        if m <= n {
+            // One reverse sweep per constraint row.
+            for i in 0..m {
+                self.seed.fill(0.0);
+                self.seed[1 + i] = 1.0;
+                self.tape.vjp(&self.seed, &mut self.scratch);
+                for (j, &d) in self.scratch.iter().enumerate() {
+                    jac[(i, j)] = d;
+                }
+            }
+        } else {
+            // More rows than columns: one forward (tangent) sweep per variable.
+            let mut direction = vec![0.0; n];
+            let mut column = vec![0.0; self.tape.num_outputs()];
+            for j in 0..n {
+                direction[j] = 1.0;
+                self.tape.jvp(&direction, &mut column);
+                direction[j] = 0.0;
+                for i in 0..m {
+                    jac[(i, j)] = column[1 + i];
+                }
+            }
+        }
+    }
+
+    fn hessian_of_lagrangian(
+        &mut self,
+        x: &[f64],
+        objective_factor: f64,
+        lambda: &[f64],
+        hess: MatMut<'_, f64>,
+    ) {
+        self.evaluate(x);
+        // ∇²(σ f − Σ λᵢ gᵢ): seed σ on f and −λ on g, nothing on the sides.
+        self.seed.fill(0.0);
+        self.seed[0] = objective_factor;
+        for (s, &l) in self.seed[1..1 + lambda.len()].iter_mut().zip(lambda) {
+            *s = -l;
+        }
+        self.tape.hessian(&self.seed, hess);
+    }
+}

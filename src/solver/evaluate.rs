@@ -1,0 +1,200 @@
+//! Evaluation of the problem at a point, with the solver's internal scaling
+//! and checks that every number is finite.
+//!
+//! An [`Iterate`] keeps the unscaled values of the problem (f as written,
+//! g = lhs − rhs, ∇f, J); [`Scaling`] maps them to the scaled problem the
+//! Newton iteration works on: minimize φ = σ s_f f subject to c = diag(s) g = 0,
+//! with internal multipliers y (∇φ = J_cᵀ y). Contract multipliers are
+//! λᵢ = σ sᵢ yᵢ / s_f.
+
+use std::time::{Duration, Instant};
+
+use faer::{Mat, MatRef};
+
+use super::nlp::NlpProblem;
+
+/// The problem's values and first derivatives at one point, unscaled.
+#[derive(Clone, Debug)]
+pub struct Iterate {
+    /// The point.
+    pub x: Vec<f64>,
+    /// f(x) as written.
+    pub objective: f64,
+    /// g(x) = lhs − rhs.
+    pub constraints: Vec<f64>,
+    /// max(|lhsᵢ|, |rhsᵢ|).
+    pub magnitudes: Vec<f64>,
+    /// ∇f(x).
+    pub gradient: Vec<f64>,
+    /// ∂g/∂x (m × n).
+    pub jacobian: Mat<f64>,
+}
+
+impl Iterate {
+    /// Zero storage for n variables and m constraints.
+    pub fn new(n: usize, m: usize) -> Self {
+        Iterate {
+            x: vec![0.0; n],
+            objective: 0.0,
+            constraints: vec![0.0; m],
+            magnitudes: vec![0.0; m],
+            gradient: vec![0.0; n],
+            jacobian: Mat::zeros(m, n),
+        }
+    }
+
+    /// ‖g‖∞, unscaled.
+    pub fn constraint_violation(&self) -> f64 {
+        inf_norm(&self.constraints)
+    }
+
+    /// Whether every constraint passes the contract's relative feasibility
+    /// test |gᵢ| ≤ tol · max(1, |lhsᵢ|, |rhsᵢ|).
+    pub fn is_feasible(&self, tol: f64) -> bool {
+        self.constraints
+            .iter()
+            .zip(&self.magnitudes)
+            .all(|(g, mag)| g.abs() <= tol * mag.max(1.0))
+    }
+}
+
+/// Internal scaling factors of objective and constraints (IPOPT's
+/// gradient-based scaling) together with the direction of optimization.
+#[derive(Clone, Debug)]
+pub struct Scaling {
+    /// σ = +1 (minimize) or −1 (maximize).
+    pub sense: f64,
+    /// s_f ∈ (0, 1].
+    pub objective: f64,
+    /// sᵢ ∈ (0, 1].
+    pub constraints: Vec<f64>,
+}
+
+impl Scaling {
+    /// No scaling.
+    pub fn identity(sense: f64, m: usize) -> Self {
+        Scaling {
+            sense,
+            objective: 1.0,
+            constraints: vec![1.0; m],
+        }
+    }
+
+    /// Factors that bring each gradient at the start to ∞-norm ≤ `max_gradient`.
+    pub fn from_start(sense: f64, start: &Iterate, max_gradient: f64) -> Self {
+        let factor = |norm: f64| {
+            if norm > max_gradient && norm.is_finite() {
+                max_gradient / norm
+            } else {
+                1.0
+            }
+        };
+        let objective = factor(inf_norm(&start.gradient));
+        let jac = start.jacobian.as_ref();
+        let constraints = (0..jac.nrows())
+            .map(|i| factor((0..jac.ncols()).fold(0.0f64, |a, j| a.max(jac[(i, j)].abs()))))
+            .collect();
+        Scaling {
+            sense,
+            objective,
+            constraints,
+        }
+    }
+
+    /// φ = σ s_f f.
+    pub fn phi(&self, objective: f64) -> f64 {
+        self.sense * self.objective * objective
+    }
+
+    /// ‖c‖₁ = Σ sᵢ |gᵢ|.
+    pub fn c_l1(&self, g: &[f64]) -> f64 {
+        g.iter()
+            .zip(&self.constraints)
+            .map(|(g, s)| (s * g).abs())
+            .sum()
+    }
+
+    /// Contract multipliers λ from internal y.
+    pub fn to_lambda(&self, y: &[f64], lambda: &mut [f64]) {
+        for ((l, y), s) in lambda.iter_mut().zip(y).zip(&self.constraints) {
+            *l = self.sense * s * y / self.objective;
+        }
+    }
+}
+
+/// Counts and times evaluations of the problem.
+#[derive(Clone, Debug, Default)]
+pub struct EvaluationCounter {
+    /// Objective and constraint value evaluations.
+    pub values: u64,
+    /// Gradient and Jacobian evaluations.
+    pub derivatives: u64,
+    /// Hessian-of-the-Lagrangian evaluations.
+    pub hessians: u64,
+    /// Time spent in the problem's methods.
+    pub time: Duration,
+}
+
+impl EvaluationCounter {
+    /// f, g and the constraint magnitudes at `it.x`; false if any is not finite.
+    pub fn values<P: NlpProblem + ?Sized>(&mut self, problem: &mut P, it: &mut Iterate) -> bool {
+        let start = Instant::now();
+        self.values += 1;
+        it.objective = problem.objective(&it.x);
+        problem.constraints(&it.x, &mut it.constraints);
+        problem.constraint_magnitudes(&it.x, &mut it.magnitudes);
+        self.time += start.elapsed();
+        it.objective.is_finite() && all_finite(&it.constraints)
+    }
+
+    /// ∇f and J at `it.x`; false if any entry is not finite.
+    pub fn derivatives<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        it: &mut Iterate,
+    ) -> bool {
+        let start = Instant::now();
+        self.derivatives += 1;
+        problem.gradient(&it.x, &mut it.gradient);
+        problem.jacobian(&it.x, it.jacobian.as_mut());
+        self.time += start.elapsed();
+        all_finite(&it.gradient) && mat_finite(it.jacobian.as_ref())
+    }
+
+    /// Hessian of σ_f f − Σ μᵢ gᵢ into `hess`; false if its lower triangle
+    /// is not finite.
+    pub fn hessian<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        x: &[f64],
+        objective_factor: f64,
+        mu: &[f64],
+        hess: &mut Mat<f64>,
+    ) -> bool {
+        let start = Instant::now();
+        self.hessians += 1;
+        problem.hessian_of_lagrangian(x, objective_factor, mu, hess.as_mut());
+        self.time += start.elapsed();
+        let n = hess.nrows();
+        (0..n).all(|j| (j..n).all(|i| hess[(i, j)].is_finite()))
+    }
+}
+
+/// ‖v‖∞ (NaN propagates as NaN).
+pub fn inf_norm(v: &[f64]) -> f64 {
+    v.iter().fold(0.0f64, |a, &b| {
+        if b.is_nan() || a.is_nan() {
+            f64::NAN
+        } else {
+            a.max(b.abs())
+        }
+    })
+}
+
+fn all_finite(v: &[f64]) -> bool {
+    v.iter().all(|x| x.is_finite())
+}
+
+fn mat_finite(a: MatRef<'_, f64>) -> bool {
+    (0..a.ncols()).all(|j| (0..a.nrows()).all(|i| a[(i, j)].is_finite()))
+}

@@ -1,0 +1,705 @@
+//! The Newton–KKT iteration for equality-constrained problems
+//! (minimize σ f(x) subject to g(x) = 0, σ = ±1).
+//!
+//! Each iteration solves the Newton system of ∇φ − Jᵀy = 0, c = 0 on the
+//! internally scaled problem (see [`super::evaluate`]):
+//!
+//! ```text
+//! [ W + δI   Jᵀ  ] [  d  ]     [ ∇φ ]
+//! [ J       −γI  ] [ −y⁺ ] = − [  c ]
+//! ```
+//!
+//! with δ, γ from the inertia correction, then globalizes the step with a
+//! backtracking line search on the ℓ1 merit function (with a second-order
+//! correction), and updates y ← y + α (y⁺ − y).
+//!
+//! Requirements on the problem: f and g twice continuously differentiable
+//! near the iterates, exact first and second derivatives. Reference: Nocedal
+//! & Wright, *Numerical Optimization* (2006), ch. 18; Wächter & Biegler, *On
+//! the implementation of an interior-point filter line-search algorithm*
+//! (2006) for the inertia correction and scaling.
+
+use std::time::{Duration, Instant};
+
+use faer::Mat;
+
+use super::classify::classify;
+use super::evaluate::{inf_norm, EvaluationCounter, Iterate, Scaling};
+use super::inertia::{InertiaCorrector, InertiaFailure};
+use super::kkt::KktMatrix;
+use super::line_search::{Filter, FilterSearch, Trial, Verdict};
+use super::linear::DenseLdlt;
+use super::nlp::NlpProblem;
+use super::result::{IterationRecord, Solution, Timings};
+use super::settings::Settings;
+use super::status::Status;
+
+/// Least-squares multipliers larger than this (scaled problem) are replaced
+/// by zero, as in IPOPT (`constr_mult_init_max`).
+const MAX_INITIAL_MULTIPLIER: f64 = 1e3;
+/// Successive iterates that must look locally infeasible before the solver
+/// says so.
+const INFEASIBLE_STREAK: usize = 2;
+
+#[path = "restoration.rs"]
+mod restoration;
+
+/// The solver as a state machine: [`Newton::init`], then
+/// [`Newton::next_iter`] until [`Newton::status`] is set, then
+/// [`Newton::finish`]. [`solve`] runs this loop; the argmin adapter drives
+/// the same machine from argmin's `Executor`.
+#[derive(Debug)]
+pub struct Newton {
+    settings: Settings,
+    started: Option<Instant>,
+    n: usize,
+    m: usize,
+    scaling: Scaling,
+    /// The current iterate and a trial point (swapped on acceptance).
+    current: Iterate,
+    trial: Iterate,
+    /// Internal multipliers y (scaled problem), the Newton estimate y⁺, and
+    /// the multipliers at the trial point.
+    y: Vec<f64>,
+    y_newton: Vec<f64>,
+    y_trial: Vec<f64>,
+    /// μᵢ = sᵢ yᵢ, the multipliers the problem's Hessian is called with.
+    mu: Vec<f64>,
+    /// Contract multipliers λ and the residual ∇f − Jᵀλ at the current iterate.
+    lambda: Vec<f64>,
+    residual: Vec<f64>,
+    /// W: Hessian of the scaled Lagrangian at (current x, y).
+    hessian: Mat<f64>,
+    /// Scaled Jacobian J_c and gradient ∇φ at the current iterate.
+    jac_c: Mat<f64>,
+    grad_phi: Vec<f64>,
+    kkt: KktMatrix,
+    ldlt: DenseLdlt,
+    /// I (n × n): the Hessian block of the projection system [I Jᵀ; J −γI].
+    identity: Mat<f64>,
+    inertia: InertiaCorrector,
+    filter: Filter,
+    /// Accumulated constraint values of the second-order correction.
+    c_soc: Vec<f64>,
+    rhs: Vec<f64>,
+    step: Vec<f64>,
+    iteration: usize,
+    infeasible_streak: usize,
+    /// θ = ‖c‖₁ at the previous iterate (for the stall test).
+    last_theta: f64,
+    stationarity: f64,
+    status: Option<Status>,
+    message: String,
+    history: Vec<IterationRecord>,
+    counter: EvaluationCounter,
+    factorization_time: Duration,
+    line_search_time: Duration,
+}
+
+impl Newton {
+    /// A solver with the given settings; workspaces are sized in [`Newton::init`].
+    pub fn new(settings: Settings) -> Self {
+        Newton {
+            settings,
+            started: None,
+            n: 0,
+            m: 0,
+            scaling: Scaling::identity(1.0, 0),
+            current: Iterate::new(0, 0),
+            trial: Iterate::new(0, 0),
+            y: Vec::new(),
+            y_newton: Vec::new(),
+            y_trial: Vec::new(),
+            mu: Vec::new(),
+            lambda: Vec::new(),
+            residual: Vec::new(),
+            hessian: Mat::zeros(0, 0),
+            jac_c: Mat::zeros(0, 0),
+            grad_phi: Vec::new(),
+            kkt: KktMatrix::new(0, 0),
+            ldlt: DenseLdlt::new(0),
+            identity: Mat::zeros(0, 0),
+            inertia: InertiaCorrector::new(),
+            filter: Filter::default(),
+            c_soc: Vec::new(),
+            rhs: Vec::new(),
+            step: Vec::new(),
+            iteration: 0,
+            infeasible_streak: 0,
+            last_theta: f64::INFINITY,
+            stationarity: f64::NAN,
+            status: None,
+            message: String::new(),
+            history: Vec::new(),
+            counter: EvaluationCounter::default(),
+            factorization_time: Duration::ZERO,
+            line_search_time: Duration::ZERO,
+        }
+    }
+
+    /// The settings in use.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Why the iteration stopped, once it has.
+    pub fn status(&self) -> Option<Status> {
+        self.status
+    }
+
+    /// Number of Newton steps taken.
+    pub fn iteration(&self) -> usize {
+        self.iteration
+    }
+
+    /// The current point.
+    pub fn x(&self) -> &[f64] {
+        &self.current.x
+    }
+
+    /// f at the current point, as written.
+    pub fn objective(&self) -> f64 {
+        self.current.objective
+    }
+
+    /// Contract multipliers λ at the current point.
+    pub fn multipliers(&self) -> &[f64] {
+        &self.lambda
+    }
+
+    /// max(‖∇f − Jᵀλ‖∞, ‖g‖∞) at the current point.
+    pub fn kkt_residual(&self) -> f64 {
+        self.stationarity.max(self.current.constraint_violation())
+    }
+
+    /// Counts of problem evaluations so far.
+    pub fn evaluations(&self) -> &EvaluationCounter {
+        &self.counter
+    }
+
+    /// Initialization: allocate workspaces, evaluate the start point, choose
+    /// the scaling, estimate least-squares multipliers, evaluate the Hessian,
+    /// and test for convergence at the start.
+    pub fn init<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
+        self.started = Some(Instant::now());
+        let (n, m) = (problem.num_variables(), problem.num_constraints());
+        self.allocate(n, m);
+        let sense = problem.sense().sign();
+        self.scaling = Scaling::identity(sense, m);
+
+        let start = problem.start();
+        if start.len() != n {
+            let msg = format!(
+                "the start point has {} entries but the problem has {n} variables",
+                start.len()
+            );
+            return self.stop(Status::InvalidProblem, msg);
+        }
+        self.current.x.copy_from_slice(&start);
+        if !self.current.x.iter().all(|v| v.is_finite()) {
+            let msg = "the start point has a non-finite entry".to_string();
+            return self.stop(Status::InvalidProblem, msg);
+        }
+        if !self.counter.values(problem, &mut self.current) {
+            let msg = "the objective or a constraint is not finite at the start point";
+            return self.stop(Status::EvaluationError, msg.into());
+        }
+        if !self.counter.derivatives(problem, &mut self.current) {
+            let msg = "the gradient or the Jacobian is not finite at the start point";
+            return self.stop(Status::EvaluationError, msg.into());
+        }
+        self.scaling =
+            Scaling::from_start(sense, &self.current, self.settings.max_gradient_scale());
+        self.update_scaled_derivatives();
+        let theta0 = self.scaling.c_l1(&self.current.constraints);
+        self.filter = Filter::new(theta0, self.settings.max_iterations().min(1000) + 1);
+        self.least_squares_multipliers();
+        self.scaling.to_lambda(&self.y, &mut self.lambda);
+        if !self.evaluate_hessian(problem, Which::Current) {
+            let msg = "the Hessian of the Lagrangian is not finite at the start point";
+            return self.stop(Status::EvaluationError, msg.into());
+        }
+        self.check_termination(0.0, 0.0);
+    }
+
+    /// One Newton iteration: factor, step, penalty update, line search,
+    /// acceptance, termination test.
+    pub fn next_iter<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
+        if self.status.is_some() {
+            return;
+        }
+        let (n, m) = (self.n, self.m);
+
+        // Phase 1: factor the KKT matrix, correcting its inertia.
+        let clock = Instant::now();
+        let reg = self.inertia.factor(
+            &mut self.kkt,
+            &mut self.ldlt,
+            self.hessian.as_ref(),
+            self.jac_c.as_ref(),
+        );
+        self.factorization_time += clock.elapsed();
+        let reg = match reg {
+            Ok(reg) => reg,
+            Err(InertiaFailure::TooLarge) => {
+                let msg = "the KKT matrix stays singular or indefinite with the largest \
+                           Hessian regularization";
+                return self.stop(Status::Singular, msg.into());
+            }
+            Err(InertiaFailure::NonFinite) => {
+                let msg = "the factorization of the KKT matrix overflowed";
+                return self.stop(Status::Singular, msg.into());
+            }
+        };
+
+        // Phase 2: the Newton step (d, y⁺) from K (d, −y⁺) = −(∇φ, c).
+        for j in 0..n {
+            self.rhs[j] = -self.grad_phi[j];
+        }
+        for i in 0..m {
+            self.rhs[n + i] = -self.scaling.constraints[i] * self.current.constraints[i];
+        }
+        let clock = Instant::now();
+        let solved = self.ldlt.solve_in_place(&mut self.rhs);
+        self.factorization_time += clock.elapsed();
+        if !solved {
+            let msg = "the Newton system has no finite solution";
+            return self.stop(Status::Singular, msg.into());
+        }
+        self.step.copy_from_slice(&self.rhs[..n]);
+        for i in 0..m {
+            self.y_newton[i] = -self.rhs[n + i];
+        }
+        // With γ > 0 (J rank-deficient) and an inconsistent linearization,
+        // y⁺ grows like c/γ: meaningless, and it would swamp W. Keep y then.
+        if reg.gamma > 0.0
+            && inf_norm(&self.y_newton) > MAX_INITIAL_MULTIPLIER * inf_norm(&self.y).max(1.0)
+        {
+            self.y_newton.copy_from_slice(&self.y);
+        }
+
+        // Phase 3: filter line search along d, with second-order corrections;
+        // a trial is taken only when its derivatives are finite too.
+        let clock = Instant::now();
+        let eval_before = self.counter.time;
+        let slope = dot(&self.grad_phi, &self.step);
+        let theta0 = self.scaling.c_l1(&self.current.constraints);
+        let phi0 = self.scaling.phi(self.current.objective);
+        let tiny = inf_norm(&self.step) <= 10.0 * f64::EPSILON * inf_norm(&self.current.x).max(1.0);
+        let mut search = FilterSearch::new(theta0, phi0, slope);
+        let mut accepted = None;
+        while let Some(trial) = search.next_trial() {
+            if !self.form_trial_point(trial) {
+                search.reject_non_finite(trial);
+                continue;
+            }
+            let values = self.counter.values(problem, &mut self.trial).then(|| {
+                let theta = self.scaling.c_l1(&self.trial.constraints);
+                (theta, self.scaling.phi(self.trial.objective))
+            });
+            let verdict = if tiny && values.is_some() {
+                Verdict::Accept
+            } else {
+                search.judge(trial, values, &self.filter)
+            };
+            if verdict == Verdict::Reject {
+                continue;
+            }
+            let alpha = trial.step_length();
+            for i in 0..m {
+                self.y_trial[i] = self.y[i] + alpha * (self.y_newton[i] - self.y[i]);
+            }
+            if self.counter.derivatives(problem, &mut self.trial)
+                && self.evaluate_hessian(problem, Which::Trial)
+            {
+                accepted = Some(alpha);
+                break;
+            }
+            search.reject_non_finite(trial);
+        }
+        self.line_search_time += clock
+            .elapsed()
+            .saturating_sub(self.counter.time - eval_before);
+        let Some(alpha) = accepted else {
+            if search.saw_non_finite {
+                let msg = "f, g or a derivative is not finite at every trial point \
+                           along the Newton step, even after backtracking";
+                return self.stop(Status::EvaluationError, msg.into());
+            }
+            // Phase 4b: no acceptable step: feasibility restoration.
+            self.filter.augment(theta0, phi0);
+            return self.restore(problem, reg.delta);
+        };
+        if search.augments_filter() {
+            self.filter.augment(theta0, phi0);
+        }
+
+        // Phase 5: accept the trial point and its multipliers.
+        std::mem::swap(&mut self.current, &mut self.trial);
+        std::mem::swap(&mut self.y, &mut self.y_trial);
+        self.iteration += 1;
+        self.update_scaled_derivatives();
+        self.scaling.to_lambda(&self.y, &mut self.lambda);
+
+        // Phase 6: termination tests.
+        self.check_termination(alpha, reg.delta);
+    }
+
+    /// Builds the result: the current point, its multipliers, the history,
+    /// and the second-order classification. `forced` gives the status when
+    /// the iteration was stopped from outside (e.g. argmin's iteration
+    /// limit) before it set one itself.
+    pub fn finish<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        forced: Option<Status>,
+    ) -> Solution {
+        let status = self.status.or(forced).unwrap_or(Status::MaxIterations);
+        let message = if self.status.is_some() {
+            self.message.clone()
+        } else {
+            Self::default_message(status)
+        };
+        // Second-order information is reported for converged points only:
+        // elsewhere the multipliers (and so ∇²L) are not meaningful.
+        let usable = self.n == self.current.x.len()
+            && !matches!(status, Status::InvalidProblem | Status::EvaluationError)
+            && self.stationarity.is_finite();
+        let clock = Instant::now();
+        let classification = usable.then(|| {
+            classify(
+                problem,
+                &mut self.counter,
+                &self.current.x,
+                &self.lambda,
+                self.current.jacobian.as_ref(),
+                self.settings.classify() && status == Status::Converged,
+            )
+        });
+        let classification_time = clock.elapsed();
+        let timings = Timings {
+            evaluation: self.counter.time,
+            factorization: self.factorization_time,
+            line_search: self.line_search_time,
+            classification: classification_time,
+            total: self.started.map(|s| s.elapsed()).unwrap_or_default(),
+        };
+        Solution {
+            status,
+            message,
+            x: self.current.x.clone(),
+            multipliers: self.lambda.clone(),
+            objective: self.current.objective,
+            iterations: self.iteration,
+            kkt_residual: self.kkt_residual(),
+            constraint_violation: self.current.constraint_violation(),
+            point: classification.and_then(|c| c.point),
+            dependent_constraints: classification.is_some_and(|c| c.dependent_constraints),
+            history: self.history.clone(),
+            timings,
+        }
+    }
+
+    fn default_message(status: Status) -> String {
+        match status {
+            Status::MaxIterations => "the iteration limit was reached before convergence".into(),
+            other => other.as_str().replace('_', " "),
+        }
+    }
+
+    fn allocate(&mut self, n: usize, m: usize) {
+        self.n = n;
+        self.m = m;
+        self.current = Iterate::new(n, m);
+        self.trial = Iterate::new(n, m);
+        self.y = vec![0.0; m];
+        self.y_newton = vec![0.0; m];
+        self.y_trial = vec![0.0; m];
+        self.mu = vec![0.0; m];
+        self.lambda = vec![0.0; m];
+        self.residual = vec![0.0; n];
+        self.hessian = Mat::zeros(n, n);
+        self.jac_c = Mat::zeros(m, n);
+        self.grad_phi = vec![0.0; n];
+        self.kkt = KktMatrix::new(n, m);
+        self.ldlt = DenseLdlt::new(n + m);
+        self.identity = Mat::identity(n, n);
+        self.inertia = InertiaCorrector::new();
+        self.filter = Filter::default();
+        self.c_soc = vec![0.0; m];
+        self.rhs = vec![0.0; n + m];
+        self.step = vec![0.0; n];
+        self.iteration = 0;
+        self.infeasible_streak = 0;
+        self.last_theta = f64::INFINITY;
+        self.stationarity = f64::NAN;
+        self.status = None;
+        self.message.clear();
+        self.history.clear();
+        if self.settings.record_history() {
+            self.history
+                .reserve(self.settings.max_iterations().min(1000) + 1);
+        }
+    }
+
+    fn stop(&mut self, status: Status, message: String) {
+        self.status = Some(status);
+        self.message = message;
+    }
+
+    /// ∇φ = σ s_f ∇f and J_c = diag(s) J at the current iterate.
+    fn update_scaled_derivatives(&mut self) {
+        let factor = self.scaling.sense * self.scaling.objective;
+        for (gp, g) in self.grad_phi.iter_mut().zip(&self.current.gradient) {
+            *gp = factor * g;
+        }
+        for j in 0..self.n {
+            for i in 0..self.m {
+                self.jac_c[(i, j)] = self.scaling.constraints[i] * self.current.jacobian[(i, j)];
+            }
+        }
+    }
+
+    /// Factors the projection system [I J_cᵀ; J_c −γI] (γ = 0, or 1e-8 when
+    /// J_c is rank-deficient); false when neither works.
+    fn factor_projection(&mut self) -> bool {
+        let clock = Instant::now();
+        let mut ok = false;
+        for gamma in [0.0, 1e-8] {
+            self.kkt
+                .assemble(self.identity.as_ref(), self.jac_c.as_ref(), 0.0, gamma);
+            let tol = 1e-13 * self.kkt.max_abs();
+            if self
+                .ldlt
+                .factor(self.kkt.as_ref(), tol)
+                .is_some_and(|i| i.zero == 0)
+            {
+                ok = true;
+                break;
+            }
+        }
+        self.factorization_time += clock.elapsed();
+        ok
+    }
+
+    /// y = argmin ‖∇φ − J_cᵀ y‖ from [I J_cᵀ; J_c −γI] (w, y) = (∇φ, 0);
+    /// zero when not finite or too large (IPOPT's rule).
+    fn least_squares_multipliers(&mut self) {
+        let n = self.n;
+        self.y.fill(0.0);
+        if self.m == 0 || !self.factor_projection() {
+            return;
+        }
+        self.rhs[..n].copy_from_slice(&self.grad_phi);
+        self.rhs[n..].fill(0.0);
+        if self.ldlt.solve_in_place(&mut self.rhs)
+            && inf_norm(&self.rhs[n..]) <= MAX_INITIAL_MULTIPLIER
+        {
+            self.y.copy_from_slice(&self.rhs[n..]);
+        }
+    }
+
+    /// W at the current point with y, or at the trial point with y_trial.
+    fn evaluate_hessian<P: NlpProblem + ?Sized>(&mut self, problem: &mut P, which: Which) -> bool {
+        let (x, y) = match which {
+            Which::Current => (&self.current.x, &self.y),
+            Which::Trial => (&self.trial.x, &self.y_trial),
+        };
+        for ((mu, y), s) in self.mu.iter_mut().zip(y).zip(&self.scaling.constraints) {
+            *mu = s * y;
+        }
+        let factor = self.scaling.sense * self.scaling.objective;
+        self.counter
+            .hessian(problem, x, factor, &self.mu, &mut self.hessian)
+    }
+
+    /// Writes the trial point's x; false if it is not finite. The k-th
+    /// second-order correction is x + s with K (s, ·) = −(∇φ, c_soc).
+    fn form_trial_point(&mut self, trial: Trial) -> bool {
+        let n = self.n;
+        match trial {
+            Trial::Step(alpha) => {
+                for j in 0..n {
+                    self.trial.x[j] = self.current.x[j] + alpha * self.step[j];
+                }
+            }
+            Trial::SecondOrderCorrection(k) => {
+                // c_soc = c(x) + c(x + d) + … : the trial iterate still holds
+                // the constraint values of the previous rejected trial.
+                for i in 0..self.m {
+                    let s = self.scaling.constraints[i];
+                    let previous = if k == 1 {
+                        s * self.current.constraints[i]
+                    } else {
+                        self.c_soc[i]
+                    };
+                    self.c_soc[i] = previous + s * self.trial.constraints[i];
+                }
+                for j in 0..n {
+                    self.rhs[j] = -self.grad_phi[j];
+                }
+                for i in 0..self.m {
+                    self.rhs[n + i] = -self.c_soc[i];
+                }
+                let clock = Instant::now();
+                let solved = self.ldlt.solve_in_place(&mut self.rhs);
+                self.factorization_time += clock.elapsed();
+                if !solved {
+                    return false;
+                }
+                for j in 0..n {
+                    self.trial.x[j] = self.current.x[j] + self.rhs[j];
+                }
+            }
+        }
+        self.trial.x.iter().all(|v| v.is_finite())
+    }
+
+    /// Convergence (the contract's relative test), unboundedness, local
+    /// infeasibility and the iteration limit, in that order; records the
+    /// iterate in the history.
+    fn check_termination(&mut self, alpha: f64, delta: f64) {
+        let (n, m) = (self.n, self.m);
+        let it = &self.current;
+        // r = ∇f − Jᵀλ, unscaled.
+        self.residual.copy_from_slice(&it.gradient);
+        for j in 0..n {
+            for i in 0..m {
+                self.residual[j] -= it.jacobian[(i, j)] * self.lambda[i];
+            }
+        }
+        self.stationarity = inf_norm(&self.residual);
+        let violation = it.constraint_violation();
+        if self.settings.record_history() {
+            self.history.push(IterationRecord {
+                iteration: self.iteration,
+                objective: it.objective,
+                constraint_violation: violation,
+                stationarity: self.stationarity,
+                step_length: alpha,
+                regularization: delta,
+            });
+        }
+        let tol = self.settings.tolerance();
+        let feasible = it.is_feasible(tol);
+        if feasible && self.stationarity <= tol * inf_norm(&it.gradient).max(1.0) {
+            return self.stop(
+                Status::Converged,
+                "the KKT conditions hold to the tolerance".into(),
+            );
+        }
+        let limit = self.settings.unbounded_objective();
+        if feasible && (self.scaling.sense * it.objective < -limit || inf_norm(&it.x) > limit) {
+            let msg = format!(
+                "the objective reached {:e} at a feasible point: the problem appears unbounded",
+                it.objective
+            );
+            return self.stop(Status::Unbounded, msg);
+        }
+        let theta = self.scaling.c_l1(&it.constraints);
+        let stalled = theta >= 0.99 * self.last_theta;
+        self.last_theta = theta;
+        if !feasible && m > 0 {
+            // Stationary for ½‖c‖² to the tolerance, or (the γ-regularized
+            // step stops short of exact stationarity) to its square root
+            // while the infeasibility no longer decreases.
+            let tol = self.settings.infeasibility_tolerance();
+            if self.locally_infeasible(tol) || (stalled && self.locally_infeasible(tol.sqrt())) {
+                self.infeasible_streak += 1;
+            } else {
+                self.infeasible_streak = 0;
+            }
+            if self.infeasible_streak >= INFEASIBLE_STREAK {
+                let msg = format!(
+                    "locally infeasible: the constraint violation {violation:e} cannot be \
+                     reduced to first order (stationary point of ½‖g‖²)"
+                );
+                return self.stop(Status::Infeasible, msg);
+            }
+        } else {
+            self.infeasible_streak = 0;
+        }
+        if self.iteration >= self.settings.max_iterations() {
+            let msg = format!(
+                "the iteration limit ({}) was reached before convergence",
+                self.settings.max_iterations()
+            );
+            self.stop(Status::MaxIterations, msg);
+        }
+    }
+}
+
+impl Newton {
+    /// Whether the current iterate is a stationary point of ½‖c‖²:
+    /// ‖J_cᵀc‖∞ ≤ tol · ‖J_c‖₁ · ‖c‖∞.
+    fn locally_infeasible(&self, tol: f64) -> bool {
+        let (n, m) = (self.n, self.m);
+        let mut jtc = 0.0f64;
+        let mut col_sum = 0.0f64;
+        let mut c_max = 0.0f64;
+        for j in 0..n {
+            let (mut s, mut a) = (0.0, 0.0);
+            for i in 0..m {
+                let c = self.scaling.constraints[i] * self.current.constraints[i];
+                s += self.jac_c[(i, j)] * c;
+                a += self.jac_c[(i, j)].abs();
+                c_max = c_max.max(c.abs());
+            }
+            jtc = jtc.max(s.abs());
+            col_sum = col_sum.max(a);
+        }
+        if n == 0 {
+            c_max = (0..m).fold(0.0f64, |a, i| {
+                a.max((self.scaling.constraints[i] * self.current.constraints[i]).abs())
+            });
+        }
+        c_max > 0.0 && jtc <= tol * col_sum * c_max
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Which {
+    Current,
+    Trial,
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(a, b)| a * b).sum()
+}
+
+/// Solves the problem with the Newton–KKT method and returns the result,
+/// whatever happened (see [`Solution::status`]).
+///
+/// ```
+/// use faer::MatMut;
+/// use lagrange::solver::{solve, NlpProblem, Sense, Settings, Status};
+///
+/// /// Maximize x·y subject to x + y = 10.
+/// struct Budget;
+/// impl NlpProblem for Budget {
+///     fn num_variables(&self) -> usize { 2 }
+///     fn num_constraints(&self) -> usize { 1 }
+///     fn sense(&self) -> Sense { Sense::Maximize }
+///     fn start(&self) -> Vec<f64> { vec![1.0, 2.0] }
+///     fn objective(&mut self, x: &[f64]) -> f64 { x[0] * x[1] }
+///     fn gradient(&mut self, x: &[f64], g: &mut [f64]) { g[0] = x[1]; g[1] = x[0]; }
+///     fn constraints(&mut self, x: &[f64], c: &mut [f64]) { c[0] = x[0] + x[1] - 10.0; }
+///     fn jacobian(&mut self, _x: &[f64], mut j: MatMut<'_, f64>) { j[(0, 0)] = 1.0; j[(0, 1)] = 1.0; }
+///     fn hessian_of_lagrangian(&mut self, _x: &[f64], s: f64, _l: &[f64], mut h: MatMut<'_, f64>) {
+///         h[(0, 0)] = 0.0; h[(1, 1)] = 0.0; h[(0, 1)] = s; h[(1, 0)] = s;
+///     }
+/// }
+///
+/// let solution = solve(&mut Budget, &Settings::default());
+/// assert_eq!(solution.status, Status::Converged);
+/// assert!((solution.objective - 25.0).abs() < 1e-9);
+/// assert!((solution.multipliers[0] - 5.0).abs() < 1e-9);
+/// ```
+pub fn solve<P: NlpProblem + ?Sized>(problem: &mut P, settings: &Settings) -> Solution {
+    let mut newton = Newton::new(settings.clone());
+    newton.init(problem);
+    while newton.status().is_none() {
+        newton.next_iter(problem);
+    }
+    newton.finish(problem, None)
+}
