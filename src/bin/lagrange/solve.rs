@@ -142,7 +142,7 @@ pub fn run(args: &SolveArgs) -> Outcome {
         if args.json {
             eprint!("{log}");
         } else {
-            print!("{log}\n");
+            println!("{log}");
         }
     }
     if let Some(file) = trace.as_mut() {
