@@ -19,6 +19,13 @@ cd "$root"
 stub="$root/target/cuda-stub"
 emu="$root/target/cuda-emu"
 
+echo "== committed PTX matches kernels/lagrange_kernels.cu"
+sum="$(sha256sum kernels/lagrange_kernels.cu | cut -d' ' -f1)"
+for ptx in kernels/lagrange_kernels.sm*.ptx; do
+    grep -q "^// source-sha256: $sum\$" "$ptx" ||
+        { echo "$ptx is stale: rebuild it with kernels/build-ptx.sh" >&2; exit 1; }
+done
+
 echo "== cuda feature: stub driver"
 kernels/stub/build-stub.sh "$stub"
 export CUDA_LIBRARY_PATH="$stub"
