@@ -7,6 +7,7 @@ use super::layout::{ConstraintLayout, Layout, VariableLayout};
 use crate::autodiff::{Tape, Tensor};
 use crate::solver::{NlpProblem, Sense};
 use faer::MatMut;
+use std::collections::HashSet;
 
 /// A problem whose objective and constraints are recorded in one [`Tape`].
 ///
@@ -153,12 +154,13 @@ impl CompiledProblem {
     }
 }
 
+/// Records `name` as seen; an error if it was seen before.
 fn check_unique<'a>(
-    mut seen: impl Iterator<Item = &'a String>,
-    name: &str,
+    seen: &mut HashSet<&'a str>,
+    name: &'a str,
     kind: &'static str,
 ) -> Result<(), ProblemError> {
-    if seen.any(|s| s == name) {
+    if !seen.insert(name) {
         return Err(ProblemError::DuplicateName {
             kind,
             name: name.to_string(),
