@@ -41,12 +41,9 @@ impl CompiledProblem {
 
         let mut layout = Layout::default();
         let mut start = Vec::new();
+        let mut names = HashSet::new();
         for v in &problem.variables {
-            check_unique(
-                layout.variables.iter().map(|l| &l.name),
-                &v.name,
-                "variable",
-            )?;
+            check_unique(&mut names, &v.name, "variable")?;
             if let Some((index, &value)) = v.start.iter().enumerate().find(|(_, s)| !s.is_finite())
             {
                 return Err(ProblemError::NonFiniteStart {
@@ -67,12 +64,9 @@ impl CompiledProblem {
         let mut residuals = Vec::with_capacity(problem.constraints.len());
         let mut side_lens = Vec::with_capacity(problem.constraints.len());
         let mut offset = 0;
+        names.clear();
         for c in &problem.constraints {
-            check_unique(
-                layout.constraints.iter().map(|l| &l.name),
-                &c.name,
-                "constraint",
-            )?;
+            check_unique(&mut names, &c.name, "constraint")?;
             let (lhs, rhs) = (c.lhs.shape().to_vec(), c.rhs.shape().to_vec());
             let shape = if lhs == rhs || rhs.is_empty() {
                 lhs.clone()
