@@ -1,0 +1,431 @@
+//! The eager graph: every tensor is a node in a thread-local arena, and each
+//! op on tensors that require grad records a node with edges to its operands.
+//!
+//! Memory management is by reference counts. A node is kept alive by the
+//! [`Tensor`](crate::autodiff::Tensor) handles pointing at it and by the edges
+//! from nodes that consume it; when the count drops to zero its slot goes on
+//! a free list and its edges are released in turn (with an explicit work
+//! list, so dropping a chain of 10⁶ nodes does not recurse).
+//!
+//! A node is kept small (80 bytes) because a backward pass over a chain of
+//! scalar ops is bound by memory traffic over the nodes: a one-element value
+//! and adjoint live inline, while vector values, vector adjoints, gradients
+//! and operand lists longer than two live in a side slab of [`Extra`]s. So
+//! recording a scalar op in the steady state reuses a slot and does not touch
+//! the heap.
+//!
+//! This module knows nothing of the tape: `tape::record` reads the arena
+//! through the accessors here.
+
+pub(crate) mod backward;
+
+use crate::autodiff::ops::Op;
+use crate::autodiff::shape::Shape;
+use std::cell::RefCell;
+
+/// "No index".
+const NONE: u32 = u32::MAX;
+
+/// Values handed to or taken from the arena: inline for one element.
+#[derive(Clone, Debug)]
+pub(crate) enum Value {
+    /// One element (scalar, or any shape with one element).
+    Scalar(f64),
+    /// Several elements, row-major.
+    Buf(Vec<f64>),
+}
+
+impl Value {
+    /// The elements.
+    #[inline]
+    pub(crate) fn as_slice(&self) -> &[f64] {
+        match self {
+            Value::Scalar(v) => std::slice::from_ref(v),
+            Value::Buf(v) => v,
+        }
+    }
+
+    /// The elements, mutably.
+    #[inline]
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [f64] {
+        match self {
+            Value::Scalar(v) => std::slice::from_mut(v),
+            Value::Buf(v) => v,
+        }
+    }
+}
+
+/// One tensor in the arena (the fields a backward pass touches).
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    /// The op that computed it; `None` for leaves (user tensors, constants,
+    /// results computed without grad).
+    pub(crate) op: Option<Op>,
+    /// Up to two operands inline (`n_ins` of them; 3 means "in the extra").
+    ins: [u32; 2],
+    n_ins: u8,
+    pub(crate) requires_grad: bool,
+    /// Its edges were released by a backward pass without retain_graph.
+    pub(crate) freed: bool,
+    has_adj: bool,
+    pub(crate) shape: Shape,
+    /// The value of a one-element node.
+    scalar: f64,
+    /// The adjoint of a one-element node during a backward pass.
+    adj: f64,
+    /// Handles plus consumer edges.
+    pub(crate) refs: u32,
+    /// Traversal stamp (equal to the arena's epoch when visited).
+    pub(crate) mark: u32,
+    /// Scratch of a traversal (pending consumers; tape register).
+    pub(crate) aux: u32,
+    /// Index of this node's [`Extra`], or `NONE`.
+    extra: u32,
+}
+
+/// The heap-held parts of a node.
+#[derive(Debug, Default)]
+struct Extra {
+    /// The value of a node with other than one element.
+    value: Vec<f64>,
+    /// Its adjoint during a backward pass.
+    adj: Option<Vec<f64>>,
+    /// Accumulated gradient of a leaf.
+    grad: Option<Vec<f64>>,
+    /// Operands of a node with more than two.
+    many: Vec<u32>,
+}
+
+/// The slab of nodes of one thread.
+#[derive(Default)]
+pub(crate) struct Arena {
+    pub(crate) nodes: Vec<Node>,
+    free: Vec<u32>,
+    extras: Vec<Extra>,
+    free_extras: Vec<u32>,
+    epoch: u32,
+    /// Scratch work lists, kept to reuse their capacity.
+    pub(crate) stack: Vec<u32>,
+    pub(crate) stack2: Vec<u32>,
+    release: Vec<u32>,
+}
+
+thread_local! {
+    pub(crate) static ARENA: RefCell<Arena> = RefCell::new(Arena::default());
+}
+
+/// Runs `f` on this thread's arena.
+#[inline]
+pub(crate) fn with_arena<R>(f: impl FnOnce(&mut Arena) -> R) -> R {
+    ARENA.with(|a| f(&mut a.borrow_mut()))
+}
+
+impl Node {
+    /// Whether this node is a leaf (no op recorded).
+    #[inline]
+    pub(crate) fn is_leaf(&self) -> bool {
+        self.op.is_none()
+    }
+
+    /// For a one-element node: its value and adjoint (0 if none yet).
+    #[inline]
+    pub(crate) fn scalar_and_adj(&self) -> Option<(f64, f64)> {
+        (self.shape.numel() == 1)
+            .then_some((self.scalar, if self.has_adj { self.adj } else { 0.0 }))
+    }
+
+    /// Forgets the adjoint of a one-element node.
+    #[inline]
+    pub(crate) fn clear_adj(&mut self) {
+        self.has_adj = false;
+    }
+
+    /// Adds into the adjoint of a one-element node.
+    #[inline]
+    pub(crate) fn add_scalar_adj(&mut self, d: f64) {
+        self.adj = if self.has_adj { self.adj + d } else { d };
+        self.has_adj = true;
+    }
+}
+
+impl Arena {
+    fn alloc_extra(&mut self) -> u32 {
+        if let Some(e) = self.free_extras.pop() {
+            e
+        } else {
+            self.extras.push(Extra::default());
+            (self.extras.len() - 1) as u32
+        }
+    }
+
+    /// The node's extra, created on demand.
+    fn extra_mut(&mut self, id: u32) -> &mut Extra {
+        let mut e = self.nodes[id as usize].extra;
+        if e == NONE {
+            e = self.alloc_extra();
+            self.nodes[id as usize].extra = e;
+        }
+        &mut self.extras[e as usize]
+    }
+
+    /// Stores a new node (refcount 1, for the handle about to be made) and
+    /// returns its id. `inputs` are the operands whose edges it keeps (their
+    /// refcounts are raised here).
+    pub(crate) fn push(
+        &mut self,
+        op: Option<Op>,
+        inputs: &[u32],
+        shape: Shape,
+        value: Value,
+        requires_grad: bool,
+    ) -> u32 {
+        for &i in inputs {
+            self.nodes[i as usize].refs += 1;
+        }
+        let mut node = Node {
+            op,
+            ins: [NONE; 2],
+            n_ins: 0,
+            requires_grad,
+            freed: false,
+            has_adj: false,
+            shape,
+            scalar: 0.0,
+            adj: 0.0,
+            refs: 1,
+            mark: 0,
+            aux: 0,
+            extra: NONE,
+        };
+        let scalar_value = match &value {
+            Value::Scalar(v) if shape.numel() == 1 => Some(*v),
+            Value::Buf(v) if shape.numel() == 1 => Some(v[0]),
+            _ => None,
+        };
+        let needs_extra = scalar_value.is_none() || inputs.len() > 2;
+        if needs_extra {
+            node.extra = self.alloc_extra();
+        }
+        match scalar_value {
+            Some(v) => node.scalar = v,
+            None => {
+                let e = &mut self.extras[node.extra as usize];
+                e.value = match value {
+                    Value::Buf(v) => v,
+                    Value::Scalar(v) => vec![v],
+                };
+            }
+        }
+        if inputs.len() <= 2 {
+            node.ins[..inputs.len()].copy_from_slice(inputs);
+            node.n_ins = inputs.len() as u8;
+        } else {
+            self.extras[node.extra as usize].many = inputs.to_vec();
+            node.n_ins = 3;
+        }
+        if let Some(id) = self.free.pop() {
+            self.nodes[id as usize] = node;
+            id
+        } else {
+            let id = u32::try_from(self.nodes.len()).expect("more than 2³² live tensors");
+            self.nodes.push(node);
+            id
+        }
+    }
+
+    /// The values of node `id`.
+    #[inline]
+    pub(crate) fn value(&self, id: u32) -> &[f64] {
+        let n = &self.nodes[id as usize];
+        if n.shape.numel() == 1 {
+            std::slice::from_ref(&n.scalar)
+        } else {
+            &self.extras[n.extra as usize].value
+        }
+    }
+
+    /// The value of a one-element node, or `None`.
+    #[inline]
+    pub(crate) fn scalar(&self, id: u32) -> Option<f64> {
+        let n = &self.nodes[id as usize];
+        (n.shape.numel() == 1).then_some(n.scalar)
+    }
+
+    /// A copy of the values of node `id`.
+    pub(crate) fn value_owned(&self, id: u32) -> Value {
+        match self.scalar(id) {
+            Some(v) => Value::Scalar(v),
+            None => Value::Buf(self.value(id).to_vec()),
+        }
+    }
+
+    /// The operands of node `id` (empty for leaves and freed nodes).
+    #[inline]
+    pub(crate) fn inputs(&self, id: u32) -> &[u32] {
+        let n = &self.nodes[id as usize];
+        if n.n_ins == 3 {
+            &self.extras[n.extra as usize].many
+        } else {
+            &n.ins[..n.n_ins as usize]
+        }
+    }
+
+    /// Operand `k` of node `id`.
+    #[inline]
+    pub(crate) fn input(&self, id: u32, k: usize) -> u32 {
+        self.inputs(id)[k]
+    }
+
+    /// Number of operands of node `id`.
+    #[inline]
+    pub(crate) fn num_inputs(&self, id: u32) -> usize {
+        let n = &self.nodes[id as usize];
+        if n.n_ins == 3 {
+            self.extras[n.extra as usize].many.len()
+        } else {
+            n.n_ins as usize
+        }
+    }
+
+    /// Forgets the operands of node `id` (after its edges were handed to the
+    /// caller for release); returns them.
+    pub(crate) fn detach_inputs(&mut self, id: u32, out: &mut Vec<u32>) {
+        let n = &mut self.nodes[id as usize];
+        if n.n_ins == 3 {
+            out.append(&mut self.extras[n.extra as usize].many);
+        } else {
+            out.extend_from_slice(&n.ins[..n.n_ins as usize]);
+        }
+        n.n_ins = 0;
+    }
+
+    /// Takes the adjoint of node `id` out (zeros if it has none yet).
+    #[inline]
+    pub(crate) fn take_adj(&mut self, id: u32) -> Value {
+        let n = &mut self.nodes[id as usize];
+        let had = std::mem::replace(&mut n.has_adj, false);
+        if n.shape.numel() == 1 {
+            Value::Scalar(if had { n.adj } else { 0.0 })
+        } else {
+            let len = n.shape.numel();
+            let e = n.extra;
+            match self.extras[e as usize].adj.take() {
+                Some(v) if had => Value::Buf(v),
+                _ => Value::Buf(vec![0.0; len]),
+            }
+        }
+    }
+
+    /// Puts an adjoint back.
+    #[inline]
+    pub(crate) fn put_adj(&mut self, id: u32, adj: Value) {
+        let n = &mut self.nodes[id as usize];
+        n.has_adj = true;
+        if n.shape.numel() == 1 {
+            n.adj = adj.as_slice()[0];
+        } else {
+            self.extra_mut(id).adj = Some(match adj {
+                Value::Buf(v) => v,
+                Value::Scalar(v) => vec![v],
+            });
+        }
+    }
+
+    /// The gradient accumulated in leaf `id`.
+    pub(crate) fn grad(&self, id: u32) -> Option<&[f64]> {
+        let e = self.nodes[id as usize].extra;
+        if e == NONE {
+            None
+        } else {
+            self.extras[e as usize].grad.as_deref()
+        }
+    }
+
+    /// Adds `g` into the gradient of leaf `id`.
+    pub(crate) fn accumulate_grad(&mut self, id: u32, g: &[f64]) {
+        let e = self.extra_mut(id);
+        match &mut e.grad {
+            Some(acc) => acc.iter_mut().zip(g).for_each(|(a, b)| *a += b),
+            None => e.grad = Some(g.to_vec()),
+        }
+    }
+
+    /// Sets the gradient of leaf `id` to zeros, if it has one.
+    pub(crate) fn zero_grad(&mut self, id: u32) {
+        let e = self.nodes[id as usize].extra;
+        if e != NONE {
+            if let Some(g) = &mut self.extras[e as usize].grad {
+                g.fill(0.0);
+            }
+        }
+    }
+
+    /// A fresh traversal stamp.
+    pub(crate) fn next_epoch(&mut self) -> u32 {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            // Wrapped: clear all stamps so stale ones cannot match.
+            self.nodes.iter_mut().for_each(|n| n.mark = 0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+
+    #[inline]
+    pub(crate) fn inc_ref(&mut self, id: u32) {
+        self.nodes[id as usize].refs += 1;
+    }
+
+    /// Drops one reference; frees the node (and, in turn, its operands)
+    /// when none is left.
+    #[inline]
+    pub(crate) fn dec_ref(&mut self, id: u32) {
+        let node = &mut self.nodes[id as usize];
+        node.refs -= 1;
+        if node.refs == 0 {
+            self.free_cascade(id);
+        }
+    }
+
+    fn free_cascade(&mut self, id: u32) {
+        let mut work = std::mem::take(&mut self.release);
+        work.push(id);
+        while let Some(id) = work.pop() {
+            let node = &mut self.nodes[id as usize];
+            if node.refs > 0 {
+                node.refs -= 1;
+                if node.refs > 0 {
+                    continue;
+                }
+            }
+            self.detach_inputs(id, &mut work);
+            let node = &mut self.nodes[id as usize];
+            node.op = None;
+            node.has_adj = false;
+            let e = std::mem::replace(&mut node.extra, NONE);
+            if e != NONE {
+                self.extras[e as usize] = Extra::default();
+                self.free_extras.push(e);
+            }
+            self.free.push(id);
+        }
+        self.release = work;
+    }
+
+    /// Number of live nodes (for tests of memory release).
+    pub(crate) fn live(&self) -> usize {
+        self.nodes.len() - self.free.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nodes_stay_small() {
+        assert!(
+            std::mem::size_of::<super::Node>() <= 80,
+            "{}",
+            std::mem::size_of::<super::Node>()
+        );
+    }
+}

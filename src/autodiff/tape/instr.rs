@@ -1,0 +1,131 @@
+//! The tape's instruction representation.
+//!
+//! All values live in one flat `Vec<f64>` of registers; an [`Operand`] is a
+//! range of it (offset + shape). Instructions are kept in two kinds:
+//!
+//! - [`ScalarInstr`]: an elementwise op on one-element operands, with
+//!   operands as direct register indices; these run in a tight loop with no
+//!   slices and one `match` per instruction (the path that decides the cost
+//!   of problems written as thousands of scalar expressions);
+//! - [`TensorInstr`]: any op on tensors, run through the op's slice rules.
+//!
+//! [`Block`]s keep program order while grouping consecutive scalar
+//! instructions, so a scalar-only program is a single tight loop.
+//!
+//! Later passes (sparsity detection by index sets, device storage) walk the
+//! same lists: an instruction names its operands and its result, nothing
+//! else.
+
+use crate::autodiff::ops::{BinaryFn, Op, UnaryFn};
+use crate::autodiff::shape::Shape;
+
+/// A range of registers holding one tensor.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Operand {
+    /// First register.
+    pub(crate) off: usize,
+    /// Shape (the range has `shape.numel()` registers).
+    pub(crate) shape: Shape,
+}
+
+impl Operand {
+    /// The register range.
+    #[inline]
+    pub(crate) fn range(&self) -> std::ops::Range<usize> {
+        self.off..self.off + self.shape.numel()
+    }
+}
+
+/// The op of a scalar instruction.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum ScalarOp {
+    /// y = f(a) (b unused).
+    Unary(UnaryFn),
+    /// y = f(a, b).
+    Binary(BinaryFn),
+}
+
+/// `out = op(a, b)` on single registers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct ScalarInstr {
+    pub(crate) op: ScalarOp,
+    pub(crate) a: u32,
+    pub(crate) b: u32,
+    pub(crate) out: u32,
+}
+
+/// `out = op(args…)` on register ranges.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct TensorInstr {
+    pub(crate) op: Op,
+    pub(crate) args: Vec<Operand>,
+    /// Whether each argument depends on the tape's inputs (has a tangent and
+    /// receives an adjoint); the others are constants.
+    pub(crate) dynamic: Vec<bool>,
+    pub(crate) out: Operand,
+}
+
+/// A run of the program in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Block {
+    /// Scalar instructions `start..end`.
+    Scalar { start: usize, end: usize },
+    /// One tensor instruction.
+    Tensor(usize),
+}
+
+/// A compiled program: instructions, their order, and the register layout.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Program {
+    pub(crate) scalar: Vec<ScalarInstr>,
+    pub(crate) tensor: Vec<TensorInstr>,
+    pub(crate) blocks: Vec<Block>,
+    /// Number of input registers (registers `0..num_inputs`).
+    pub(crate) num_inputs: usize,
+    /// Register of each output element, in order.
+    pub(crate) outputs: Vec<usize>,
+    /// Initial register file: inputs at the recording point, constants,
+    /// and room for every instruction's result.
+    pub(crate) init: Vec<f64>,
+    /// Register ranges that carry adjoints and tangents (inputs and results;
+    /// not constants), merged where adjacent. Only these are zeroed before a
+    /// reverse sweep, so a large constant (a dense matrix) costs nothing
+    /// there.
+    pub(crate) dynamic: Vec<std::ops::Range<usize>>,
+}
+
+impl Program {
+    /// Marks registers `range` as dynamic.
+    pub(crate) fn mark_dynamic(&mut self, range: std::ops::Range<usize>) {
+        match self.dynamic.last_mut() {
+            Some(last) if last.end == range.start => last.end = range.end,
+            _ => self.dynamic.push(range),
+        }
+    }
+
+    /// Sets the dynamic registers of `buf` to zero.
+    pub(crate) fn zero_dynamic(&self, buf: &mut [f64]) {
+        for r in &self.dynamic {
+            crate::autodiff::ops::par::zero(&mut buf[r.clone()]);
+        }
+    }
+
+    /// Appends a scalar instruction, extending the current scalar block.
+    pub(crate) fn push_scalar(&mut self, ins: ScalarInstr) {
+        let i = self.scalar.len();
+        self.scalar.push(ins);
+        match self.blocks.last_mut() {
+            Some(Block::Scalar { end, .. }) if *end == i => *end = i + 1,
+            _ => self.blocks.push(Block::Scalar {
+                start: i,
+                end: i + 1,
+            }),
+        }
+    }
+
+    /// Appends a tensor instruction.
+    pub(crate) fn push_tensor(&mut self, ins: TensorInstr) {
+        self.blocks.push(Block::Tensor(self.tensor.len()));
+        self.tensor.push(ins);
+    }
+}
