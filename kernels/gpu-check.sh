@@ -33,6 +33,11 @@ echo "== lagrange gpu-check $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 for exe in cuda_device cuda_kernels cuda_graph cuda_bench; do
     [[ -x "$bin/$exe" ]] || { echo "gpu-check: $bin/$exe missing: run kernels/prepare-device.sh and carry .device" >&2; exit 2; }
 done
+# Every GPU test executable prepare-device.sh built (tests/cuda_*.rs).
+test_exes=()
+for exe in "$bin"/cuda_*; do
+    [[ "$(basename "$exe")" == cuda_bench ]] || test_exes+=("$(basename "$exe")")
+done
 uname -a
 ldd --version 2>&1 | head -1 || true
 card="unknown GPU"
@@ -64,9 +69,12 @@ run_tests() {
         rows+=("| $name | FAIL | ${line:-crashed or timed out} |")
     fi
 }
-run_tests cuda_device 60
-run_tests cuda_kernels 120
-run_tests cuda_graph 90
+for exe in "${test_exes[@]}"; do
+    case "$exe" in
+        cuda_kernels) run_tests "$exe" 120 ;;
+        *) run_tests "$exe" 60 ;;
+    esac
+done
 
 echo "== cuda_bench --n $n (timeout 180s)"
 bench_ok=pass
