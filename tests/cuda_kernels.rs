@@ -609,25 +609,48 @@ fn matrix_vector_products_and_their_gradients() {
 
 /// Expressions covering every instruction of the fused kernel, with domains
 /// where they are defined.
-/// The top-level additive terms of an expression (itself when its root is
-/// not + or −).
-fn additive_terms(e: &Expr) -> Vec<&Expr> {
+/// Size of the value and derivative of `e` at `x` as the sum of the
+/// absolute values of the terms the dual-number rules add (product rule,
+/// quotient rule, sums): the scale that device rounding is relative to, so
+/// a derivative that cancels to a small number is judged against its terms.
+fn term_sizes(e: &Expr, x: f64) -> (f64, f64) {
     match e {
-        Expr::Binary(BinaryFn::Add | BinaryFn::Sub, a, b) => {
-            let mut t = additive_terms(a);
-            t.extend(additive_terms(b));
-            t
+        Expr::X => (x.abs(), 1.0),
+        Expr::Const(c) => (c.abs(), 0.0),
+        Expr::Unary(f, u) => {
+            let (v, _) = u.eval(x);
+            let (_, mu) = term_sizes(u, x);
+            let (fv, dfv) = Expr::Unary(*f, Box::new(Expr::X)).eval(v);
+            (fv.abs(), dfv.abs() * mu)
         }
-        _ => vec![e],
+        Expr::Binary(f, u, w) => {
+            let ((a, _), (b, _)) = (u.eval(x), w.eval(x));
+            let ((ma, mda), (mb, mdb)) = (term_sizes(u, x), term_sizes(w, x));
+            match f {
+                BinaryFn::Add | BinaryFn::Sub => (ma + mb, mda + mdb),
+                BinaryFn::Mul => (ma * mb, mda * mb + ma * mdb),
+                BinaryFn::Div => {
+                    let q = (a / b).abs();
+                    (q, (mda + q * mdb) / b.abs())
+                }
+                BinaryFn::Pow => {
+                    let y = a.powf(b);
+                    let ga = if b == 0.0 {
+                        0.0
+                    } else {
+                        (b * a.powf(b - 1.0)).abs()
+                    };
+                    let gb = if y == 0.0 { 0.0 } else { (y * a.ln()).abs() };
+                    (y.abs(), ga * mda + gb * mdb)
+                }
+            }
+        }
     }
 }
 
-/// Per element, the sum of the absolute derivatives of the top-level terms.
+/// Per element, the size of the derivative's terms (see [`term_sizes`]).
 fn derivative_term_sizes(e: &Expr, xs: &[f64]) -> Vec<f64> {
-    let terms = additive_terms(e);
-    xs.iter()
-        .map(|&x| terms.iter().map(|t| t.eval(x).1.abs()).sum())
-        .collect()
+    xs.iter().map(|&x| term_sizes(e, x).1).collect()
 }
 
 fn fused_cases() -> Vec<(Expr, (f64, f64))> {
