@@ -131,9 +131,9 @@ pub const DENSE_INERTIA_MIN_VARIABLES: usize = 200;
 /// when judging the rank of J from inertia (singular values of J below
 /// about 3·10⁻⁷ times the largest count as zero).
 const RANK_PIVOT_RELATIVE: f64 = 1e-13;
-/// γ of the constraint block, relative to max(1, max|Jᵢⱼ|)², when J is
-/// rank-deficient (so that the KKT matrix is nonsingular).
-const GAMMA_DEPENDENT: f64 = 1e-10;
+/// −γ on the diagonal of the constraint block once dependent rows are
+/// removed: their only entry (and negligible beside the other pivots).
+const DECOUPLED_GAMMA: f64 = 1e-200;
 
 /// Classifies `x` (contract multipliers `lambda`, Jacobian `jac`) from the
 /// inertia of KKT matrices, without any dense n × n work on the sparse path.
@@ -145,9 +145,10 @@ const GAMMA_DEPENDENT: f64 = 1e-10;
 /// eigenvalues above −s (positive) or below −s (negative). Two shifted
 /// factorizations, s = −ε and s = +ε with ε the threshold of the dense path,
 /// thus count the reduced eigenvalues > ε and < −ε; the others count as
-/// zero. When J is rank-deficient, −γI with a tiny γ in the constraint block
-/// makes the matrix nonsingular and the same counts hold with the rank in
-/// place of m among the positive ones.
+/// zero. When J is rank-deficient, the sparse path finds the dependent rows
+/// (the tiny pivots of [I Jᵀ; J 0]) and removes them, so the same counts
+/// hold with the rank in place of m among the positive ones; a large dense
+/// problem with dependent rows falls back to [`classify`].
 ///
 /// `kkt` must be a solver for this problem's layout and `hessian` storage
 /// of the same layout (both are overwritten).
@@ -171,17 +172,28 @@ pub fn classify_by_inertia<P: NlpProblem + ?Sized>(
     let mut row_max = vec![0.0; m];
     jac.row_max_abs(&mut row_max);
     let j_scale = row_max.iter().fold(1.0f64, |a, &b| a.max(b));
+    drop(row_max);
+    let rank_tolerance = RANK_PIVOT_RELATIVE * j_scale * j_scale;
+    // Dependent rows of J: identified on the sparse path, counted on the
+    // dense one.
+    let mut dependent = Vec::new();
     if m > 0 {
         kkt.assemble(None, jac, 1.0, 0.0);
-        let Some(inertia) = kkt.factor(RANK_PIVOT_RELATIVE * j_scale * j_scale) else {
-            return out;
-        };
-        out.rank = if inertia.positive + inertia.negative + inertia.zero == n + m {
-            m.saturating_sub(inertia.zero).min(inertia.negative)
-        } else {
-            // A pivot vanished exactly: J has (numerically) dependent rows.
-            m - 1
-        };
+        match kkt {
+            KktSolver::Sparse(sparse) => {
+                let Some(rows) = sparse.dependent_constraints(rank_tolerance) else {
+                    return out;
+                };
+                out.rank = m - rows.len().min(m);
+                dependent = rows;
+            }
+            KktSolver::Dense { .. } => {
+                let Some(inertia) = kkt.factor(rank_tolerance) else {
+                    return out;
+                };
+                out.rank = m.saturating_sub(inertia.zero).min(inertia.negative);
+            }
+        }
         out.dependent_constraints = out.rank < m;
     }
     if !with_hessian {
@@ -195,6 +207,12 @@ pub fn classify_by_inertia<P: NlpProblem + ?Sized>(
         });
         return out;
     }
+    if out.dependent_constraints {
+        if let Jacobian::Dense(j) = jac {
+            // Rare on this path (large dense problems): the dense analysis.
+            return classify(problem, counter, x, lambda, j.as_ref(), true);
+        }
+    }
     if !counter.hessian(problem, x, 1.0, lambda, hessian) {
         return out;
     }
@@ -205,10 +223,22 @@ pub fn classify_by_inertia<P: NlpProblem + ?Sized>(
         Hessian::Sparse { values, .. } => values.iter().fold(0.0f64, |a, v| a.max(v.abs())),
     };
     let eps = (EIGEN_RELATIVE * w_scale).max(EIGEN_ABSOLUTE);
-    let gamma = if out.dependent_constraints {
-        GAMMA_DEPENDENT * j_scale * j_scale
+    // Dependent rows are removed: their Jacobian values zeroed, and a tiny
+    // −γ left alone on their diagonal (one negative eigenvalue each).
+    let masked;
+    let (jac, gamma) = if dependent.is_empty() {
+        (jac, 0.0)
     } else {
-        0.0
+        let mut copy = jac.clone();
+        if let Jacobian::Sparse { pattern, values } = &mut copy {
+            for (v, r) in values.iter_mut().zip(&pattern.rows) {
+                if dependent.binary_search(r).is_ok() {
+                    *v = 0.0;
+                }
+            }
+        }
+        masked = copy;
+        (&masked, DECOUPLED_GAMMA)
     };
     let mut counts = [0usize; 2];
     for (k, shift) in [-eps, eps].into_iter().enumerate() {

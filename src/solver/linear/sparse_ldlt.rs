@@ -347,6 +347,76 @@ impl SparseKkt {
         b.iter().all(|v| v.is_finite())
     }
 
+    /// Factors the assembled K with pivots of magnitude ≤ `tolerance`
+    /// replaced by a huge value (which decouples their rows) and returns the
+    /// constraints (0-based, among the m) whose pivots were replaced: with
+    /// K = [I Jᵀ; J 0], rows of J that depend on the rows eliminated before
+    /// them. `None` when the factors are not finite. Leaves no usable
+    /// factorization.
+    pub fn dependent_constraints(&mut self, tolerance: f64) -> Option<Vec<usize>> {
+        const DECOUPLE: f64 = 1e150;
+        self.factored = false;
+        if !self.max_abs.is_finite() {
+            return None;
+        }
+        let dim = self.n + self.m;
+        let structure =
+            SymbolicSparseColMatRef::new_checked(dim, dim, &self.col_ptr, None, &self.row_idx);
+        let a = SparseColMatRef::new(structure, &self.values);
+        let params = <LdltParams as Auto<f64>>::auto();
+        let stack = MemStack::new(&mut self.factor_mem);
+        let regularization = LdltRegularization {
+            dynamic_regularization_signs: None,
+            dynamic_regularization_delta: DECOUPLE,
+            dynamic_regularization_epsilon: tolerance,
+        };
+        self.symbolic
+            .factorize_numeric_ldlt(
+                &mut self.factors,
+                a,
+                Side::Lower,
+                regularization,
+                Par::Seq,
+                stack,
+                params.into(),
+            )
+            .ok()?;
+        let forward = self.symbolic.perm()?.arrays().0;
+        let mut dependent = Vec::new();
+        let mut visit = |k: usize, d: f64| -> bool {
+            if !d.is_finite() {
+                return false;
+            }
+            if d.abs() == DECOUPLE && forward[k] >= self.n {
+                dependent.push(forward[k] - self.n);
+            }
+            true
+        };
+        match self.symbolic.raw() {
+            SymbolicCholeskyRaw::Simplicial(s) => {
+                for k in 0..dim {
+                    if !visit(k, self.factors[s.col_ptr()[k]]) {
+                        return None;
+                    }
+                }
+            }
+            SymbolicCholeskyRaw::Supernodal(s) => {
+                let l = SupernodalLdltRef::new(s, &self.factors);
+                for k in 0..s.n_supernodes() {
+                    let node = l.supernode(k);
+                    let block = node.val();
+                    for j in 0..block.ncols() {
+                        if !visit(node.start() + j, block[(j, j)]) {
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        dependent.sort_unstable();
+        Some(dependent)
+    }
+
     /// y = K x with K the last assembled matrix (both triangles).
     pub fn mul(&self, x: &[f64], y: &mut [f64]) {
         y.fill(0.0);
@@ -356,16 +426,22 @@ impl SparseKkt {
 }
 
 /// The elimination order: AMD on the pattern of K, then every constraint
-/// that AMD would eliminate before all of its variables is deferred until
-/// just after the first of them. Eliminating a variable j first puts
-/// −Jᵢⱼ²/(Wⱼⱼ + δ) on the constraint's (otherwise zero) diagonal, so
-/// without regularization (γ = 0) the constraint pivots do not vanish
-/// for the plain reason of coming first. Returns (forward, inverse):
-/// forward[k] is the row of K eliminated k-th.
+/// is deferred until the variable it is matched with has been eliminated.
+///
+/// The matching (a maximum matching of constraints to distinct variables
+/// of their rows of J) makes J restricted to the eliminated constraints and
+/// their eliminated variables structurally nonsingular at every stage, so
+/// without regularization (γ = 0) constraint pivots do not vanish merely
+/// from the order: eliminating a variable j first puts −Jᵢⱼ²/(Wⱼⱼ + δ) on a
+/// constraint's (otherwise zero) diagonal, and two constraints fed by one
+/// variable only would cancel exactly. A constraint without a match
+/// (structurally dependent rows) waits for any variable of its row.
+/// Returns (forward, inverse): forward[k] is the row of K eliminated k-th.
 fn kkt_ordering(
     structure: SymbolicSparseColMatRef<'_, usize>,
     jacobian: &SparsityPattern,
 ) -> Result<(Vec<usize>, Vec<usize>), String> {
+    const NONE: usize = usize::MAX;
     let dim = structure.nrows();
     let (n, m) = (jacobian.ncols, jacobian.nrows);
     let mut amd_forward = vec![0usize; dim];
@@ -384,35 +460,74 @@ fn kkt_ordering(
         )
         .map_err(|e| format!("ordering of the sparse KKT matrix failed: {e:?}"))?;
     }
-    // Constraints of each column of J (CSC of J's pattern, duplicates kept).
-    let mut start = vec![0usize; n + 1];
-    for &c in &jacobian.cols {
-        start[c + 1] += 1;
+    // Rows and columns of J's pattern (duplicates kept).
+    let (col_start, cons_of) = buckets(n, &jacobian.cols, &jacobian.rows);
+    let (row_start, vars_of) = buckets(m, &jacobian.rows, &jacobian.cols);
+    // Greedy matching, preferring the variable AMD eliminates first, then
+    // augmenting paths (iterative depth-first search) for the rest.
+    let mut mate_var = vec![NONE; n];
+    let mut mate_con = vec![NONE; m];
+    for c in 0..m {
+        let best = vars_of[row_start[c]..row_start[c + 1]]
+            .iter()
+            .copied()
+            .filter(|&v| mate_var[v] == NONE)
+            .min_by_key(|&v| inverse[v]);
+        if let Some(v) = best {
+            mate_var[v] = c;
+            mate_con[c] = v;
+        }
     }
-    for j in 0..n {
-        start[j + 1] += start[j];
+    let mut visited = vec![NONE; n];
+    let mut stack: Vec<(usize, usize, usize)> = Vec::new();
+    for c0 in 0..m {
+        if mate_con[c0] != NONE {
+            continue;
+        }
+        stack.clear();
+        stack.push((c0, row_start[c0], NONE));
+        while let Some(top) = stack.last_mut() {
+            let (c, k) = (top.0, top.1);
+            if k == row_start[c + 1] {
+                stack.pop();
+                continue;
+            }
+            top.1 += 1;
+            let v = vars_of[k];
+            if visited[v] == c0 {
+                continue;
+            }
+            visited[v] = c0;
+            top.2 = v;
+            if mate_var[v] == NONE {
+                // Augment along the stack: each level takes its `via`.
+                for &(c, _, via) in stack.iter() {
+                    mate_var[via] = c;
+                    mate_con[c] = via;
+                }
+                break;
+            }
+            stack.push((mate_var[v], row_start[mate_var[v]], NONE));
+        }
     }
-    let mut constraints_of = vec![0usize; jacobian.nnz()];
-    let mut next = start.clone();
-    for (&r, &c) in jacobian.rows.iter().zip(&jacobian.cols) {
-        constraints_of[next[c]] = r;
-        next[c] += 1;
-    }
-    drop(next);
-    // 0: waiting, 1: a variable of it was placed, 2: deferred, 3: placed.
+    drop((visited, stack, row_start, vars_of));
+    // 0: waiting, 1: its variable (matched, or any for the unmatched) was
+    // placed, 2: deferred, 3: placed.
     let mut state = vec![0u8; m];
     let mut forward = Vec::with_capacity(dim);
     for &node in &amd_forward {
         if node < n {
             forward.push(node);
-            for &i in &constraints_of[start[node]..start[node + 1]] {
-                match state[i] {
-                    0 => state[i] = 1,
-                    2 => {
-                        forward.push(n + i);
-                        state[i] = 3;
+            for &i in &cons_of[col_start[node]..col_start[node + 1]] {
+                if mate_con[i] == node || mate_con[i] == NONE {
+                    match state[i] {
+                        0 => state[i] = 1,
+                        2 => {
+                            forward.push(n + i);
+                            state[i] = 3;
+                        }
+                        _ => {}
                     }
-                    _ => {}
                 }
             }
         } else {
@@ -436,6 +551,25 @@ fn kkt_ordering(
         inverse[node] = k;
     }
     Ok((forward, inverse))
+}
+
+/// Groups `values` by `keys` (each < `count`): (start, grouped), the group
+/// of key k being grouped[start[k]..start[k + 1]].
+fn buckets(count: usize, keys: &[usize], values: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    let mut start = vec![0usize; count + 1];
+    for &k in keys {
+        start[k + 1] += 1;
+    }
+    for k in 0..count {
+        start[k + 1] += start[k];
+    }
+    let mut grouped = vec![0usize; keys.len()];
+    let mut next = start.clone();
+    for (&k, &v) in keys.iter().zip(values) {
+        grouped[next[k]] = v;
+        next[k] += 1;
+    }
+    (start, grouped)
 }
 
 /// y −= K x for K symmetric with its lower triangle in CSC form.
