@@ -103,7 +103,8 @@ fn cosh_chain_matches_closed_form_at_n_2000() {
 /// same inertia corrections and steps, up to rounding) and classify alike.
 #[test]
 fn sparse_and_dense_paths_take_the_same_iterates() {
-    let makers: [(&str, fn(usize) -> SparseProblem); 4] = [
+    type Maker = fn(usize) -> SparseProblem;
+    let makers: [(&str, Maker); 4] = [
         ("projection", projection_chain),
         ("quartic sphere", quartic_sphere),
         ("entropy", entropy),

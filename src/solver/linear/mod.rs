@@ -31,6 +31,7 @@ pub struct Inertia {
 /// The KKT matrix K(δ, γ) = [W + δI, Jᵀ; J, −γI] and its factorization,
 /// dense or sparse.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one per solver, never moved in a loop
 pub enum KktSolver {
     /// Dense (n + m)² storage and Bunch–Kaufman LBLᵀ.
     Dense {
