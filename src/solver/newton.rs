@@ -191,6 +191,15 @@ impl Newton {
         self.kkt.is_sparse()
     }
 
+    /// On the sparse path, the structural nonzeros of the KKT matrix's lower
+    /// triangle and of its factor L (fill included).
+    pub fn sparse_nonzeros(&self) -> Option<(usize, usize)> {
+        match &self.kkt {
+            KktSolver::Sparse(kkt) => Some((kkt.nnz(), kkt.factor_nnz())),
+            KktSolver::Dense { .. } => None,
+        }
+    }
+
     /// Initialization: allocate workspaces, evaluate the start point, choose
     /// the scaling, estimate least-squares multipliers, evaluate the Hessian,
     /// and test for convergence at the start.
@@ -318,7 +327,7 @@ impl Newton {
         let theta0 = self.scaling.c_l1(&self.current.constraints);
         let phi0 = self.scaling.phi(self.current.objective);
         let tiny = inf_norm(&self.step) <= 10.0 * f64::EPSILON * inf_norm(&self.current.x).max(1.0);
-        let mut search = FilterSearch::new(theta0, phi0, slope);
+        let mut search = FilterSearch::new(theta0, phi0, slope).with_noise_terms(n);
         let mut accepted = None;
         while let Some(trial) = search.next_trial() {
             if !self.form_trial_point(trial) {
