@@ -29,7 +29,7 @@ use faer::sparse::linalg::cholesky::{
     factorize_symbolic_cholesky, supernodal::SupernodalLdltRef, CholeskySymbolicParams, LdltRef,
     SymbolicCholesky, SymbolicCholeskyRaw, SymmetricOrdering,
 };
-use faer::sparse::{SparseColMatRef, SymbolicSparseColMatRef};
+use faer::sparse::{SparseColMatRef, SymbolicSparseColMat, SymbolicSparseColMatRef};
 use faer::{Auto, Conj, Mat, Par, Side};
 
 use super::Inertia;
@@ -45,10 +45,12 @@ const REFINEMENT_TOLERANCE: f64 = 1e-14;
 pub struct SparseKkt {
     n: usize,
     m: usize,
-    /// CSC lower triangle of K: column pointers, row indices, values.
-    col_ptr: Vec<usize>,
-    row_idx: Vec<usize>,
+    /// One triangle (`side`) of P K Pᵀ in CSC form, and its values.
+    structure: SymbolicSparseColMat<usize>,
+    side: Side,
     values: Vec<f64>,
+    /// The elimination order: row `forward[k]` of K is row k of P K Pᵀ.
+    forward: Vec<usize>,
     /// Slot in `values` of each diagonal entry, Hessian and Jacobian
     /// pattern entry.
     diag_slot: Vec<usize>,
@@ -71,7 +73,7 @@ impl std::fmt::Debug for SparseKkt {
         f.debug_struct("SparseKkt")
             .field("n", &self.n)
             .field("m", &self.m)
-            .field("nnz", &self.row_idx.len())
+            .field("nnz", &self.values.len())
             .field("factor_nnz", &self.factors.len())
             .field("factored", &self.factored)
             .finish_non_exhaustive()
@@ -102,69 +104,58 @@ impl SparseKkt {
                 (n + jacobian.rows[k], jacobian.cols[k])
             }
         };
-        // Bucket the entries by column, sort each column by row, merge
-        // duplicates into one slot.
-        let mut start = vec![0usize; dim + 1];
-        for e in 0..total {
-            start[entry(e).1 + 1] += 1;
-        }
-        for j in 0..dim {
-            start[j + 1] += start[j];
-        }
-        let mut next = start.clone();
-        let mut order = vec![0usize; total];
-        for e in 0..total {
-            let c = entry(e).1;
-            order[next[c]] = e;
-            next[c] += 1;
-        }
-        drop(next);
-        let mut slot_of = vec![0usize; total];
-        let mut col_ptr = Vec::with_capacity(dim + 1);
-        let mut row_idx = Vec::with_capacity(total);
-        col_ptr.push(0);
-        for j in 0..dim {
-            let segment = &mut order[start[j]..start[j + 1]];
-            segment.sort_unstable_by_key(|&e| entry(e).0);
-            let mut last = usize::MAX;
-            for &e in segment.iter() {
-                let r = entry(e).0;
-                if r != last {
-                    row_idx.push(r);
-                    last = r;
-                }
-                slot_of[e] = row_idx.len() - 1;
+        // The structure of K (lower triangle) for the ordering, then the
+        // structure of P K Pᵀ in the triangle faer's numeric factorization
+        // reads (upper for simplicial, lower for supernodal), so that each
+        // factorization factors the stored matrix as it is, without
+        // permuting it first.
+        let (forward, inverse) = {
+            let (col_ptr, row_idx, _) = build_csc(dim, total, false, entry);
+            let structure =
+                SymbolicSparseColMatRef::new_checked(dim, dim, &col_ptr, None, &row_idx);
+            kkt_ordering(structure, jacobian)?
+        };
+        let permuted = |e: usize| -> (usize, usize) {
+            let (r, c) = entry(e);
+            let (a, b) = (inverse[r], inverse[c]);
+            (a.max(b), a.min(b))
+        };
+        // faer's symbolic analysis without ordering reads the upper triangle.
+        let upper = |e: usize| -> (usize, usize) {
+            let (r, c) = permuted(e);
+            (c, r)
+        };
+        let (mut col_ptr, mut row_idx, mut slot_of) = build_csc(dim, total, true, upper);
+        let symbolic = factorize_symbolic_cholesky(
+            SymbolicSparseColMatRef::new_checked(dim, dim, &col_ptr, None, &row_idx),
+            Side::Upper,
+            SymmetricOrdering::Identity,
+            CholeskySymbolicParams::default(),
+        )
+        .map_err(|e| format!("symbolic analysis of the sparse KKT matrix failed: {e:?}"))?;
+        let side = match symbolic.raw() {
+            SymbolicCholeskyRaw::Simplicial(_) => Side::Upper,
+            SymbolicCholeskyRaw::Supernodal(_) => {
+                drop((col_ptr, row_idx, slot_of));
+                (col_ptr, row_idx, slot_of) = build_csc(dim, total, true, permuted);
+                Side::Lower
             }
-            col_ptr.push(row_idx.len());
-        }
-        drop(order);
-        drop(start);
-        row_idx.shrink_to_fit();
+        };
         let diag_slot = slot_of[..dim].to_vec();
         let hess_slot = slot_of[dim..dim + hnnz].to_vec();
         let jac_slot = slot_of[dim + hnnz..].to_vec();
         drop(slot_of);
-
-        let structure = SymbolicSparseColMatRef::new_checked(dim, dim, &col_ptr, None, &row_idx);
-        let (forward, inverse) = kkt_ordering(structure, jacobian)?;
-        let ordering = faer::perm::PermRef::new_checked(&forward, &inverse, dim);
-        let symbolic = factorize_symbolic_cholesky(
-            structure,
-            Side::Lower,
-            SymmetricOrdering::Custom(ordering),
-            CholeskySymbolicParams::default(),
-        )
-        .map_err(|e| format!("symbolic analysis of the sparse KKT matrix failed: {e:?}"))?;
-        drop((forward, inverse));
+        let structure = SymbolicSparseColMat::new_checked(dim, dim, col_ptr, None, row_idx);
         let params = <LdltParams as Auto<f64>>::auto();
         let factor_req = symbolic.factorize_numeric_ldlt_scratch::<f64>(Par::Seq, params.into());
         let solve_req = symbolic.solve_in_place_scratch::<f64>(1, Par::Seq);
-        let nnz = row_idx.len();
+        let nnz = structure.row_idx().len();
         Ok(SparseKkt {
             n,
             m,
-            col_ptr,
-            row_idx,
+            structure,
+            side,
+            forward,
             values: vec![0.0; nnz],
             diag_slot,
             hess_slot,
@@ -189,7 +180,7 @@ impl SparseKkt {
 
     /// Structural nonzeros of K's lower triangle.
     pub fn nnz(&self) -> usize {
-        self.row_idx.len()
+        self.values.len()
     }
 
     /// Stored entries of the factor L (fill included).
@@ -232,15 +223,13 @@ impl SparseKkt {
             return None;
         }
         let dim = self.n + self.m;
-        let structure =
-            SymbolicSparseColMatRef::new_checked(dim, dim, &self.col_ptr, None, &self.row_idx);
-        let a = SparseColMatRef::new(structure, &self.values);
+        let a = SparseColMatRef::new(self.structure.as_ref(), &self.values);
         let params = <LdltParams as Auto<f64>>::auto();
         let stack = MemStack::new(&mut self.factor_mem);
         let result = self.symbolic.factorize_numeric_ldlt(
             &mut self.factors,
             a,
-            Side::Lower,
+            self.side,
             LdltRegularization::default(),
             Par::Seq,
             stack,
@@ -304,13 +293,16 @@ impl SparseKkt {
         if !self.factored || b.len() != dim {
             return false;
         }
-        self.original.copy_from_slice(b);
+        // Everything below is in the permuted order of the stored P K Pᵀ.
+        for (o, &f) in self.original.iter_mut().zip(&self.forward) {
+            *o = b[f];
+        }
         self.solution.fill(0.0);
-        self.residual.copy_from_slice(b);
+        self.residual.copy_from_slice(&self.original);
         let b_norm = inf_norm(&self.original);
-        let mut best = f64::INFINITY;
+        let mut best = b_norm;
         for _ in 0..=MAX_REFINEMENT {
-            // Correction from the factors, applied to the current solution.
+            // Correction from the factors, added to the current solution.
             for (i, r) in self.residual.iter().enumerate() {
                 self.rhs[(i, 0)] = *r;
             }
@@ -327,8 +319,8 @@ impl SparseKkt {
             // r = b − K z.
             self.residual.copy_from_slice(&self.original);
             symmetric_mul_sub(
-                &self.col_ptr,
-                &self.row_idx,
+                self.structure.col_ptr(),
+                self.structure.row_idx(),
                 &self.values,
                 &self.solution,
                 &mut self.residual,
@@ -337,13 +329,24 @@ impl SparseKkt {
             if !r_norm.is_finite() {
                 return false;
             }
-            let scale = self.max_abs * inf_norm(&self.solution) + b_norm;
-            if r_norm <= REFINEMENT_TOLERANCE * scale || r_norm >= 0.5 * best {
+            if r_norm > best && best < b_norm {
+                // The correction made it worse: take it back.
+                for (i, z) in self.solution.iter_mut().enumerate() {
+                    *z -= self.rhs[(i, 0)];
+                }
                 break;
             }
+            let scale = self.max_abs * inf_norm(&self.solution) + b_norm;
+            let converged = r_norm <= REFINEMENT_TOLERANCE * scale;
+            let stalled = r_norm >= 0.5 * best && best < b_norm;
             best = r_norm;
+            if converged || stalled {
+                break;
+            }
         }
-        b.copy_from_slice(&self.solution);
+        for (z, &f) in self.solution.iter().zip(&self.forward) {
+            b[f] = *z;
+        }
         b.iter().all(|v| v.is_finite())
     }
 
@@ -360,9 +363,7 @@ impl SparseKkt {
             return None;
         }
         let dim = self.n + self.m;
-        let structure =
-            SymbolicSparseColMatRef::new_checked(dim, dim, &self.col_ptr, None, &self.row_idx);
-        let a = SparseColMatRef::new(structure, &self.values);
+        let a = SparseColMatRef::new(self.structure.as_ref(), &self.values);
         let params = <LdltParams as Auto<f64>>::auto();
         let stack = MemStack::new(&mut self.factor_mem);
         let regularization = LdltRegularization {
@@ -374,14 +375,14 @@ impl SparseKkt {
             .factorize_numeric_ldlt(
                 &mut self.factors,
                 a,
-                Side::Lower,
+                self.side,
                 regularization,
                 Par::Seq,
                 stack,
                 params.into(),
             )
             .ok()?;
-        let forward = self.symbolic.perm()?.arrays().0;
+        let forward = &self.forward;
         let mut dependent = Vec::new();
         let mut visit = |k: usize, d: f64| -> bool {
             if !d.is_finite() {
@@ -417,11 +418,20 @@ impl SparseKkt {
         Some(dependent)
     }
 
-    /// y = K x with K the last assembled matrix (both triangles).
+    /// y = K x with K the last assembled matrix (allocates two vectors).
     pub fn mul(&self, x: &[f64], y: &mut [f64]) {
-        y.fill(0.0);
-        symmetric_mul_sub(&self.col_ptr, &self.row_idx, &self.values, x, y);
-        y.iter_mut().for_each(|v| *v = -*v);
+        let xp: Vec<f64> = self.forward.iter().map(|&f| x[f]).collect();
+        let mut yp = vec![0.0; xp.len()];
+        symmetric_mul_sub(
+            self.structure.col_ptr(),
+            self.structure.row_idx(),
+            &self.values,
+            &xp,
+            &mut yp,
+        );
+        for (v, &f) in yp.iter().zip(&self.forward) {
+            y[f] = -v;
+        }
     }
 }
 
@@ -553,6 +563,58 @@ fn kkt_ordering(
     Ok((forward, inverse))
 }
 
+/// CSC structure (column pointers, row indices) of the entries
+/// `entry(0..total)` (row, column) of a dim × dim matrix, rows sorted in each
+/// column and duplicates merged; with `slots`, the slot of each entry.
+fn build_csc(
+    dim: usize,
+    total: usize,
+    slots: bool,
+    entry: impl Fn(usize) -> (usize, usize),
+) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let mut start = vec![0usize; dim + 1];
+    for e in 0..total {
+        start[entry(e).1 + 1] += 1;
+    }
+    for j in 0..dim {
+        start[j + 1] += start[j];
+    }
+    let mut next = start.clone();
+    let mut order = vec![0usize; total];
+    for e in 0..total {
+        let c = entry(e).1;
+        order[next[c]] = e;
+        next[c] += 1;
+    }
+    drop(next);
+    let mut slot_of = if slots {
+        vec![0usize; total]
+    } else {
+        Vec::new()
+    };
+    let mut col_ptr = Vec::with_capacity(dim + 1);
+    let mut row_idx = Vec::with_capacity(total);
+    col_ptr.push(0);
+    for j in 0..dim {
+        let segment = &mut order[start[j]..start[j + 1]];
+        segment.sort_unstable_by_key(|&e| entry(e).0);
+        let mut last = usize::MAX;
+        for &e in segment.iter() {
+            let r = entry(e).0;
+            if r != last {
+                row_idx.push(r);
+                last = r;
+            }
+            if slots {
+                slot_of[e] = row_idx.len() - 1;
+            }
+        }
+        col_ptr.push(row_idx.len());
+    }
+    row_idx.shrink_to_fit();
+    (col_ptr, row_idx, slot_of)
+}
+
 /// Groups `values` by `keys` (each < `count`): (start, grouped), the group
 /// of key k being grouped[start[k]..start[k + 1]].
 fn buckets(count: usize, keys: &[usize], values: &[usize]) -> (Vec<usize>, Vec<usize>) {
@@ -572,7 +634,7 @@ fn buckets(count: usize, keys: &[usize], values: &[usize]) -> (Vec<usize>, Vec<u
     (start, grouped)
 }
 
-/// y −= K x for K symmetric with its lower triangle in CSC form.
+/// y −= K x for K symmetric with one of its triangles in CSC form.
 fn symmetric_mul_sub(
     col_ptr: &[usize],
     row_idx: &[usize],
@@ -645,11 +707,12 @@ mod tests {
     fn dense_of(kkt: &SparseKkt) -> Mat<f64> {
         let d = kkt.n + kkt.m;
         let mut a = Mat::zeros(d, d);
+        let (col_ptr, row_idx) = (kkt.structure.col_ptr(), kkt.structure.row_idx());
         for j in 0..d {
-            for k in kkt.col_ptr[j]..kkt.col_ptr[j + 1] {
-                let i = kkt.row_idx[k];
-                a[(i, j)] = kkt.values[k];
-                a[(j, i)] = kkt.values[k];
+            for k in col_ptr[j]..col_ptr[j + 1] {
+                let (i, fj) = (kkt.forward[row_idx[k]], kkt.forward[j]);
+                a[(i, fj)] = kkt.values[k];
+                a[(fj, i)] = kkt.values[k];
             }
         }
         a
@@ -688,6 +751,71 @@ mod tests {
                     "n = {n}, diag = {diag}: sparse factorization gave {other:?}, dense {want:?}"
                 ),
             }
+        }
+    }
+
+    /// Dense patterns make faer choose its supernodal factorization (the
+    /// lower-triangle storage path): inertia and solutions still match.
+    #[test]
+    fn supernodal_factorization_matches_the_dense_one() {
+        let (n, m) = (150, 30);
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+        };
+        let mut h = SparsityPattern {
+            nrows: n,
+            ncols: n,
+            ..Default::default()
+        };
+        let mut hv = Vec::new();
+        for c in 0..n {
+            for r in c..n {
+                h.rows.push(r);
+                h.cols.push(c);
+                hv.push(if r == c { 3.0 + next() } else { 0.2 * next() });
+            }
+        }
+        let mut jp = SparsityPattern {
+            nrows: m,
+            ncols: n,
+            ..Default::default()
+        };
+        let mut jv = Vec::new();
+        for r in 0..m {
+            for c in 0..n {
+                jp.rows.push(r);
+                jp.cols.push(c);
+                jv.push(next());
+            }
+        }
+        let mut sparse = SparseKkt::new(&h, &jp).unwrap();
+        assert!(matches!(
+            sparse.symbolic.raw(),
+            SymbolicCholeskyRaw::Supernodal(_)
+        ));
+        for delta in [0.0, -2.5] {
+            // δ = −2.5 makes W indefinite.
+            sparse.assemble(Some(&hv), &jv, delta, 1e-8);
+            let a = dense_of(&sparse);
+            let d = n + m;
+            let mut dense = DenseLdlt::new(d);
+            let want = dense.factor(a.as_ref(), 0.0).unwrap();
+            let got = sparse.factor(0.0).unwrap();
+            assert_eq!(got, want, "δ = {delta}");
+            let b: Vec<f64> = (0..d).map(|i| (i as f64).cos()).collect();
+            let mut z = b.clone();
+            assert!(sparse.solve_in_place(&mut z));
+            let mut kz = vec![0.0; d];
+            sparse.mul(&z, &mut kz);
+            let worst = kz
+                .iter()
+                .zip(&b)
+                .fold(0.0f64, |a, (x, y)| a.max((x - y).abs()));
+            assert!(worst < 1e-9, "δ = {delta}: residual {worst}");
         }
     }
 
