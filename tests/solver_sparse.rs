@@ -174,6 +174,9 @@ fn automatic_choice_and_overrides_are_honored() {
         "{}",
         solution.message
     );
+    assert_eq!(solution.linear_solver, LinearSolver::Dense);
+    let (solution, _) = run(&mut cosh_chain(30), LinearSolver::Sparse);
+    assert_eq!(solution.linear_solver, LinearSolver::Sparse);
     // The text forms.
     for (text, value) in [
         ("auto", LinearSolver::Auto),

@@ -469,6 +469,11 @@ impl Newton {
             dependent_constraints: classification.is_some_and(|c| c.dependent_constraints),
             history: self.history.clone(),
             timings,
+            linear_solver: if self.kkt.is_sparse() {
+                LinearSolver::Sparse
+            } else {
+                LinearSolver::Dense
+            },
         }
     }
 
