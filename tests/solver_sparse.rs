@@ -391,3 +391,147 @@ fn inertia_classification_agrees_with_the_svd_one() {
     }
     assert!(seen.len() >= 4, "kinds covered: {seen:?}");
 }
+
+/// A problem with patterns detected numerically (the union of the nonzeros
+/// of its dense derivatives at a few perturbed points), its values gathered
+/// from the dense methods (the trait's defaults): the benchmark families,
+/// compiled from their generated files, through the sparse path before the
+/// autodiff side provides patterns itself.
+struct DetectedPatterns<P> {
+    inner: P,
+    jac: SparsityPattern,
+    hess: SparsityPattern,
+}
+
+impl<P: NlpProblem> DetectedPatterns<P> {
+    fn new(mut inner: P) -> Self {
+        let (n, m) = (inner.num_variables(), inner.num_constraints());
+        let mut j_any = Mat::<f64>::zeros(m, n);
+        let mut h_any = Mat::<f64>::zeros(n, n);
+        let mut rng = Lcg(99);
+        for _ in 0..3 {
+            let x: Vec<f64> = inner
+                .start()
+                .iter()
+                .map(|v| v * (1.0 + 0.1 * rng.next()) + 0.01 * rng.next())
+                .collect();
+            let lambda: Vec<f64> = (0..m).map(|_| rng.next()).collect();
+            let mut j = Mat::zeros(m, n);
+            inner.jacobian(&x, j.as_mut());
+            let mut h = Mat::zeros(n, n);
+            inner.hessian_of_lagrangian(&x, 1.0, &lambda, h.as_mut());
+            j_any += j.map(|v| v.abs());
+            h_any += h.map(|v| v.abs());
+        }
+        let mut jac = SparsityPattern {
+            nrows: m,
+            ncols: n,
+            ..Default::default()
+        };
+        for c in 0..n {
+            for r in 0..m {
+                if j_any[(r, c)] != 0.0 {
+                    jac.rows.push(r);
+                    jac.cols.push(c);
+                }
+            }
+        }
+        let mut hess = SparsityPattern {
+            nrows: n,
+            ncols: n,
+            ..Default::default()
+        };
+        for c in 0..n {
+            for r in c..n {
+                if h_any[(r, c)] != 0.0 {
+                    hess.rows.push(r);
+                    hess.cols.push(c);
+                }
+            }
+        }
+        DetectedPatterns { inner, jac, hess }
+    }
+}
+
+impl<P: NlpProblem> NlpProblem for DetectedPatterns<P> {
+    fn num_variables(&self) -> usize {
+        self.inner.num_variables()
+    }
+    fn num_constraints(&self) -> usize {
+        self.inner.num_constraints()
+    }
+    fn sense(&self) -> Sense {
+        self.inner.sense()
+    }
+    fn start(&self) -> Vec<f64> {
+        self.inner.start()
+    }
+    fn objective(&mut self, x: &[f64]) -> f64 {
+        self.inner.objective(x)
+    }
+    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) {
+        self.inner.gradient(x, grad)
+    }
+    fn constraints(&mut self, x: &[f64], values: &mut [f64]) {
+        self.inner.constraints(x, values)
+    }
+    fn constraint_magnitudes(&mut self, x: &[f64], magnitudes: &mut [f64]) {
+        self.inner.constraint_magnitudes(x, magnitudes)
+    }
+    fn jacobian(&mut self, x: &[f64], jac: faer::MatMut<'_, f64>) {
+        self.inner.jacobian(x, jac)
+    }
+    fn hessian_of_lagrangian(&mut self, x: &[f64], s: f64, l: &[f64], h: faer::MatMut<'_, f64>) {
+        self.inner.hessian_of_lagrangian(x, s, l, h)
+    }
+    fn jacobian_pattern(&mut self) -> Option<SparsityPattern> {
+        Some(self.jac.clone())
+    }
+    fn hessian_pattern(&mut self) -> Option<SparsityPattern> {
+        Some(self.hess.clone())
+    }
+}
+
+#[test]
+fn benchmark_families_through_the_sparse_path() {
+    use lagrange::families::{generate, FAMILIES};
+    use lagrange::problem_file::compile::compile;
+    use lagrange::problem_file::load_str;
+    let n = 100;
+    for name in FAMILIES {
+        let generated = generate(name, n).unwrap();
+        let text = serde_json::to_string(&generated.file).unwrap();
+        let definition = load_str(std::path::Path::new("family.json"), &text).unwrap();
+        let compiled = compile(&definition).unwrap();
+        let mut problem = DetectedPatterns::new(compiled);
+        let mut reference = DetectedPatterns::new(compile(&definition).unwrap());
+        let settings = |linear| {
+            Settings::builder()
+                .tolerance(1e-12)
+                .linear_solver(linear)
+                .build()
+                .unwrap()
+        };
+        let sparse = solve(&mut problem, &settings(LinearSolver::Sparse));
+        let dense = solve(&mut reference, &settings(LinearSolver::Dense));
+        assert_eq!(sparse.linear_solver, LinearSolver::Sparse);
+        assert_eq!(
+            sparse.status,
+            Status::Converged,
+            "{name}: {}",
+            sparse.message
+        );
+        let exact: Vec<f64> = generated.x.iter().flat_map(|(_, v)| v.clone()).collect();
+        let ex = max_relative_error(&sparse.x, &exact);
+        assert!(ex < 1e-7, "{name}: x error {ex}");
+        let ef =
+            (sparse.objective - generated.objective).abs() / generated.objective.abs().max(1.0);
+        assert!(ef < 1e-9, "{name}: objective error {ef}");
+        assert_eq!(sparse.iterations, dense.iterations, "{name}");
+        assert_eq!(sparse.point, dense.point, "{name}");
+        assert_eq!(
+            sparse.dependent_constraints, dense.dependent_constraints,
+            "{name}"
+        );
+    }
+}

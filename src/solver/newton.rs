@@ -14,6 +14,13 @@
 //! Gauss–Newton feasibility restoration when no step is acceptable), and
 //! updates y ← y + α (y⁺ − y).
 //!
+//! The KKT systems are dense (Bunch–Kaufman LBLᵀ) or sparse (LDLᵀ of the
+//! KKT matrix in compressed column form, structure and symbolic analysis
+//! built once from the problem's sparsity patterns), as
+//! [`Settings::linear_solver`] and the problem's size and density decide;
+//! on the sparse path nothing is O(n²) in memory (J and W are stored as
+//! pattern values, the classification uses KKT inertias).
+//!
 //! Requirements on the problem: f and g twice continuously differentiable
 //! near the iterates, exact first and second derivatives. Reference: Nocedal
 //! & Wright, *Numerical Optimization* (2006), ch. 18; Wächter & Biegler, *On
