@@ -197,8 +197,8 @@ fn bad_patterns_are_invalid_problems() {
     let s = solve(&mut p, &settings(LinearSolver::Sparse));
     assert_eq!(s.status, Status::InvalidProblem);
     assert!(s.message.contains("above the diagonal"), "{}", s.message);
-    let mut p = cosh_chain(10);
-    p.jac_pattern.cols[0] = 10;
+    let mut p = cosh_chain(400);
+    p.jac_pattern.cols[0] = 400;
     let s = solve(&mut p, &settings(LinearSolver::Auto));
     assert_eq!(s.status, Status::InvalidProblem);
     assert!(s.message.contains("outside"), "{}", s.message);

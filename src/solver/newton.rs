@@ -501,7 +501,11 @@ impl Newton {
     ) -> Result<Layout, String> {
         self.note = None;
         let wanted = self.settings.linear_solver();
-        if wanted == LinearSolver::Dense {
+        // Small problems stay dense without asking for patterns (detecting
+        // them may cost the problem a sweep of its graph).
+        if wanted == LinearSolver::Dense
+            || (wanted == LinearSolver::Auto && n + m < SPARSE_MIN_DIMENSION)
+        {
             return Ok(Layout::Dense);
         }
         let patterns = problem.jacobian_pattern().zip(problem.hessian_pattern());

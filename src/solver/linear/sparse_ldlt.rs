@@ -709,10 +709,11 @@ mod tests {
         let mut a = Mat::zeros(d, d);
         let (col_ptr, row_idx) = (kkt.structure.col_ptr(), kkt.structure.row_idx());
         for j in 0..d {
-            for k in col_ptr[j]..col_ptr[j + 1] {
-                let (i, fj) = (kkt.forward[row_idx[k]], kkt.forward[j]);
-                a[(i, fj)] = kkt.values[k];
-                a[(fj, i)] = kkt.values[k];
+            let range = col_ptr[j]..col_ptr[j + 1];
+            for (&r, &v) in row_idx[range.clone()].iter().zip(&kkt.values[range]) {
+                let (i, fj) = (kkt.forward[r], kkt.forward[j]);
+                a[(i, fj)] = v;
+                a[(fj, i)] = v;
             }
         }
         a
