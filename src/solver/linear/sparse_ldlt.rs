@@ -15,13 +15,23 @@
 //! faer) is done once too and reused by every numeric factorization.
 //!
 //! The numeric factorization is LDLᵀ *without pivoting* (faer's sparse
-//! Cholesky module with no dynamic regularization), so the inertia is read
-//! from the signs of D. With the inertia correction's δ, γ the matrix is
-//! quasi-definite in the cases that matter (W + δI positive definite, γ > 0),
-//! where such a factorization exists for every symmetric ordering and is
-//! stable; elsewhere a pivot may vanish (reported as a zero pivot, so the
-//! corrector regularizes) or be tiny, which iterative refinement against K
-//! itself repairs in the solves.
+//! Cholesky module), so the inertia is read from the signs of D. With the
+//! inertia correction's δ, γ the matrix is quasi-definite in the cases that
+//! matter (W + δI positive definite, γ > 0), where such a factorization
+//! exists for every symmetric ordering and is stable. Elsewhere a pivot may
+//! vanish merely from the order (a zero Hessian diagonal met first): pivots
+//! at or below the zero tolerance are replaced by ±10⁻⁸‖K‖ (their sign
+//! kept), so the factors are those of K + E with a tiny diagonal E, which
+//! has the inertia of K when K is safely nonsingular; a probe solve checks
+//! that (refinement against K converges), and otherwise the replaced
+//! pivots are reported as zero eigenvalues. Every solve is refined
+//! iteratively against K itself, which also repairs the effect of tiny
+//! pivots.
+//!
+//! The elimination order is AMD on the pattern of K, adjusted so that each
+//! constraint follows the variable it is matched with (see
+//! `kkt_ordering`); K is stored already permuted, in the triangle faer's
+//! factorization reads, so no factorization permutes or transposes it.
 
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::cholesky::ldlt::factor::{LdltParams, LdltRegularization};
@@ -39,6 +49,11 @@ use crate::solver::nlp::SparsityPattern;
 const MAX_REFINEMENT: usize = 3;
 /// Refinement stops once ‖b − K z‖∞ is below this times ‖K‖·‖z‖∞ + ‖b‖∞.
 const REFINEMENT_TOLERANCE: f64 = 1e-14;
+/// A probe solve whose refined residual stays above this (relative, as
+/// above) shows K singular.
+const PROBE_TOLERANCE: f64 = 1e-10;
+/// Replacement of a (near-)zero pivot, relative to the largest entry of K.
+const PIVOT_REPLACEMENT: f64 = 1e-8;
 
 /// The KKT structure, its symbolic factorization, the numeric factors and
 /// the workspaces of the solves, for one pair of patterns.
@@ -66,6 +81,10 @@ pub struct SparseKkt {
     solution: Vec<f64>,
     max_abs: f64,
     factored: bool,
+    /// Right-hand side of the nonsingularity probe.
+    probe: Vec<f64>,
+    /// Whether the last solve's refinement reached [`PROBE_TOLERANCE`].
+    last_refinement_converged: bool,
 }
 
 impl std::fmt::Debug for SparseKkt {
@@ -170,6 +189,8 @@ impl SparseKkt {
             solution: vec![0.0; dim],
             max_abs: 0.0,
             factored: false,
+            probe: vec![0.0; dim],
+            last_refinement_converged: false,
         })
     }
 
@@ -226,28 +247,41 @@ impl SparseKkt {
         let a = SparseColMatRef::new(self.structure.as_ref(), &self.values);
         let params = <LdltParams as Auto<f64>>::auto();
         let stack = MemStack::new(&mut self.factor_mem);
+        // Pivots at or below the zero tolerance are replaced by ±δ_p (their
+        // sign kept): the factors are those of K + E with E diagonal and
+        // tiny, which has K's inertia when K is safely nonsingular, and the
+        // solves refine against K itself. A pivot can vanish merely from
+        // the order (a zero Hessian diagonal met first, as in max xy), so
+        // this keeps δ = 0 Newton steps possible; whether K itself is
+        // nonsingular is then checked with a probe solve.
+        let replacement = PIVOT_REPLACEMENT * self.max_abs.max(f64::MIN_POSITIVE);
+        let regularization = LdltRegularization {
+            dynamic_regularization_signs: None,
+            dynamic_regularization_delta: replacement,
+            dynamic_regularization_epsilon: zero_pivot_tolerance,
+        };
         let result = self.symbolic.factorize_numeric_ldlt(
             &mut self.factors,
             a,
             self.side,
-            LdltRegularization::default(),
+            regularization,
             Par::Seq,
             stack,
             params.into(),
         );
         if result.is_err() {
-            // A pivot vanished (or was not finite: the values are finite,
-            // so only by overflow).
-            return Some(Inertia {
-                positive: 0,
-                negative: 0,
-                zero: 1,
-            });
+            // Only a non-finite pivot stops the factorization now: the
+            // values are finite, so overflow.
+            return None;
         }
+        let mut replaced = 0usize;
         let mut inertia = Inertia::default();
         let mut count = |d: f64| -> bool {
             if !d.is_finite() {
                 return false;
+            }
+            if d.abs() == replacement {
+                replaced += 1;
             }
             if d.abs() <= zero_pivot_tolerance {
                 inertia.zero += 1;
@@ -282,7 +316,36 @@ impl SparseKkt {
             return None;
         }
         self.factored = inertia.zero == 0;
+        if replaced > 0 && self.factored && !self.probe_nonsingular() {
+            // K + E is invertible but K is (numerically) singular: report
+            // the replaced pivots as zero eigenvalues.
+            self.factored = false;
+            let moved = replaced.min(inertia.positive + inertia.negative);
+            let from_positive = moved.min(inertia.positive);
+            inertia.positive -= from_positive;
+            inertia.negative -= moved - from_positive;
+            inertia.zero += moved;
+        }
         Some(inertia)
+    }
+
+    /// Whether refinement against K converges for a generic right-hand
+    /// side with the current factors (of K + E): false when K is singular or
+    /// too close to it for the replaced pivots to be harmless.
+    fn probe_nonsingular(&mut self) -> bool {
+        let dim = self.n + self.m;
+        let mut b = std::mem::take(&mut self.probe);
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for v in b.iter_mut() {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            *v = ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5;
+        }
+        debug_assert_eq!(b.len(), dim);
+        let solved = self.solve_in_place(&mut b);
+        self.probe = b;
+        solved && self.last_refinement_converged
     }
 
     /// Solves K z = b in place with the last factorization, refined
@@ -299,6 +362,7 @@ impl SparseKkt {
         }
         self.solution.fill(0.0);
         self.residual.copy_from_slice(&self.original);
+        self.last_refinement_converged = false;
         let b_norm = inf_norm(&self.original);
         let mut best = b_norm;
         for _ in 0..=MAX_REFINEMENT {
@@ -337,6 +401,7 @@ impl SparseKkt {
                 break;
             }
             let scale = self.max_abs * inf_norm(&self.solution) + b_norm;
+            self.last_refinement_converged = r_norm <= PROBE_TOLERANCE * scale;
             let converged = r_norm <= REFINEMENT_TOLERANCE * scale;
             let stalled = r_norm >= 0.5 * best && best < b_norm;
             best = r_norm;
