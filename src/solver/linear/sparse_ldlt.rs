@@ -885,6 +885,47 @@ mod tests {
         }
     }
 
+    /// Zero pivots: replaced (and the solve exact) when K is nonsingular,
+    /// reported as zero eigenvalues when it is singular.
+    #[test]
+    fn zero_pivots_are_replaced_or_reported() {
+        // W = [0 1; 1 0], J = [1 1]: nonsingular, inertia (1, 2, 0), every
+        // diagonal entry zero.
+        let h = SparsityPattern {
+            nrows: 2,
+            ncols: 2,
+            rows: vec![0, 1, 1],
+            cols: vec![0, 0, 1],
+        };
+        let j = SparsityPattern {
+            nrows: 1,
+            ncols: 2,
+            rows: vec![0, 0],
+            cols: vec![0, 1],
+        };
+        let mut kkt = SparseKkt::new(&h, &j).unwrap();
+        kkt.assemble(Some(&[0.0, 1.0, 0.0]), &[1.0, 1.0], 0.0, 0.0);
+        let inertia = kkt.factor(1e-13).unwrap();
+        assert_eq!(
+            (inertia.positive, inertia.negative, inertia.zero),
+            (1, 2, 0)
+        );
+        let b = [1.0, 2.0, 10.0];
+        let mut z = b;
+        assert!(kkt.solve_in_place(&mut z));
+        let mut kz = [0.0; 3];
+        kkt.mul(&z, &mut kz);
+        for (a, b) in kz.iter().zip(b) {
+            assert!((a - b).abs() < 1e-12, "{kz:?}");
+        }
+        // W = [0 0; 0 0], J = [1 1]: singular (W is zero on the null space).
+        kkt.assemble(Some(&[0.0, 0.0, 0.0]), &[1.0, 1.0], 0.0, 0.0);
+        let inertia = kkt.factor(1e-13).unwrap();
+        assert!(inertia.zero > 0, "{inertia:?}");
+        let mut z = b;
+        assert!(!kkt.solve_in_place(&mut z));
+    }
+
     #[test]
     fn duplicate_entries_add_and_reuse_keeps_no_trace() {
         let h = SparsityPattern {
