@@ -593,3 +593,54 @@ fn zero_diagonal_hessian_on_the_sparse_path() {
         sparse.iterations, dense.iterations
     );
 }
+
+/// No constraints on the sparse path: minimize Σ (xᵢ − 1)² + (xᵢ − 1)⁴,
+/// x* = 1, a minimum.
+#[test]
+fn unconstrained_problem_on_the_sparse_path() {
+    let n = 500;
+    let mut p = SparseProblem {
+        n,
+        m: 0,
+        sense: Sense::Minimize,
+        start: (0..n).map(|i| (i as f64 * 0.1).sin() * 3.0).collect(),
+        jac_pattern: SparsityPattern {
+            nrows: 0,
+            ncols: n,
+            ..Default::default()
+        },
+        hess_pattern: SparsityPattern {
+            nrows: n,
+            ncols: n,
+            rows: (0..n).collect(),
+            cols: (0..n).collect(),
+        },
+        f: Box::new(|x| {
+            x.iter()
+                .map(|v| (v - 1.0).powi(2) + (v - 1.0).powi(4))
+                .sum()
+        }),
+        grad: Box::new(|x, g| {
+            for (g, v) in g.iter_mut().zip(x) {
+                *g = 2.0 * (v - 1.0) + 4.0 * (v - 1.0).powi(3);
+            }
+        }),
+        cons: Box::new(|_, _| {}),
+        jac: Box::new(|_, _| {}),
+        hess: Box::new(|x, s, _, h| {
+            for (h, v) in h.iter_mut().zip(x) {
+                *h = s * (2.0 + 12.0 * (v - 1.0).powi(2));
+            }
+        }),
+        offer_patterns: true,
+        x_star: vec![1.0; n],
+        lambda_star: vec![],
+        f_star: 0.0,
+    };
+    let (solution, sparse) = run(&mut p, LinearSolver::Auto);
+    assert!(sparse);
+    assert_eq!(solution.status, Status::Converged, "{}", solution.message);
+    assert!(max_relative_error(&solution.x, &p.x_star) < 1e-8);
+    assert_eq!(solution.point, Some(PointKind::Minimum));
+    assert!(!solution.dependent_constraints);
+}
