@@ -665,7 +665,8 @@ fn unconstrained_problem_on_the_sparse_path() {
 
 /// The Hock–Schittkowski problems forced through the sparse path (full
 /// patterns): the same optima as the dense path, from the standard starts,
-/// and iteration counts close to the dense path's.
+/// and iteration counts close to the dense path's (when written: equal on
+/// 17 of 19; HS27 73 against 54, HS46 21 against 25).
 #[test]
 fn hock_schittkowski_through_the_sparse_path() {
     use solver_common::hs::problems;
