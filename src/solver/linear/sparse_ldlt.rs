@@ -36,8 +36,8 @@
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::cholesky::ldlt::factor::{LdltParams, LdltRegularization};
 use faer::sparse::linalg::cholesky::{
-    factorize_symbolic_cholesky, supernodal::SupernodalLdltRef, CholeskySymbolicParams, LdltRef,
-    SymbolicCholesky, SymbolicCholeskyRaw, SymmetricOrdering,
+    factorize_symbolic_cholesky, simplicial, supernodal, supernodal::SupernodalLdltRef,
+    CholeskySymbolicParams, LdltRef, SymbolicCholesky, SymbolicCholeskyRaw, SymmetricOrdering,
 };
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMat, SymbolicSparseColMatRef};
 use faer::{Auto, Conj, Mat, Par, Side};
@@ -60,9 +60,9 @@ const PIVOT_REPLACEMENT: f64 = 1e-8;
 pub struct SparseKkt {
     n: usize,
     m: usize,
-    /// One triangle (`side`) of P K Pᵀ in CSC form, and its values.
+    /// One triangle of P K Pᵀ in CSC form (upper for a simplicial, lower
+    /// for a supernodal factorization), and its values.
     structure: SymbolicSparseColMat<usize>,
-    side: Side,
     values: Vec<f64>,
     /// The elimination order: row `forward[k]` of K is row k of P K Pᵀ.
     forward: Vec<usize>,
@@ -152,28 +152,36 @@ impl SparseKkt {
             CholeskySymbolicParams::default(),
         )
         .map_err(|e| format!("symbolic analysis of the sparse KKT matrix failed: {e:?}"))?;
-        let side = match symbolic.raw() {
-            SymbolicCholeskyRaw::Simplicial(_) => Side::Upper,
-            SymbolicCholeskyRaw::Supernodal(_) => {
-                drop((col_ptr, row_idx, slot_of));
-                (col_ptr, row_idx, slot_of) = build_csc(dim, total, true, permuted);
-                Side::Lower
-            }
-        };
+        if let SymbolicCholeskyRaw::Supernodal(_) = symbolic.raw() {
+            drop((col_ptr, row_idx, slot_of));
+            (col_ptr, row_idx, slot_of) = build_csc(dim, total, true, permuted);
+        }
         let diag_slot = slot_of[..dim].to_vec();
         let hess_slot = slot_of[dim..dim + hnnz].to_vec();
         let jac_slot = slot_of[dim + hnnz..].to_vec();
         drop(slot_of);
         let structure = SymbolicSparseColMat::new_checked(dim, dim, col_ptr, None, row_idx);
         let params = <LdltParams as Auto<f64>>::auto();
-        let factor_req = symbolic.factorize_numeric_ldlt_scratch::<f64>(Par::Seq, params.into());
+        // The numeric factorization is called on the stored triangle as it
+        // is (no permuted or transposed copy), so only its own scratch.
+        let factor_req = match symbolic.raw() {
+            SymbolicCholeskyRaw::Simplicial(_) => {
+                simplicial::factorize_simplicial_numeric_ldlt_scratch::<usize, f64>(dim)
+            }
+            SymbolicCholeskyRaw::Supernodal(s) => {
+                supernodal::factorize_supernodal_numeric_ldlt_scratch::<usize, f64>(
+                    s,
+                    Par::Seq,
+                    params.into(),
+                )
+            }
+        };
         let solve_req = symbolic.solve_in_place_scratch::<f64>(1, Par::Seq);
         let nnz = structure.row_idx().len();
         Ok(SparseKkt {
             n,
             m,
             structure,
-            side,
             forward,
             values: vec![0.0; nnz],
             diag_slot,
@@ -245,7 +253,6 @@ impl SparseKkt {
         }
         let dim = self.n + self.m;
         let a = SparseColMatRef::new(self.structure.as_ref(), &self.values);
-        let params = <LdltParams as Auto<f64>>::auto();
         let stack = MemStack::new(&mut self.factor_mem);
         // Pivots at or below the zero tolerance are replaced by ±δ_p (their
         // sign kept): the factors are those of K + E with E diagonal and
@@ -260,15 +267,7 @@ impl SparseKkt {
             dynamic_regularization_delta: replacement,
             dynamic_regularization_epsilon: zero_pivot_tolerance,
         };
-        let result = self.symbolic.factorize_numeric_ldlt(
-            &mut self.factors,
-            a,
-            self.side,
-            regularization,
-            Par::Seq,
-            stack,
-            params.into(),
-        );
+        let result = numeric_ldlt(&self.symbolic, &mut self.factors, a, regularization, stack);
         if result.is_err() {
             // Only a non-finite pivot stops the factorization now: the
             // values are finite, so overflow.
@@ -429,24 +428,13 @@ impl SparseKkt {
         }
         let dim = self.n + self.m;
         let a = SparseColMatRef::new(self.structure.as_ref(), &self.values);
-        let params = <LdltParams as Auto<f64>>::auto();
         let stack = MemStack::new(&mut self.factor_mem);
         let regularization = LdltRegularization {
             dynamic_regularization_signs: None,
             dynamic_regularization_delta: DECOUPLE,
             dynamic_regularization_epsilon: tolerance,
         };
-        self.symbolic
-            .factorize_numeric_ldlt(
-                &mut self.factors,
-                a,
-                self.side,
-                regularization,
-                Par::Seq,
-                stack,
-                params.into(),
-            )
-            .ok()?;
+        numeric_ldlt(&self.symbolic, &mut self.factors, a, regularization, stack).ok()?;
         let forward = &self.forward;
         let mut dependent = Vec::new();
         let mut visit = |k: usize, d: f64| -> bool {
@@ -697,6 +685,37 @@ fn buckets(count: usize, keys: &[usize], values: &[usize]) -> (Vec<usize>, Vec<u
         next[k] += 1;
     }
     (start, grouped)
+}
+
+/// The numeric LDLᵀ factorization of `a`, stored as the symbolic analysis
+/// expects it (upper triangle for simplicial, lower for supernodal; already
+/// in elimination order).
+fn numeric_ldlt(
+    symbolic: &SymbolicCholesky<usize>,
+    factors: &mut [f64],
+    a: SparseColMatRef<'_, usize, f64>,
+    regularization: LdltRegularization<'_, f64>,
+    stack: &mut MemStack,
+) -> Result<(), faer::linalg::cholesky::ldlt::factor::LdltError> {
+    match symbolic.raw() {
+        SymbolicCholeskyRaw::Simplicial(s) => {
+            simplicial::factorize_simplicial_numeric_ldlt(factors, a, regularization, s, stack)
+                .map(|_| ())
+        }
+        SymbolicCholeskyRaw::Supernodal(s) => {
+            let params = <LdltParams as Auto<f64>>::auto();
+            supernodal::factorize_supernodal_numeric_ldlt(
+                factors,
+                a,
+                regularization,
+                s,
+                Par::Seq,
+                stack,
+                params.into(),
+            )
+            .map(|_| ())
+        }
+    }
 }
 
 /// y −= K x for K symmetric with one of its triangles in CSC form.
