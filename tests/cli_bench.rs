@@ -360,3 +360,40 @@ fn sphere_quartic_mirror_minimum_at_n_4() {
     ]);
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+#[test]
+fn a_solve_over_the_budget_stops_and_larger_sizes_are_skipped() {
+    let dir = scratch("over");
+    // The chain at n = 60 takes far more than a millisecond per Newton
+    // iteration: the solve stops after its first iteration.
+    let (code, stdout, stderr) = run(&[
+        "bench",
+        "--families",
+        "chain",
+        "--sizes",
+        "60,200",
+        "--budget",
+        "0.001",
+        "--out",
+        s(&dir),
+    ]);
+    assert_eq!(
+        code,
+        Some(1),
+        "an unconverged run fails the bench: {stderr}"
+    );
+    assert!(stdout.contains("over_budget"), "{stdout}");
+    assert!(
+        stdout.contains("200  skipped: n = 60 already took"),
+        "{stdout}"
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    let first = &json["runs"][0];
+    assert_eq!(first["status"], "over_budget");
+    assert!(first["iterations"].as_u64().unwrap() <= 2);
+    assert_eq!(json["runs"][1]["status"], "skipped");
+    // Plots are still written.
+    assert!(dir.join("time_vs_n.svg").exists());
+    assert!(dir.join("kkt_history.svg").exists());
+}

@@ -181,7 +181,10 @@ pub struct BenchArgs {
     #[arg(long, value_name = "DIR", default_value = "target/bench")]
     pub out: PathBuf,
     /// Seconds one run (load, compile, solve) may take: a size whose time,
-    /// extrapolated from the smaller sizes of its family, exceeds it is skipped.
+    /// extrapolated from the smaller sizes of its family, exceeds it is
+    /// skipped; a solve still running at the budget stops after its current
+    /// Newton iteration (status over_budget), and the larger sizes of its
+    /// family are skipped.
     #[arg(long, value_name = "SECONDS", value_parser = positive, default_value = "60")]
     pub budget: f64,
     /// Solver tolerance (relative KKT tolerance; tighter than the solver default
@@ -195,7 +198,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "R", default_value = "3", value_parser = clap::value_parser!(u32).range(1..))]
     pub repeats: u32,
     /// The size whose per-iteration KKT residuals are plotted (default: the
-    /// largest size up to 1000 that every family ran).
+    /// largest size up to 1000 at which every family converged).
     #[arg(long, value_name = "N")]
     pub history_n: Option<usize>,
     /// A run counts as failed when its relative error vs the closed form exceeds this.

@@ -8,10 +8,10 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use lagrange::problem_file::{compile::compile, load_str};
-use lagrange::solver::{self, NlpProblem, Settings};
+use lagrange::solver::{Newton, NlpProblem, Settings, Solution, Status};
 use serde_json::{json, Value};
 
 use crate::args::BenchArgs;
@@ -133,6 +133,28 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Status word of a run stopped because it used up its time budget.
+pub const OVER_BUDGET: &str = "over_budget";
+
+/// Solve, stopping between Newton iterations once `budget` has passed.
+/// Returns the solution and whether it was stopped for time.
+pub fn solve_within<P: NlpProblem>(
+    problem: &mut P,
+    settings: &Settings,
+    budget: Duration,
+) -> (Solution, bool) {
+    let started = Instant::now();
+    let mut newton = Newton::new(settings.clone());
+    newton.init(problem);
+    while newton.status().is_none() {
+        if started.elapsed() > budget {
+            return (newton.finish(problem, Some(Status::MaxIterations)), true);
+        }
+        newton.next_iter(problem);
+    }
+    (newton.finish(problem, None), false)
+}
+
 /// Generate, load, compile and solve one family at one size.
 fn run_one(
     family: &str,
@@ -150,12 +172,16 @@ fn run_one(
     let load_seconds = started.elapsed().as_secs_f64();
     let (variables, constraints) = (problem.num_variables(), problem.num_constraints());
 
-    let solution = solver::solve(&mut problem, settings);
+    let limit = Duration::from_secs_f64((budget - load_seconds).max(0.0));
+    let (solution, timed_out) = solve_within(&mut problem, settings, limit);
     let mut times = vec![solution.timings.total.as_secs_f64()];
     // Repeat cheap solves for a steadier time; stop while it stays cheap.
     let mut spent = times[0];
-    while (times.len() as u32) < repeats && spent + times[0] < (budget / 10.0).min(2.0) {
-        let again = solver::solve(&mut problem, settings);
+    while !timed_out
+        && (times.len() as u32) < repeats
+        && spent + times[0] < (budget / 10.0).min(2.0)
+    {
+        let (again, _) = solve_within(&mut problem, settings, limit);
         times.push(again.timings.total.as_secs_f64());
         spent += times[times.len() - 1];
     }
@@ -168,7 +194,11 @@ fn run_one(
         n,
         variables,
         constraints,
-        status: solution.status.as_str().to_string(),
+        status: if timed_out {
+            OVER_BUDGET.to_string()
+        } else {
+            solution.status.as_str().to_string()
+        },
         converged: solution.status.is_converged(),
         iterations: solution.iterations,
         x_error: if SIGN_FREE.contains(&family) {
@@ -371,14 +401,16 @@ pub fn results_json(
     })
 }
 
-/// The size whose iteration histories are plotted.
+/// The size whose iteration histories are plotted: the one asked for, else
+/// the largest size up to 1000 at which every family converged, else the
+/// smallest size that ran.
 fn history_size(rows: &[Row], families: &[String], asked: Option<usize>) -> Option<usize> {
     if asked.is_some() {
         return asked;
     }
-    let ran = |family: &str, n: usize| {
+    let converged = |family: &str, n: usize| {
         rows.iter()
-            .any(|r| matches!(r, Row::Ran(r) if r.family == family && r.n == n))
+            .any(|r| matches!(r, Row::Ran(r) if r.family == family && r.n == n && r.converged))
     };
     let mut sizes: Vec<usize> = rows
         .iter()
@@ -392,7 +424,7 @@ fn history_size(rows: &[Row], families: &[String], asked: Option<usize>) -> Opti
     sizes
         .iter()
         .rev()
-        .find(|&&n| n <= 1000 && families.iter().all(|f| ran(f, n)))
+        .find(|&&n| n <= 1000 && families.iter().all(|f| converged(f, n)))
         .or(sizes.first())
         .copied()
 }

@@ -51,7 +51,8 @@ fn exponent_label(v: &f64) -> String {
     }
 }
 
-/// Solve time against n on log–log axes, one line per family.
+/// Solve time against n on log–log axes, one line per family through the
+/// converged runs; runs that stopped without converging are crosses.
 pub fn time_vs_n(path: &Path, families: &[String], runs: &[&Run]) -> Result<(), String> {
     let (x_lo, x_hi) = decades(runs.iter().map(|r| r.n as f64));
     let (y_lo, y_hi) = decades(runs.iter().map(|r| r.solve_seconds));
@@ -72,16 +73,30 @@ pub fn time_vs_n(path: &Path, families: &[String], runs: &[&Run]) -> Result<(), 
         .y_label_formatter(&exponent_label)
         .draw()
         .map_err(|e| e.to_string())?;
+    let mut any_stopped = false;
     for (i, family) in families.iter().enumerate() {
-        let points: Vec<(f64, f64)> = runs
-            .iter()
-            .filter(|r| &r.family == family && r.solve_seconds > 0.0)
-            .map(|r| (r.n as f64, r.solve_seconds))
-            .collect();
+        let point = |r: &&Run| (r.n as f64, r.solve_seconds);
+        let mine = || {
+            runs.iter()
+                .filter(move |r| &r.family == family && r.solve_seconds > 0.0)
+        };
+        let c = color(i);
+        // Runs that stopped without converging: a cross at the time they stopped.
+        let stopped: Vec<(f64, f64)> = mine().filter(|r| !r.converged).map(point).collect();
+        if !stopped.is_empty() {
+            any_stopped = true;
+            chart
+                .draw_series(
+                    stopped
+                        .into_iter()
+                        .map(|p| Cross::new(p, 6, c.stroke_width(2))),
+                )
+                .map_err(|e| e.to_string())?;
+        }
+        let points: Vec<(f64, f64)> = mine().filter(|r| r.converged).map(point).collect();
         if points.is_empty() {
             continue;
         }
-        let c = color(i);
         chart
             .draw_series(LineSeries::new(points.clone(), c.stroke_width(2)))
             .map_err(|e| e.to_string())?
@@ -90,6 +105,14 @@ pub fn time_vs_n(path: &Path, families: &[String], runs: &[&Run]) -> Result<(), 
         chart
             .draw_series(points.into_iter().map(|p| Circle::new(p, 4, c.filled())))
             .map_err(|e| e.to_string())?;
+    }
+    if any_stopped {
+        // A legend entry for the crosses (an empty series carries the label).
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+            .map_err(|e| e.to_string())?
+            .label("× not converged (time when stopped)")
+            .legend(|(x, y)| Cross::new((x + 12, y), 5, BLACK.stroke_width(2)));
     }
     chart
         .configure_series_labels()
