@@ -117,7 +117,7 @@ pub fn solution(definition: &Definition, solution: &Solution) -> String {
         "constraint violation  {:.3e}",
         solution.constraint_violation
     );
-    let point = solution.point.map_or("unknown", |p| p.as_str());
+    let point = solution.point.map_or("not classified", |p| p.as_str());
     let _ = writeln!(out, "point                 {point}");
     if solution.dependent_constraints {
         let _ = writeln!(

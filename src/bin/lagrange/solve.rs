@@ -90,12 +90,11 @@ pub fn solution_json(definition: &Definition, solution: &Solution) -> Json {
         ),
         (
             "point".to_string(),
-            Json::String(
-                solution
-                    .point
-                    .map_or("degenerate", |p| p.as_str())
-                    .to_string(),
-            ),
+            // No classification (not converged, or it could not be
+            // computed) is `null`, not a classification.
+            solution
+                .point
+                .map_or(Json::Null, |p| Json::String(p.as_str().to_string())),
         ),
         (
             "solve_seconds".to_string(),
