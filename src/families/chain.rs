@@ -80,7 +80,7 @@ pub fn generate(links: usize) -> GeneratedProblem {
             {"name": "right_x", "equation": "x[-1] = D"},
             {"name": "right_y", "equation": "y[-1] = 0"}
         ],
-        "expected": expected(objective, &xs, Some(multipliers)),
+        "expected": expected(objective, Some(&xs), Some(multipliers)),
     });
     GeneratedProblem {
         file,

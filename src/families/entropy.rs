@@ -44,7 +44,7 @@ pub fn generate(n: usize) -> GeneratedProblem {
             {"name": "normalization", "equation": "sum(p) = 1"},
             {"name": "mean_energy", "equation": "dot(energy, p) = mu"}
         ],
-        "expected": expected(objective, &xs, Some(json!(multipliers.clone()))),
+        "expected": expected(objective, Some(&xs), Some(json!(multipliers.clone()))),
     });
     GeneratedProblem {
         file,

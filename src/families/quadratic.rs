@@ -47,7 +47,7 @@ pub fn generate(n: usize) -> GeneratedProblem {
         "parameters": {"q": q, "c": c, "A": a, "b": b},
         "minimize": "0.5 * sum(q * x^2) - dot(c, x)",
         "constraints": [{"name": "rows", "equation": "A @ x = b"}],
-        "expected": expected(objective, &xs, Some(json!([lambda.clone()]))),
+        "expected": expected(objective, Some(&xs), Some(json!([lambda.clone()]))),
     });
     GeneratedProblem {
         file,

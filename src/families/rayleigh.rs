@@ -33,7 +33,7 @@ pub fn generate(n: usize) -> GeneratedProblem {
         "variables": [{"name": "x", "size": n, "start": start}],
         "minimize": "2 * dot(x, x) - 2 * dot(x[1:], x[:-1])",
         "constraints": [{"name": "unit_norm", "equation": "dot(x, x) = 1"}],
-        "expected": expected(eigenvalue, &xs, Some(json!([eigenvalue]))),
+        "expected": expected(eigenvalue, Some(&xs), Some(json!([eigenvalue]))),
     });
     GeneratedProblem {
         file,
