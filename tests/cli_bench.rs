@@ -218,7 +218,7 @@ fn bench_writes_table_csv_json_and_two_plots() {
     let families = ["quadratic", "chain", "entropy"];
     svg_ok(
         &out.join("time_vs_n.svg"),
-        &families.map(String::from).to_vec(),
+        families.map(String::from).as_ref(),
     );
     let series: Vec<String> = families
         .iter()
