@@ -62,6 +62,17 @@ fn cpu_time(reps: usize, mut f: impl FnMut()) -> Option<f64> {
     Some((thread_cpu_ns()? - start) as f64 / reps as f64)
 }
 
+/// CPU time of the whole process (all threads), in seconds (Linux
+/// `/proc/self/stat`, 10 ms resolution).
+fn process_cpu_s() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the name.
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn report(name: &str, value: f64, unit: &str, target: &str) {
     println!("SUMMARY {name:<56} {value:>11.3} {unit:<6} {target}");
 }
@@ -203,6 +214,14 @@ fn bench_elementwise(c: &mut Criterion) {
             tape2.vjp(&[1.0], &mut g2);
         },
     );
+    let reps = 10;
+    let cpu_both = process_cpu_s().and_then(|start| {
+        for _ in 0..reps {
+            tape2.forward(&data);
+            tape2.vjp(&[1.0], &mut g2);
+        }
+        Some((process_cpu_s()? - start) / reps as f64)
+    });
     drop((tape, tape2));
     let eager = paired(
         3,
@@ -234,6 +253,14 @@ fn bench_elementwise(c: &mut Criterion) {
         "ratio",
         "target <= 3",
     );
+    if let Some(c) = cpu_both {
+        report(
+            &format!("elementwise n={n}: forward+backward, CPU (all threads)"),
+            c,
+            "s",
+            "",
+        );
+    }
     report(
         &format!("elementwise n={n}: eager forward+backward"),
         eager.as_secs_f64(),

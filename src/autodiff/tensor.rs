@@ -89,6 +89,37 @@ impl Tensor {
         Tensor::new_leaf(s, data.into())
     }
 
+    /// A tensor of the given shape, or an error (instead of a panic) when the
+    /// data does not fit it: for shapes and data read from files.
+    ///
+    /// # Errors
+    /// [`AutodiffError::InvalidShape`] on a rank above 2 or a data length
+    /// other than the product of the dimensions.
+    pub fn try_from_shape(
+        shape: &[usize],
+        data: impl Into<Vec<f64>>,
+    ) -> Result<Tensor, AutodiffError> {
+        let data = data.into();
+        let err = |reason| AutodiffError::InvalidShape {
+            dims: shape.to_vec(),
+            values: data.len(),
+            reason,
+        };
+        if shape.len() > 2 {
+            return Err(err("tensors have rank 0, 1 or 2"));
+        }
+        let numel = shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+        if numel != Some(data.len()) {
+            return Err(err(
+                "the number of values must be the product of the dimensions",
+            ));
+        }
+        if shape.iter().any(|&d| d >= u32::MAX as usize) {
+            return Err(err("dimensions must be below 2³² − 1"));
+        }
+        Ok(Tensor::from_shape(shape, data))
+    }
+
     /// A tensor of zeros.
     pub fn zeros(shape: &[usize]) -> Tensor {
         let n = shape.iter().product();

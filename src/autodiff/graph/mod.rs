@@ -131,7 +131,8 @@ pub(crate) struct Arena {
 }
 
 thread_local! {
-    pub(crate) static ARENA: RefCell<Arena> = RefCell::new(Arena::default());
+    // A const initializer: no lazy-initialization check on every access.
+    pub(crate) static ARENA: RefCell<Arena> = const { RefCell::new(Arena::EMPTY) };
 }
 
 /// Runs `f` on this thread's arena.
@@ -186,6 +187,18 @@ impl Node {
 }
 
 impl Arena {
+    const EMPTY: Arena = Arena {
+        nodes: Vec::new(),
+        free: Vec::new(),
+        extras: Vec::new(),
+        free_extras: Vec::new(),
+        epoch: 0,
+        grad_disabled: false,
+        stack: Vec::new(),
+        stack2: Vec::new(),
+        release: Vec::new(),
+    };
+
     fn alloc_extra(&mut self) -> u32 {
         if let Some(e) = self.free_extras.pop() {
             e

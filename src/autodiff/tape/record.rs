@@ -127,18 +127,33 @@ fn constant(ar: &mut Arena, id: u32, regs: &mut Vec<Reg>, prog: &mut Program, ep
 fn finish(ar: &mut Arena, id: u32, regs: &mut Vec<Reg>, prog: &mut Program, epoch: u32) {
     let node = &ar.nodes[id as usize];
     let op = node.op.expect("only op nodes are expanded");
-    let args: Vec<Reg> = ar
-        .inputs(id)
-        .iter()
-        .map(|&j| regs[ar.nodes[j as usize].aux as usize])
-        .collect();
+    // At most two operands without a heap allocation (the scalar case).
+    let ids = ar.inputs(id);
+    let reg_of = |j: u32| regs[ar.nodes[j as usize].aux as usize];
+    let mut small = [Reg {
+        operand: Operand {
+            off: 0,
+            shape: Shape::SCALAR,
+        },
+        dynamic: false,
+    }; 2];
+    let many: Vec<Reg>;
+    let args: &[Reg] = if ids.len() <= 2 {
+        for (k, &j) in ids.iter().enumerate() {
+            small[k] = reg_of(j);
+        }
+        &small[..ids.len()]
+    } else {
+        many = ids.iter().map(|&j| reg_of(j)).collect();
+        &many
+    };
     if !args.iter().any(|r| r.dynamic) {
         constant(ar, id, regs, prog, epoch);
         return;
     }
     let shape = node.shape;
     let reg = Reg {
-        operand: emit(op, &args, shape, prog, ar.value(id)),
+        operand: emit(op, args, shape, prog, ar.value(id)),
         dynamic: true,
     };
     let node = &mut ar.nodes[id as usize];

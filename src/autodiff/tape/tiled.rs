@@ -23,6 +23,9 @@ use rayon::prelude::*;
 
 /// Elements per tile (two f64 buffers of this size fit in L1).
 const TILE: usize = 2048;
+/// Longest run; keeps the (quadratic) range check of a run cheap, and a
+/// run's tiles of all its registers within L2.
+const MAX_RUN: usize = 32;
 
 /// Length of the elementwise result of `ins` when it can be tiled.
 fn tileable_len(ins: &TensorInstr) -> Option<usize> {
@@ -81,6 +84,7 @@ pub(crate) fn tile(p: &mut Program) {
             match p.blocks[j] {
                 Block::Tensor(t)
                     if t == end
+                        && end - first < MAX_RUN
                         && tileable_len(&p.tensor[t]) == Some(n)
                         && ranges_separate(&p.tensor[first..=t]) =>
                 {
