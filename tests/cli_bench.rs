@@ -224,7 +224,7 @@ fn bench_writes_table_csv_json_and_two_plots() {
     let families = ["quadratic", "chain", "entropy"];
     svg_ok(
         &out.join("time_vs_n.svg"),
-        &families.map(String::from).to_vec(),
+        families.map(String::from).as_ref(),
     );
     let series: Vec<String> = families
         .iter()
@@ -405,4 +405,58 @@ fn a_solve_over_the_budget_stops_and_larger_sizes_are_skipped() {
     // Plots are still written.
     assert!(dir.join("time_vs_n.svg").exists());
     assert!(dir.join("kkt_history.svg").exists());
+}
+
+#[test]
+fn linear_solver_flag_dense_and_sparse_agree() {
+    let dir = scratch("linear");
+    let path = generated_file(&dir, "chain", 20, &[]);
+    let solve = |kind: &str| {
+        let (code, stdout, stderr) = run(&["solve", s(&path), "--json", "--linear-solver", kind]);
+        assert_eq!(code, Some(0), "{kind}: {stderr}");
+        serde_json::from_str::<Value>(&stdout).unwrap()
+    };
+    let dense = solve("dense");
+    let sparse = solve("sparse");
+    let auto = solve("auto");
+    let exact = generate("chain", 20).unwrap();
+    for v in [&dense, &sparse, &auto] {
+        for (name, x) in &exact.x {
+            let got = v["x"][name].as_array().unwrap();
+            for (g, e) in got.iter().zip(x) {
+                assert!((g.as_f64().unwrap() - e).abs() < 1e-8, "{name}");
+            }
+        }
+    }
+    let (code, stdout, _) = run(&["check", s(&path), "--linear-solver", "sparse"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    let out = dir.join("bench");
+    let (code, _, stderr) = run(&[
+        "bench",
+        "--families",
+        "rayleigh",
+        "--sizes",
+        "5",
+        "--linear-solver",
+        "sparse",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    assert_eq!(json["settings"]["linear_solver"], "sparse");
+    for args in [
+        &["solve", s(&path), "--linear-solver", "lu"][..],
+        &["check", s(&path), "--linear-solver", "Dense"][..],
+        &["bench", "--linear-solver", "", "--out", s(&out)][..],
+    ] {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.contains("is not one of auto, dense, sparse"),
+            "{stderr}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use lagrange::solver::LinearSolver;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -69,6 +70,11 @@ fn positive(text: &str) -> Result<f64, String> {
     }
 }
 
+fn linear_solver(text: &str) -> Result<LinearSolver, String> {
+    text.parse::<LinearSolver>()
+        .map_err(|_| format!("'{text}' is not one of auto, dense, sparse"))
+}
+
 /// Options of `lagrange solve`.
 #[derive(Debug, Args)]
 pub struct SolveArgs {
@@ -89,6 +95,9 @@ pub struct SolveArgs {
     /// Write the iteration history as CSV to this file.
     #[arg(long, value_name = "FILE.csv")]
     pub trace: Option<PathBuf>,
+    /// KKT linear algebra: auto (sparse for large sparse systems), dense or sparse.
+    #[arg(long, value_name = "auto|dense|sparse", value_parser = linear_solver)]
+    pub linear_solver: Option<LinearSolver>,
 }
 
 /// Options of `lagrange eval`.
@@ -112,6 +121,9 @@ pub struct CheckArgs {
     /// Problem files, or directories searched for *.json files.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// KKT linear algebra: auto (sparse for large sparse systems), dense or sparse.
+    #[arg(long, value_name = "auto|dense|sparse", value_parser = linear_solver)]
+    pub linear_solver: Option<LinearSolver>,
 }
 
 /// Options of `lagrange generate`.
@@ -204,4 +216,7 @@ pub struct BenchArgs {
     /// A run counts as failed when its relative error vs the closed form exceeds this.
     #[arg(long, value_name = "E", value_parser = positive, default_value = "1e-8")]
     pub max_error: f64,
+    /// KKT linear algebra: auto (sparse for large sparse systems), dense or sparse.
+    #[arg(long, value_name = "auto|dense|sparse", value_parser = linear_solver, default_value = "auto")]
+    pub linear_solver: LinearSolver,
 }

@@ -389,6 +389,7 @@ pub fn results_json(
             "budget_seconds": args.budget,
             "repeats": args.repeats,
             "history_n": history_n,
+            "linear_solver": settings.linear_solver().as_str(),
         },
         "notes": {
             "x_error": "max |x - x*| / max |x*| over all elements (for sphere-quartic on |x|: every sign pattern is a global minimum)",
@@ -444,7 +445,9 @@ pub fn run(args: &BenchArgs) -> Outcome {
             crate::generate::MAX_N
         ));
     }
-    let mut builder = Settings::builder().tolerance(args.tolerance);
+    let mut builder = Settings::builder()
+        .tolerance(args.tolerance)
+        .linear_solver(args.linear_solver);
     if let Some(n) = args.max_iterations {
         builder = builder.max_iterations(n);
     }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lagrange::problem_file::expected::compare;
+use lagrange::solver::LinearSolver;
 
 use crate::args::CheckArgs;
 use crate::solve::{load, settings, solve};
@@ -33,7 +34,7 @@ enum Verdict {
     Unusable,
 }
 
-fn check_file(path: &Path) -> Verdict {
+fn check_file(path: &Path, linear_solver: Option<LinearSolver>) -> Verdict {
     let started = Instant::now();
     let definition = match load(path) {
         Ok(d) => d,
@@ -46,7 +47,9 @@ fn check_file(path: &Path) -> Verdict {
         println!("skip  {}: no 'expected'", path.display());
         return Verdict::Skipped;
     };
-    let solution = match settings(&definition, None, None).and_then(|s| solve(&definition, &s)) {
+    let solution = match settings(&definition, None, None, linear_solver)
+        .and_then(|s| solve(&definition, &s))
+    {
         Ok(s) => s,
         Err(_) => {
             println!("error {}: unusable (see standard error)", path.display());
@@ -116,7 +119,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     }
     let (mut passed, mut failed, mut skipped, mut bad) = (0, 0, 0, 0);
     for file in &files {
-        match check_file(file) {
+        match check_file(file, args.linear_solver) {
             Verdict::Passed => passed += 1,
             Verdict::Failed => failed += 1,
             Verdict::Skipped => skipped += 1,

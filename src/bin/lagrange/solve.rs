@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use lagrange::problem_file::{self, Definition};
-use lagrange::solver::{self, Settings, Solution};
+use lagrange::solver::{self, LinearSolver, Settings, Solution};
 
 use crate::args::SolveArgs;
 use crate::json::{shaped, Json};
@@ -17,13 +17,18 @@ pub fn load(path: &Path) -> Result<Definition, Outcome> {
         .map_err(|e| unusable(e.render()))
 }
 
-/// Solver settings from the file's options and the command-line overrides.
+/// Solver settings from the file's options and the command-line overrides
+/// (tolerance, iteration limit, linear algebra).
 pub fn settings(
     definition: &Definition,
     tolerance: Option<f64>,
     max_iterations: Option<usize>,
+    linear_solver: Option<LinearSolver>,
 ) -> Result<Settings, Outcome> {
     let mut builder = Settings::builder();
+    if let Some(l) = linear_solver {
+        builder = builder.linear_solver(l);
+    }
     if let Some(t) = tolerance.or(definition.options.tolerance) {
         builder = builder.tolerance(t);
     }
@@ -110,7 +115,12 @@ pub fn run(args: &SolveArgs) -> Outcome {
         Ok(d) => d,
         Err(outcome) => return outcome,
     };
-    let settings = match settings(&definition, args.tolerance, args.max_iterations) {
+    let settings = match settings(
+        &definition,
+        args.tolerance,
+        args.max_iterations,
+        args.linear_solver,
+    ) {
         Ok(s) => s,
         Err(outcome) => return outcome,
     };
