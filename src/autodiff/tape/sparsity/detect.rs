@@ -124,7 +124,7 @@ fn liveness(prog: &Program, live: &mut [u8]) {
             Block::Scalar { start, end } => {
                 for ins in prog.scalar[start..end].iter().rev() {
                     let m = live[ins.out as usize];
-                    if m != 0 {
+                    if m != 0 && ins.op != ScalarOp::Unary(UnaryFn::MulC(0.0)) {
                         live[ins.a as usize] |= m;
                         live[ins.b as usize] |= m;
                     }
@@ -134,13 +134,45 @@ fn liveness(prog: &Program, live: &mut [u8]) {
                 let ins = &prog.tensor[i];
                 let out = ins.out.range();
                 match ins.op {
-                    Op::Unary(_) | Op::Binary(_) => {
-                        for a in &ins.args {
+                    Op::Unary(u) => {
+                        if u != UnaryFn::MulC(0.0) {
+                            let a = ins.args[0].off;
+                            for (i, r) in out.enumerate() {
+                                live[a + i] |= live[r];
+                            }
+                        }
+                    }
+                    Op::Binary(f) => {
+                        // A product with a constant 0 does not depend on the
+                        // other factor: nothing behind it is live through it.
+                        let zero = |k: usize, i: usize| {
+                            let a = ins.args[k];
+                            f == BinaryFn::Mul
+                                && !ins.dynamic[k]
+                                && prog.init[elem(a.off, a.shape.numel(), i)] == 0.0
+                        };
+                        for (k, a) in ins.args.iter().enumerate() {
                             let len = a.shape.numel();
                             for (i, r) in out.clone().enumerate() {
                                 let m = live[r];
-                                if m != 0 {
+                                if m != 0 && !zero(1 - k, i) {
                                     live[elem(a.off, len, i)] |= m;
+                                }
+                            }
+                        }
+                    }
+                    Op::Reduce(Reduce::Dot) => {
+                        let m = live[out.start];
+                        if m != 0 {
+                            let (a, b) = (ins.args[0], ins.args[1]);
+                            for i in 0..a.shape.numel() {
+                                let za = !ins.dynamic[0] && prog.init[a.off + i] == 0.0;
+                                let zb = !ins.dynamic[1] && prog.init[b.off + i] == 0.0;
+                                if !zb {
+                                    live[a.off + i] |= m;
+                                }
+                                if !za {
+                                    live[b.off + i] |= m;
                                 }
                             }
                         }
@@ -271,7 +303,13 @@ impl Propagation<'_> {
         }
     }
 
-    fn scalar(&mut self, op: ScalarOp, a: usize, b: usize, out: usize) -> Result<(), SparsityError> {
+    fn scalar(
+        &mut self,
+        op: ScalarOp,
+        a: usize,
+        b: usize,
+        out: usize,
+    ) -> Result<(), SparsityError> {
         if self.live[out] == 0 {
             return Ok(());
         }
@@ -346,7 +384,8 @@ impl Propagation<'_> {
                     let (rows, cols) = (a.shape.dims()[0], a.shape.dims()[1]);
                     for i in 0..rows {
                         for j in 0..cols {
-                            self.sets.share(out.start + j * rows + i, a.off + i * cols + j);
+                            self.sets
+                                .share(out.start + j * rows + i, a.off + i * cols + j);
                         }
                     }
                 } else {

@@ -93,13 +93,15 @@ impl NonzeroPattern {
     /// The (row, column) of every nonzero, in value order.
     pub fn entries(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         (0..self.ptr.len() - 1).flat_map(move |o| {
-            self.idx[self.ptr[o]..self.ptr[o + 1]].iter().map(move |&i| {
-                if self.by_rows {
-                    (o, i as usize)
-                } else {
-                    (i as usize, o)
-                }
-            })
+            self.idx[self.ptr[o]..self.ptr[o + 1]]
+                .iter()
+                .map(move |&i| {
+                    if self.by_rows {
+                        (o, i as usize)
+                    } else {
+                        (i as usize, o)
+                    }
+                })
         })
     }
 
@@ -350,7 +352,11 @@ impl Tape {
         jacobian_outputs: Range<usize>,
         hessian_outputs: Range<usize>,
     ) -> Result<(SparseJacobian, SparseHessian), SparsityError> {
-        self.sparse_derivatives_with_limit(jacobian_outputs, hessian_outputs, DEFAULT_SPARSITY_LIMIT)
+        self.sparse_derivatives_with_limit(
+            jacobian_outputs,
+            hessian_outputs,
+            DEFAULT_SPARSITY_LIMIT,
+        )
     }
 
     /// [`sparse_derivatives`](Tape::sparse_derivatives) with a chosen limit
@@ -378,20 +384,10 @@ impl Tape {
                 });
             }
         }
-        let found = detect::detect(
-            &self.prog,
-            jacobian_outputs.clone(),
-            hessian_outputs,
-            limit,
-        )?;
+        let found = detect::detect(&self.prog, jacobian_outputs.clone(), hessian_outputs, limit)?;
         let shape = (self.vals.len(), self.num_inputs(), outputs);
         let n = self.num_inputs();
-        let jac = plan::jacobian(
-            &found.jac_ptr,
-            &found.jac_cols,
-            n,
-            jacobian_outputs.start,
-        );
+        let jac = plan::jacobian(&found.jac_ptr, &found.jac_cols, n, jacobian_outputs.start);
         let jacobian = SparseJacobian {
             pattern: NonzeroPattern {
                 nrows: jacobian_outputs.len(),

@@ -1,9 +1,7 @@
 //! Evaluation plans: for each sweep direction, the unit vectors summed into
 //! its seed and the (value position, index) pairs read back from its result.
 
-use super::coloring::{
-    color_columns, split_dense_columns, split_dense_rows, transpose, Csr, NONE,
-};
+use super::coloring::{color_columns, split_dense_columns, split_dense_rows, transpose, Csr, NONE};
 use super::detect::symmetric_adjacency;
 
 /// Directions of compressed sweeps, stored compressed.
