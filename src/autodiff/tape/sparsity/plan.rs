@@ -87,6 +87,23 @@ pub(super) fn jacobian(ptr: &[usize], cols: &[u32], n: usize, first_output: usiz
     let m = ptr.len() - 1;
     let lengths: Vec<usize> = (0..m).map(|i| ptr[i + 1] - ptr[i]).collect();
     let dense = split_dense_rows(&lengths);
+    let plan = jacobian_with(ptr, cols, n, first_output, &dense);
+    if plan.num_colors + plan.reverse.len() > m {
+        // The coloring did worse than its bound: one reverse sweep per row.
+        return jacobian_with(ptr, cols, n, first_output, &vec![true; m]);
+    }
+    plan
+}
+
+/// Plans a Jacobian whose rows `dense` are computed by reverse sweeps.
+fn jacobian_with(
+    ptr: &[usize],
+    cols: &[u32],
+    n: usize,
+    first_output: usize,
+    dense: &[bool],
+) -> JacobianPlan {
+    let m = ptr.len() - 1;
 
     // Columns of the rows left for the coloring, with each entry's position.
     let mut kept_ptr = vec![0usize; m + 1];
@@ -158,7 +175,23 @@ pub(super) fn hessian(ptr: &[usize], rows: &[u32], n: usize) -> HessianPlan {
         idx: &adj,
     };
     let hub = split_dense_columns(&graph);
+    let plan = hessian_with(ptr, rows, n, &graph, &diag, &hub);
+    if plan.num_colors + plan.num_hubs > n {
+        // The coloring did worse than its bound: one product per column.
+        return hessian_with(ptr, rows, n, &graph, &diag, &vec![true; n]);
+    }
+    plan
+}
 
+/// Plans a Hessian whose columns `hub` get a product each.
+fn hessian_with(
+    ptr: &[usize],
+    rows: &[u32],
+    n: usize,
+    graph: &Csr<'_>,
+    diag: &[bool],
+    hub: &[bool],
+) -> HessianPlan {
     // Closed neighbourhoods without hubs, for vertices that have an entry
     // outside the hub rows and columns.
     let mut nb_ptr = vec![0usize; n + 1];
