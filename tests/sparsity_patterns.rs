@@ -73,23 +73,19 @@ fn check(c: &mut CompiledProblem) -> (BTreeSet<(usize, usize)>, BTreeSet<(usize,
         .collect();
     assert_eq!(js.len(), jp.nnz(), "duplicate Jacobian entries");
     assert_eq!(hs.len(), hp.nnz(), "duplicate Hessian entries");
-    for k in 0..jp.nnz() {
-        let (r, col) = (jp.rows[k], jp.cols[k]);
+    for ((&r, &col), &v) in jp.rows.iter().zip(&jp.cols).zip(&jv) {
         let want = jd[(r, col)];
         assert!(
-            (jv[k] - want).abs() <= 1e-12 * (1.0 + want.abs()),
-            "J[{r},{col}] = {} != {want}",
-            jv[k]
+            (v - want).abs() <= 1e-12 * (1.0 + want.abs()),
+            "J[{r},{col}] = {v} != {want}"
         );
     }
-    for k in 0..hp.nnz() {
-        let (r, col) = (hp.rows[k], hp.cols[k]);
+    for ((&r, &col), &v) in hp.rows.iter().zip(&hp.cols).zip(&hv) {
         assert!(r >= col, "Hessian entry ({r},{col}) above the diagonal");
         let want = hd[(r, col)];
         assert!(
-            (hv[k] - want).abs() <= 1e-11 * (1.0 + want.abs()),
-            "H[{r},{col}] = {} != {want}",
-            hv[k]
+            (v - want).abs() <= 1e-11 * (1.0 + want.abs()),
+            "H[{r},{col}] = {v} != {want}"
         );
     }
     for i in 0..m {
@@ -332,4 +328,22 @@ fn tape_level_api_reports_bad_ranges() {
         .sparse_derivatives_with_limit(0..2, 0..2, 1)
         .unwrap_err();
     assert!(err.to_string().contains("too dense"), "{err}");
+}
+
+#[test]
+fn sweeps_do_not_grow_with_the_chain_length() {
+    for n in [100, 10_000] {
+        let mut p = Problem::new();
+        let x = p.vector_variable("x", vec![1.0; n]);
+        let d = x.slice(1, n) - x.slice(0, n - 1);
+        p.minimize((&d * &d * &d * &d).sum());
+        p.constraint("links", &d * &d, 0.01);
+        p.constraint("sphere", x.dot(&x), 1.0);
+        let mut c = p.compile().unwrap();
+        let r = c.sparsity_report().unwrap();
+        assert_eq!(r.jacobian_nnz, 2 * (n - 1) + n, "{r}");
+        assert_eq!(r.hessian_nnz, 2 * n - 1, "{r}");
+        assert_eq!(r.jacobian_sweeps(), 3, "n = {n}: {r}");
+        assert_eq!(r.hessian_sweeps(), 3, "n = {n}: {r}");
+    }
 }

@@ -70,10 +70,23 @@ pub(super) fn color_columns(col_rows: &Csr<'_>, row_cols: &Csr<'_>) -> (Vec<u32>
     (color, num_colors)
 }
 
-/// The lines in decreasing order of length (ties by index).
+/// The lines in decreasing order of length, ties by index (counting sort:
+/// lengths are at most the matrix dimension).
 fn by_length(lengths: impl Fn(usize) -> usize, n: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| lengths(b).cmp(&lengths(a)).then(a.cmp(&b)));
+    let max = (0..n).map(&lengths).max().unwrap_or(0);
+    let mut next = vec![0usize; max + 2];
+    for i in 0..n {
+        next[max - lengths(i) + 1] += 1;
+    }
+    for k in 0..=max {
+        next[k + 1] += next[k];
+    }
+    let mut order = vec![0usize; n];
+    for i in 0..n {
+        let key = max - lengths(i);
+        order[next[key]] = i;
+        next[key] += 1;
+    }
     order
 }
 
@@ -173,7 +186,7 @@ mod tests {
 
     #[test]
     fn tridiagonal_needs_three_colors() {
-        let n = 10;
+        let n: usize = 10;
         let mut ptr = vec![0];
         let mut idx = Vec::new();
         for i in 0..n {
@@ -195,6 +208,12 @@ mod tests {
             d.dedup();
             assert_eq!(d.len(), cs.len(), "row {i} has two columns of one color");
         }
+    }
+
+    #[test]
+    fn lines_sort_by_decreasing_length_then_index() {
+        let l = [1, 3, 0, 3, 2];
+        assert_eq!(by_length(|i| l[i], 5), vec![1, 3, 4, 0, 2]);
     }
 
     #[test]
