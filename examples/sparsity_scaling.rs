@@ -42,12 +42,20 @@ fn build(family: &str, n: usize) -> Result<CompiledProblem, String> {
             p.constraint("banded", lap, 1.0 / (n as f64 * n as f64));
         }
         "expsum" => {
-            let w = Tensor::vector((0..n).map(|i| i as f64 / n as f64 - 0.5).collect::<Vec<_>>());
+            let w = Tensor::vector(
+                (0..n)
+                    .map(|i| i as f64 / n as f64 - 0.5)
+                    .collect::<Vec<_>>(),
+            );
             p.minimize(x.exp().sum());
             p.constraint("total", x.sum(), 1.0);
             p.constraint("moment", w.dot(&x), 0.0);
         }
-        other => return Err(format!("unknown family {other}: chain, sphere, banded, expsum")),
+        other => {
+            return Err(format!(
+                "unknown family {other}: chain, sphere, banded, expsum"
+            ))
+        }
     }
     p.compile().map_err(|e| e.to_string())
 }
