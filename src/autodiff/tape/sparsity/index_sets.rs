@@ -94,7 +94,16 @@ impl IndexSets {
         }
         out.extend_from_slice(&x[i..]);
         out.extend_from_slice(&y[j..]);
-        let res = self.push(dst, &out);
+        // One set contains the other: share it (keeps cliques on it deduplicated).
+        let res = if out.len() == x.len() {
+            self.share(dst, a);
+            Ok(())
+        } else if out.len() == y.len() {
+            self.share(dst, b);
+            Ok(())
+        } else {
+            self.push(dst, &out)
+        };
         self.scratch = out;
         res
     }
