@@ -192,25 +192,25 @@ fn hessian_with(
     diag: &[bool],
     hub: &[bool],
 ) -> HessianPlan {
-    // Closed neighbourhoods without hubs, for vertices that have an entry
-    // outside the hub rows and columns.
+    // The rows of each non-hub column outside the hub rows: its neighbours,
+    // and itself when the diagonal entry is in the pattern. Columns that
+    // share none of these rows can share a product (direct recovery).
     let mut nb_ptr = vec![0usize; n + 1];
     let mut nb = Vec::new();
     for v in 0..n {
         if !hub[v] {
-            let start = nb.len();
             nb.extend(graph.row(v).iter().copied().filter(|&w| !hub[w as usize]));
-            if nb.len() > start || diag[v] {
+            if diag[v] {
                 nb.push(v as u32);
             }
         }
         nb_ptr[v + 1] = nb.len();
     }
-    let closed = Csr {
+    let rows_of = Csr {
         ptr: &nb_ptr,
         idx: &nb,
     };
-    let (color, num_colors) = color_columns(&closed, &closed);
+    let (color, num_colors) = color_columns(&rows_of, &rows_of);
 
     let hubs: Vec<usize> = (0..n).filter(|&v| hub[v]).collect();
     let mut hub_dir = vec![NONE; n];
