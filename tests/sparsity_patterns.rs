@@ -347,3 +347,21 @@ fn sweeps_do_not_grow_with_the_chain_length() {
         assert_eq!(r.hessian_sweeps(), 3, "n = {n}: {r}");
     }
 }
+
+#[test]
+fn matrix_products_transposes_and_logdet() {
+    let mut p = Problem::new();
+    let x = p.vector_variable("x", vec![1.0; 6]);
+    let m = x.reshape(&[2, 3]);
+    let gram = m.matmul(&m.t()); // 2 x 2, both factors dynamic
+    let eye = Tensor::matrix(2, 2, vec![1.0, 0.0, 0.0, 1.0]);
+    p.minimize(gram.sum() + (&gram + &eye).logdet());
+    // Mᵀ c with c = (2, 0): only the first row of M enters.
+    let c = Tensor::vector(vec![2.0, 0.0]);
+    p.constraint("first_row", m.t().matmul(&c), 1.0);
+    let mut c = p.compile().unwrap();
+    let (js, hs) = check(&mut c);
+    assert_eq!(js, set([(0, 0), (1, 1), (2, 2)]));
+    // logdet couples every entry of the Gram matrix: dense Hessian.
+    assert_eq!(hs.len(), 21);
+}
