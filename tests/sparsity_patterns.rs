@@ -365,3 +365,34 @@ fn matrix_products_transposes_and_logdet() {
     // logdet couples every entry of the Gram matrix: dense Hessian.
     assert_eq!(hs.len(), 21);
 }
+
+/// An objective written term by term (`x0^2 + x1^2 + …`) is a chain of n
+/// scalar additions whose partial sums depend on ever more inputs; their
+/// sets are never needed (no nonlinear op reads them), so detection stays
+/// linear: it succeeds with a limit of a few entries per variable, where
+/// building the partial sums' sets would take n²/2.
+#[test]
+fn scalar_written_sums_stay_linear() {
+    let n = 20_000;
+    let mut p = Problem::new();
+    let x = p.vector_variable("x", vec![1.0; n]);
+    let mut f = x.index(0).powf(2.0);
+    for i in 1..n {
+        f = f + x.index(i as isize).powf(2.0);
+    }
+    p.minimize(f);
+    for i in 0..n - 1 {
+        let d = x.index(i as isize + 1) - x.index(i as isize);
+        p.constraint(&format!("link{i}"), d, 0.001);
+    }
+    let c = p.compile().unwrap();
+    let m = n - 1;
+    let (jac, hess) = c
+        .tape()
+        .sparse_derivatives_with_limit(1..1 + m, 0..1 + m, 8 * n)
+        .unwrap();
+    assert_eq!(jac.pattern().nnz(), 2 * m);
+    assert_eq!(jac.num_sweeps(), 2);
+    assert_eq!(hess.pattern().nnz(), n);
+    assert_eq!(hess.num_sweeps(), 1);
+}

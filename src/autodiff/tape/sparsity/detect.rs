@@ -34,6 +34,32 @@ use std::collections::HashSet;
 pub(super) const JAC: u8 = 1;
 /// Liveness bit: the register reaches an output whose Hessian is wanted.
 pub(super) const HESS: u8 = 2;
+/// Liveness bit: the register's index set is needed, because it reaches an
+/// operand of a Hessian-live nonlinear op (whose pairs are built from the
+/// operands' sets). A long scalar sum feeding only the objective needs no
+/// sets at all, which keeps `x0^2 + x1^2 + …` written term by term linear.
+pub(super) const NEED: u8 = 4;
+
+/// The bits an operand inherits from a result with bits `m` through an op
+/// that is (or is not) nonlinear at that element.
+#[inline]
+fn inherit(m: u8, nonlinear: bool) -> u8 {
+    if nonlinear && m & HESS != 0 {
+        m | NEED
+    } else {
+        m
+    }
+}
+
+/// Whether a binary op couples its operands (f'' ≢ 0), given which are dynamic.
+fn binary_is_nonlinear(f: BinaryFn, dyn_a: bool, dyn_b: bool) -> bool {
+    match f {
+        BinaryFn::Add | BinaryFn::Sub => false,
+        BinaryFn::Mul => dyn_a && dyn_b,
+        BinaryFn::Div => dyn_b,
+        BinaryFn::Pow => dyn_a || dyn_b,
+    }
+}
 
 /// Cliques at least this large are remembered, so that a chain of nonlinear
 /// ops on one shared set emits its pairs once.
@@ -125,6 +151,11 @@ fn liveness(prog: &Program, live: &mut [u8]) {
                 for ins in prog.scalar[start..end].iter().rev() {
                     let m = live[ins.out as usize];
                     if m != 0 && ins.op != ScalarOp::Unary(UnaryFn::MulC(0.0)) {
+                        let nonlinear = match ins.op {
+                            ScalarOp::Unary(u) => !unary_is_linear(u),
+                            ScalarOp::Binary(f) => binary_is_nonlinear(f, true, true),
+                        };
+                        let m = inherit(m, nonlinear);
                         live[ins.a as usize] |= m;
                         live[ins.b as usize] |= m;
                     }
@@ -137,8 +168,9 @@ fn liveness(prog: &Program, live: &mut [u8]) {
                     Op::Unary(u) => {
                         if u != UnaryFn::MulC(0.0) {
                             let a = ins.args[0].off;
+                            let nonlinear = !unary_is_linear(u);
                             for (i, r) in out.enumerate() {
-                                live[a + i] |= live[r];
+                                live[a + i] |= inherit(live[r], nonlinear);
                             }
                         }
                     }
@@ -151,18 +183,19 @@ fn liveness(prog: &Program, live: &mut [u8]) {
                                 && !ins.dynamic[k]
                                 && prog.init[elem(a.off, a.shape.numel(), i)] == 0.0
                         };
+                        let nonlinear = binary_is_nonlinear(f, ins.dynamic[0], ins.dynamic[1]);
                         for (k, a) in ins.args.iter().enumerate() {
                             let len = a.shape.numel();
                             for (i, r) in out.clone().enumerate() {
                                 let m = live[r];
                                 if m != 0 && !zero(1 - k, i) {
-                                    live[elem(a.off, len, i)] |= m;
+                                    live[elem(a.off, len, i)] |= inherit(m, nonlinear);
                                 }
                             }
                         }
                     }
                     Op::Reduce(Reduce::Dot) => {
-                        let m = live[out.start];
+                        let m = inherit(live[out.start], ins.dynamic[0] && ins.dynamic[1]);
                         if m != 0 {
                             let (a, b) = (ins.args[0], ins.args[1]);
                             for i in 0..a.shape.numel() {
@@ -187,7 +220,13 @@ fn liveness(prog: &Program, live: &mut [u8]) {
                         }
                     }
                     _ => {
-                        let m = live[out].iter().fold(0, |m, &b| m | b);
+                        let nonlinear = match ins.op {
+                            Op::Reduce(r) => r == Reduce::Norm,
+                            Op::Linalg(Linalg::MatMul) => ins.dynamic.iter().all(|&d| d),
+                            Op::Linalg(Linalg::LogDet) => true,
+                            _ => false,
+                        };
+                        let m = inherit(live[out].iter().fold(0, |m, &b| m | b), nonlinear);
                         if m != 0 {
                             for a in &ins.args {
                                 live[a.range()].iter_mut().for_each(|b| *b |= m);
@@ -260,6 +299,12 @@ impl Propagation<'_> {
         self.live[r] & HESS != 0
     }
 
+    /// Whether register r's own index set is needed (a Jacobian row or an
+    /// operand of a nonlinear op, directly or through other ops).
+    fn needs_set(&self, r: usize) -> bool {
+        self.live[r] & (JAC | NEED) != 0
+    }
+
     /// Pairs of an elementwise binary op on registers a, b (each possibly
     /// constant: `dyn_*` false).
     fn binary_pairs(
@@ -325,7 +370,9 @@ impl Propagation<'_> {
                 }
             }
             ScalarOp::Binary(f) => {
-                self.sets.union2(out, a, b)?;
+                if self.needs_set(out) {
+                    self.sets.union2(out, a, b)?;
+                }
                 if self.hess_live(out) {
                     self.binary_pairs(f, a, b, true, true)?;
                 }
@@ -370,7 +417,9 @@ impl Propagation<'_> {
                         self.sets.clear(r);
                         continue;
                     }
-                    self.sets.union2(r, ra, rb)?;
+                    if self.needs_set(r) {
+                        self.sets.union2(r, ra, rb)?;
+                    }
                     if self.hess_live(r) {
                         self.binary_pairs(f, ra, rb, da, db)?;
                     }
@@ -396,7 +445,9 @@ impl Propagation<'_> {
             }
             Op::Linalg(Linalg::LogDet) => {
                 let a = ins.args[0];
-                self.sets.union_many(out.start, a.range())?;
+                if self.needs_set(out.start) || self.hess_live(out.start) {
+                    self.sets.union_many(out.start, a.range())?;
+                }
                 if self.hess_live(out.start) {
                     self.clique(out.start)?;
                 }
@@ -428,9 +479,15 @@ impl Propagation<'_> {
         let y = ins.out.off;
         let a = ins.args[0];
         match red {
-            Reduce::Sum | Reduce::Mean => self.sets.union_many(y, a.range())?,
+            Reduce::Sum | Reduce::Mean => {
+                if self.needs_set(y) {
+                    self.sets.union_many(y, a.range())?;
+                }
+            }
             Reduce::Norm => {
-                self.sets.union_many(y, a.range())?;
+                if self.needs_set(y) || self.hess_live(y) {
+                    self.sets.union_many(y, a.range())?;
+                }
                 if self.hess_live(y) {
                     self.clique(y)?;
                 }
@@ -443,11 +500,13 @@ impl Propagation<'_> {
                     (da || !s.const_zero(a.off + i)) && (db || !s.const_zero(b.off + i))
                 };
                 let kept: Vec<usize> = (0..a.shape.numel()).filter(|&i| keep(i, self)).collect();
-                let regs = kept
-                    .iter()
-                    .flat_map(|&i| [a.off + i, b.off + i])
-                    .collect::<Vec<_>>();
-                self.sets.union_many(y, regs.into_iter())?;
+                if self.needs_set(y) {
+                    let regs = kept
+                        .iter()
+                        .flat_map(|&i| [a.off + i, b.off + i])
+                        .collect::<Vec<_>>();
+                    self.sets.union_many(y, regs.into_iter())?;
+                }
                 if self.hess_live(y) && da && db {
                     for &i in &kept {
                         self.cross(a.off + i, b.off + i)?;
@@ -477,6 +536,14 @@ impl Propagation<'_> {
             for k in 0..q {
                 let y = ins.out.off + i * q + k;
                 if self.live[y] == 0 {
+                    continue;
+                }
+                if !self.needs_set(y) {
+                    if da && db && self.hess_live(y) {
+                        for j in 0..p {
+                            self.cross(a.off + i * p + j, b.off + j * q + k)?;
+                        }
+                    }
                     continue;
                 }
                 regs.clear();
