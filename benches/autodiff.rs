@@ -1,17 +1,20 @@
 //! Benchmarks of the autodiff engine against the targets of issue 2, each
 //! compared with an in-process peer measured in the same run:
 //!
-//! 1. scalar chain (x ← sin(x)·y + x·x/(1+y), 10,000 ops): forward + gradient
+//! 1. scalar chain (x ← sin(x)·y + x·x/(1+y), 10,002 ops): forward + gradient
 //!    per op, compiled tape (target ≤ 10 ns/op) and eager recording
-//!    (target ≤ 30 ns/op);
+//!    (target ≤ 30 ns/op); peer: one libm `sin` call;
 //! 2. f(x) = sum(exp(sin(x))·x²) at 10⁷ elements: backward ≤ 3× forward,
-//!    forward + backward ≤ 0.5 s;
+//!    forward + backward ≤ 0.5 s; peer: the forward pass;
 //! 3. gradient of ½xᵀAx − bᵀx, dense A 4000×4000: ≤ 1.2× two faer
 //!    matrix-vector products (A·x and Aᵀ·y on the same storage);
 //! 4. dense Hessian of a 100-variable function: ≤ 3 × 100 gradients.
 //!
-//! Criterion reports each measurement; a summary with the ratios is printed
-//! at the end. `LAGRANGE_BENCH_QUICK=1` shrinks the sizes for a smoke run.
+//! Criterion reports each measurement; the `SUMMARY` lines give the ratios.
+//! Ratios come from alternating runs of the two sides, so that load from
+//! other processes on a shared machine hits both alike; single-threaded
+//! costs are also given in thread CPU time (Linux), which such load does
+//! not inflate. `LAGRANGE_BENCH_QUICK=1` shrinks the sizes for a smoke run.
 
 use criterion::{criterion_group, Criterion};
 use faer::linalg::matmul::matmul;
@@ -24,25 +27,57 @@ fn quick() -> bool {
     std::env::var_os("LAGRANGE_BENCH_QUICK").is_some()
 }
 
-/// Median wall time of `reps` runs of `f` after one warm-up run.
-fn median_time(reps: usize, mut f: impl FnMut()) -> Duration {
+/// Runs `f` and `g` alternately `reps` times (after a warm-up) and returns
+/// their median wall times.
+fn paired(reps: usize, mut f: impl FnMut(), mut g: impl FnMut()) -> (Duration, Duration) {
     f();
-    let mut t: Vec<Duration> = (0..reps)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    t[reps / 2]
+    g();
+    let (mut tf, mut tg) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        let s = Instant::now();
+        f();
+        tf.push(s.elapsed());
+        let s = Instant::now();
+        g();
+        tg.push(s.elapsed());
+    }
+    tf.sort();
+    tg.sort();
+    (tf[reps / 2], tg[reps / 2])
+}
+
+/// CPU time this thread has run, in nanoseconds (Linux `schedstat`).
+fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+/// Mean thread CPU time per run of `f` over `reps` runs.
+fn cpu_time(reps: usize, mut f: impl FnMut()) -> Option<f64> {
+    f();
+    let start = thread_cpu_ns()?;
+    for _ in 0..reps {
+        f();
+    }
+    Some((thread_cpu_ns()? - start) as f64 / reps as f64)
+}
+
+/// CPU time of the whole process (all threads), in seconds (Linux
+/// `/proc/self/stat`, 10 ms resolution).
+fn process_cpu_s() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the name.
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 fn report(name: &str, value: f64, unit: &str, target: &str) {
-    println!("SUMMARY {name:<58} {value:>12.3} {unit:<10} {target}");
+    println!("SUMMARY {name:<56} {value:>11.3} {unit:<6} {target}");
 }
 
-// ---- 1. scalar chain ---------------------------------------------------------
+// ---- 1. scalar chain -----------------------------------------------------------
 
 const CHAIN_ITERS: usize = 1667; // 6 ops per iteration: 10,002 ops
 
@@ -58,61 +93,91 @@ fn scalar_chain(x0: f64, y0: f64) -> (Tensor, Tensor, Tensor, usize) {
     (x, y, v, 6 * CHAIN_ITERS)
 }
 
+fn eager_chain_gradient() -> Option<Vec<f64>> {
+    let (x, _y, f, _) = scalar_chain(black_box(0.5), 2.0);
+    f.backward().unwrap();
+    x.grad()
+}
+
 fn bench_scalar_chain(c: &mut Criterion) {
     let (x, y, f, ops) = scalar_chain(0.5, 2.0);
     let mut tape = Tape::record(&[&x, &y], &[&f]).unwrap();
     drop((x, y, f));
     assert_eq!(tape.num_instructions(), ops);
     let mut g = [0.0; 2];
-    let mut k = 0u64;
     let mut group = c.benchmark_group("scalar_chain_10k_ops");
     group.bench_function("tape_forward_plus_gradient", |b| {
         b.iter(|| {
-            k += 1;
-            let x0 = 0.5 + 1e-9 * (k % 7) as f64;
-            tape.forward(black_box(&[x0, 2.0]));
+            tape.forward(black_box(&[0.5, 2.0]));
             tape.vjp(&[1.0], &mut g);
             black_box(g[0])
         })
     });
     group.bench_function("eager_record_plus_backward", |b| {
-        b.iter(|| {
-            let (x, _y, f, _) = scalar_chain(black_box(0.5), 2.0);
-            f.backward().unwrap();
-            black_box(x.grad())
-        })
+        b.iter(eager_chain_gradient)
     });
     group.finish();
 
-    let tape_t = median_time(200, || {
-        tape.forward(&[0.5, 2.0]);
-        tape.vjp(&[1.0], &mut g);
-    });
-    let fwd_t = median_time(200, || tape.forward(&[0.5, 2.0]));
-    let eager_t = median_time(50, || {
-        let (x, _y, f, _) = scalar_chain(0.5, 2.0);
-        f.backward().unwrap();
-        black_box(x.grad());
-    });
     let n = ops as f64;
+    let mut tape2 = tape.clone();
+    let (tape_t, eager_t) = paired(
+        101,
+        || {
+            tape2.forward(&[0.5, 2.0]);
+            tape2.vjp(&[1.0], &mut g);
+        },
+        || {
+            black_box(eager_chain_gradient());
+        },
+    );
     report(
-        "chain: tape forward+gradient per op",
+        "chain: tape forward+gradient per op (wall)",
         tape_t.as_nanos() as f64 / n,
         "ns/op",
         "target <= 10",
     );
     report(
-        "chain: tape forward only per op",
-        fwd_t.as_nanos() as f64 / n,
-        "ns/op",
-        "",
-    );
-    report(
-        "chain: eager record+backward per op",
+        "chain: eager record+backward per op (wall)",
         eager_t.as_nanos() as f64 / n,
         "ns/op",
         "target <= 30",
     );
+    let tape_cpu = cpu_time(300, || {
+        tape.forward(&[0.5, 2.0]);
+        tape.vjp(&[1.0], &mut g);
+    });
+    let fwd_cpu = cpu_time(300, || tape.forward(&[0.5, 2.0]));
+    let eager_cpu = cpu_time(50, || {
+        black_box(eager_chain_gradient());
+    });
+    let mut acc = 0.0;
+    let sin_cpu = cpu_time(100, || {
+        for i in 0..10_000 {
+            acc += black_box(0.5 + i as f64 * 1e-6).sin();
+        }
+    });
+    black_box(acc);
+    if let (Some(t), Some(fw), Some(e), Some(s)) = (tape_cpu, fwd_cpu, eager_cpu, sin_cpu) {
+        report(
+            "chain: tape forward+gradient per op (CPU time)",
+            t / n,
+            "ns/op",
+            "target <= 10",
+        );
+        report(
+            "chain: tape forward only per op (CPU time)",
+            fw / n,
+            "ns/op",
+            "",
+        );
+        report(
+            "chain: eager record+backward per op (CPU time)",
+            e / n,
+            "ns/op",
+            "target <= 30",
+        );
+        report("peer: one libm sin call (CPU time)", s / 10_000.0, "ns", "");
+    }
 }
 
 // ---- 2. large elementwise --------------------------------------------------------
@@ -139,17 +204,36 @@ fn bench_elementwise(c: &mut Criterion) {
     });
     group.finish();
 
-    let fwd = median_time(7, || tape.forward(&data));
-    let both = median_time(7, || {
-        tape.forward(&data);
-        tape.vjp(&[1.0], &mut g);
+    let mut tape2 = tape.clone();
+    let mut g2 = g.clone();
+    let (fwd, both) = paired(
+        7,
+        || tape.forward(&data),
+        || {
+            tape2.forward(&data);
+            tape2.vjp(&[1.0], &mut g2);
+        },
+    );
+    let reps = 10;
+    let cpu_both = process_cpu_s().and_then(|start| {
+        for _ in 0..reps {
+            tape2.forward(&data);
+            tape2.vjp(&[1.0], &mut g2);
+        }
+        Some((process_cpu_s()? - start) / reps as f64)
     });
-    let eager = median_time(3, || {
-        let x = Tensor::vector(data.clone()).requires_grad();
-        let f = (x.sin().exp() * x.powf(2.0)).sum();
-        f.backward().unwrap();
-        black_box(x.grad());
-    });
+    drop((tape, tape2));
+    let eager = paired(
+        3,
+        || {
+            let x = Tensor::vector(data.clone()).requires_grad();
+            let f = (x.sin().exp() * x.powf(2.0)).sum();
+            f.backward().unwrap();
+            black_box(x.grad());
+        },
+        || {},
+    )
+    .0;
     let back = both.saturating_sub(fwd);
     report(
         &format!("elementwise n={n}: tape forward"),
@@ -161,7 +245,7 @@ fn bench_elementwise(c: &mut Criterion) {
         &format!("elementwise n={n}: tape forward+backward"),
         both.as_secs_f64(),
         "s",
-        "target <= 0.5 s",
+        "target <= 0.5",
     );
     report(
         "elementwise: backward / forward",
@@ -169,6 +253,14 @@ fn bench_elementwise(c: &mut Criterion) {
         "ratio",
         "target <= 3",
     );
+    if let Some(c) = cpu_both {
+        report(
+            &format!("elementwise n={n}: forward+backward, CPU (all threads)"),
+            c,
+            "s",
+            "",
+        );
+    }
     report(
         &format!("elementwise n={n}: eager forward+backward"),
         eager.as_secs_f64(),
@@ -220,11 +312,14 @@ fn bench_quadratic(c: &mut Criterion) {
     group.bench_function("faer_two_matvecs", |bch| bch.iter(&mut two_matvecs));
     group.finish();
 
-    let grad_t = median_time(31, || {
-        tape.forward(&x0);
-        tape.vjp(&[1.0], &mut g);
-    });
-    let peer_t = median_time(31, &mut two_matvecs);
+    let (grad_t, peer_t) = paired(
+        31,
+        || {
+            tape.forward(&x0);
+            tape.vjp(&[1.0], &mut g);
+        },
+        &mut two_matvecs,
+    );
     report(
         &format!("quadratic n={n}: tape forward+gradient"),
         grad_t.as_secs_f64() * 1e3,
@@ -287,16 +382,20 @@ fn bench_hessian(c: &mut Criterion) {
         })
     });
     group.finish();
-    let hess_t = median_time(51, || {
-        tape.forward(&p);
-        tape.hessian(&[1.0], h.as_mut());
-    });
-    let grads_t = median_time(51, || {
-        for _ in 0..n {
+    let mut tape2 = tape.clone();
+    let (hess_t, grads_t) = paired(
+        51,
+        || {
             tape.forward(&p);
-            tape.vjp(&[1.0], &mut g);
-        }
-    });
+            tape.hessian(&[1.0], h.as_mut());
+        },
+        || {
+            for _ in 0..n {
+                tape2.forward(&p);
+                tape2.vjp(&[1.0], &mut g);
+            }
+        },
+    );
     report(
         "hessian n=100: dense Hessian",
         hess_t.as_secs_f64() * 1e6,

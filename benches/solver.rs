@@ -155,5 +155,48 @@ fn dense_quadratic_programs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hock_schittkowski, dense_quadratic_programs);
+/// The sparse path at n = 10⁴ on the closed-form families of
+/// tests/solver_common/sparse.rs (for 10⁵–10⁶ and peak memory, see
+/// examples/sparse_scaling.rs).
+fn sparse_families(c: &mut Criterion) {
+    use lagrange::solver::LinearSolver;
+    use solver_common::sparse::{cosh_chain, entropy, projection_chain, quartic_sphere};
+    let settings = Settings::builder()
+        .record_history(false)
+        .linear_solver(LinearSolver::Sparse)
+        .build()
+        .unwrap();
+    let mut group = c.benchmark_group("sparse");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(2));
+    type Maker = fn(usize) -> solver_common::sparse::SparseProblem;
+    let families: [(&str, Maker); 4] = [
+        ("projection", projection_chain),
+        ("quartic_sphere", quartic_sphere),
+        ("entropy", entropy),
+        ("cosh_chain", cosh_chain),
+    ];
+    for (name, make) in families {
+        let n = 10_000;
+        let mut p = make(n);
+        let s = solve(&mut p, &settings);
+        assert_eq!(s.status, Status::Converged, "{name}");
+        println!(
+            "sparse {name} n={n}: {} iterations, total {:?} (factorization {:?}, classification {:?})",
+            s.iterations, s.timings.total, s.timings.factorization, s.timings.classification
+        );
+        group.bench_function(format!("{name}_n{n}"), |b| {
+            b.iter(|| black_box(solve(&mut p, &settings)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    hock_schittkowski,
+    dense_quadratic_programs,
+    sparse_families
+);
 criterion_main!(benches);

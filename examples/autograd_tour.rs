@@ -107,7 +107,7 @@ fn main() -> Result<(), AutodiffError> {
     // 6. Forward mode: dual numbers on the same function.
     println!("== forward mode with dual numbers");
     let fx = func(&Dual::variable(1.5));
-    println!("func(1.5 + e) = {fx}   (the e coefficient is the derivative)\n");
+    println!("func(1.5 + ε) = {fx}   (the ε coefficient is the derivative)\n");
 
     // 7. A compiled tape: gradient and exact Hessian at new points.
     println!("== compiled tape of f(x) = sum(exp(sin(x)) * x^2)");

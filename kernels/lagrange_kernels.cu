@@ -305,6 +305,9 @@ extern "C" __global__ void matvec_t_partial(const double *__restrict__ a,
     i64 r0 = chunk * rows_per_chunk;
     i64 r1 = r0 + rows_per_chunk < m ? r0 + rows_per_chunk : m;
     double s = 0.0;
+    // Unrolled so that several loads of A are in flight per thread; the sum
+    // itself stays in row order.
+#pragma unroll 4
     for (i64 r = r0; r < r1; ++r)
         s += a[r * n + c] * (y_scalar ? yv[0] : yv[r]);
     partial[chunk * n + c] = s;

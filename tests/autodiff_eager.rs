@@ -237,3 +237,16 @@ fn matmul_mismatch_names_both_shapes() {
     let b = Tensor::vector(vec![1.0, 2.0]);
     let _ = a.matmul(&b);
 }
+
+#[test]
+fn try_from_shape_reports_bad_data() {
+    let t = Tensor::try_from_shape(&[2, 3], vec![1.0; 6]).unwrap();
+    assert_eq!(t.shape(), &[2, 3]);
+    let e = Tensor::try_from_shape(&[2, 3], vec![1.0; 5]).unwrap_err();
+    assert!(
+        e.to_string().contains("[2, 3]") && e.to_string().contains("5 values"),
+        "{e}"
+    );
+    assert!(Tensor::try_from_shape(&[1, 2, 3], vec![1.0; 6]).is_err());
+    assert!(Tensor::try_from_shape(&[], vec![2.5]).unwrap().item() == 2.5);
+}

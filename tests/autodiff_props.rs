@@ -321,7 +321,10 @@ fn values_finite_and_moderate(v: &[f64]) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // 64 cases by default (fast in debug builds); PROPTEST_CASES overrides.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(64)
+    ))]
 
     /// Scalar outputs: gradient, HVP and Hessian.
     #[test]

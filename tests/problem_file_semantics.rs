@@ -28,7 +28,7 @@ fn value(objective: &str) -> f64 {
 }
 
 fn error(objective: &str) -> ErrorKind {
-    problem(objective).expect_err(objective).kind
+    *problem(objective).expect_err(objective).kind
 }
 
 #[track_caller]

@@ -6,25 +6,37 @@
 mod solver_common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
-use lagrange::solver::{Newton, Settings, Status};
+use lagrange::solver::{LinearSolver, Newton, Settings, Status};
 use solver_common::Closure;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Allocations made by this thread (tests run in parallel threads).
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(|c| c.get())
+}
+
+fn count_one() {
+    // During thread teardown the slot may be gone: then do not count.
+    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count_one();
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count_one();
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -68,9 +80,9 @@ fn newton_iterations_do_not_allocate() {
     newton.init(&mut p);
     let mut per_step = Vec::with_capacity(100);
     while newton.status().is_none() {
-        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let before = allocations();
         newton.next_iter(&mut p);
-        per_step.push(ALLOCATIONS.load(Ordering::Relaxed) - before);
+        per_step.push(allocations() - before);
     }
     assert_eq!(newton.status(), Some(Status::Converged));
     let steps = per_step.len();
@@ -85,4 +97,41 @@ fn newton_iterations_do_not_allocate() {
         "allocations per iteration: {per_step:?}"
     );
     assert!(*last <= 1, "allocations per iteration: {per_step:?}");
+}
+
+/// The same on the sparse path (sparse LDLᵀ, inertia correction, iterative
+/// refinement): the quartic on the sphere and the entropy problem, whose
+/// evaluations through the pattern methods do not allocate.
+#[test]
+fn sparse_newton_iterations_do_not_allocate() {
+    for (name, mut p) in [
+        ("quartic sphere", solver_common::sparse::quartic_sphere(500)),
+        ("entropy", solver_common::sparse::entropy(500)),
+        ("cosh chain", solver_common::sparse::cosh_chain(500)),
+    ] {
+        let settings = Settings::builder()
+            .linear_solver(LinearSolver::Sparse)
+            .build()
+            .unwrap();
+        let mut newton = Newton::new(settings);
+        newton.init(&mut p);
+        assert!(newton.uses_sparse());
+        let mut per_step = Vec::with_capacity(100);
+        while newton.status().is_none() {
+            let before = allocations();
+            newton.next_iter(&mut p);
+            per_step.push(allocations() - before);
+        }
+        assert_eq!(newton.status(), Some(Status::Converged), "{name}");
+        assert!(per_step.len() >= 3, "{name}: {per_step:?}");
+        let (last, others) = per_step.split_last().unwrap();
+        assert!(
+            others.iter().all(|&a| a == 0),
+            "{name}: allocations per iteration: {per_step:?}"
+        );
+        assert!(
+            *last <= 1,
+            "{name}: allocations per iteration: {per_step:?}"
+        );
+    }
 }

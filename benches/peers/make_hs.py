@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the equality-constrained Hock-Schittkowski problems as problem files
 (tests/data/hock_schittkowski/hsNN.json) and the IPOPT reference sidecar
-(tests/data/hock_schittkowski/ipopt_reference.json).
+(tests/data/hs_ipopt_reference.json).
 
 Source of the statements: W. Hock, K. Schittkowski, Test Examples for
 Nonlinear Programming Codes, Lecture Notes in Economics and Mathematical
@@ -332,7 +332,7 @@ def main(argv):
         }
         print(f"{name:6s} n={P.n:2d} iter={r0['iterations']:3d} t={reference[name]['solve_seconds'] * 1e3:7.2f} ms "
               f"f={tight['objective']:.12g} (pub {fstar:.12g}, df {ef:.1e}, dx {ex:.1e}) {'' if ok else 'MISMATCH'}")
-    with open(os.path.join(out, "ipopt_reference.json"), "w") as fh:
+    with open(os.path.join(out, "..", "hs_ipopt_reference.json"), "w") as fh:
         json.dump(reference, fh, indent=1)
         fh.write("\n")
     if failures:

@@ -684,7 +684,7 @@ def rayleigh_tridiag(n):
         "variables": [{"name": "x", "size": n, "start": start.tolist()}],
         "minimize": "2 * dot(x, x) - 2 * dot(x[1:], x[:-1])",
         "constraints": [{"name": "unit", "equation": "dot(x, x) = 1"}],
-        "options": {"tolerance": 1e-12, "max_iterations": 200},
+        "options": {"tolerance": 1e-11, "max_iterations": 200},
     }
     return prob, None
 

@@ -68,8 +68,10 @@ def kkt_residual(prob: T.Problem, x: np.ndarray, lam: np.ndarray | None, funcs=N
 
 
 def solve_ipopt(prob: T.Problem, tol: float | None = None, kind="auto", print_level=0,
-                extra: dict | None = None) -> dict:
-    """IPOPT with exact Hessian. tol None: IPOPT's defaults (tol 1e-8)."""
+                extra: dict | None = None, g_shift=None, x0=None) -> dict:
+    """IPOPT with exact Hessian. tol None: IPOPT's defaults (tol 1e-8).
+    g_shift: solve lhs - rhs = g_shift instead (rhs raised by g_shift), for
+    sensitivity checks; x0: start instead of the file's."""
     t = prob.casadi(kind)
     sign = 1.0 if prob.sense == "minimize" else -1.0
     opts = {"print_level": print_level, "sb": "yes"}
@@ -81,7 +83,8 @@ def solve_ipopt(prob: T.Problem, tol: float | None = None, kind="auto", print_le
                        {"print_time": False, "record_time": True, "ipopt": opts})
     m = t["g"].shape[0]
     t0 = time.perf_counter()
-    res = solver(x0=prob.x0(), lbg=np.zeros(m), ubg=np.zeros(m))
+    shift = np.zeros(m) if g_shift is None else np.asarray(g_shift, dtype=float)
+    res = solver(x0=prob.x0() if x0 is None else x0, lbg=shift, ubg=shift)
     wall = time.perf_counter() - t0
     st = solver.stats()
     x = np.asarray(res["x"]).ravel()

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks every `expected` block of problem files three independent ways and
+"""Checks every `expected` block of problem files four ways and
 exits non-zero on any disagreement:
 
  1. closed form: the analytic solution is recomputed from the file's own
@@ -17,6 +17,12 @@ exits non-zero on any disagreement:
     Lagrangian on the null space of J must be positive definite for
     `minimize` (negative definite for `maximize`), so an expected point is a
     strict local optimum, not a saddle.
+ 4. sensitivities: each multiplier (first 12 scalar constraints) against
+    the central difference (f*(rhs_i + h) - f*(rhs_i - h))/2h of IPOPT's
+    optimal value, h = 1e-3 max(|lhs_i|, |rhs_i|) (1e-4 if both are ~0),
+    which checks the contract's
+    convention lambda_i = d f*/d rhs_i directly (IPOPT's own multipliers for
+    files without stored ones);
 
 Errors are |a - b| / max(1, |b|) per number (the contract's "absolute or
 relative to its size, whichever is larger"), maximised over all numbers.
@@ -43,6 +49,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 TOL_CLOSED = 1e-12   # stored numbers vs closed form recomputed
 TOL_IPOPT = 1e-7     # IPOPT at tol 1e-12 vs stored numbers
 TOL_KKT = 1e-9       # scaled KKT residual at the stored point
+TOL_SENS = 1e-5      # multipliers vs central differences of f* in each rhs
 
 
 def rel_err(a, b) -> float:
@@ -147,6 +154,30 @@ def verify_file(path: str) -> tuple[bool, dict]:
         if row["second_order"] == "WRONG SIGN" or (strict_required and row["second_order"] != "strict"):
             ok = False
             row.setdefault("why", []).append("second order")
+    # 4. multipliers as sensitivities: lambda_i = d f*/d rhs_i by central
+    #    differences of IPOPT's optimal value (first 12 scalar constraints)
+    if lam is not None and lam.size and prob.n <= 2000:
+        rhs = np.abs(np.asarray(funcs["rhs"](x)).ravel())
+        worst = 0.0
+        lhs = np.abs(np.asarray(funcs["lhs"](x)).ravel())
+        for i in range(min(lam.size, 12)):
+            # a step relative to the size of the equation's sides (small rhs such
+            # as the chain's h^2 need a small step), 1e-4 when both sides are 0
+            size = max(rhs[i], lhs[i])
+            h = 1e-3 * size if size > 1e-8 else 1e-4
+            fs = []
+            for sgn in (1.0, -1.0):
+                shift = np.zeros(lam.size)
+                shift[i] = sgn * h
+                r = S.solve_ipopt(prob, tol=1e-12, g_shift=shift, x0=x)
+                usable = r["success"] or r["message"] == "Search_Direction_Becomes_Too_Small"
+                fs.append(r["objective"] if usable else float("nan"))
+            fd = (fs[0] - fs[1]) / (2 * h)
+            worst = max(worst, abs(fd - lam[i]) / max(1.0, abs(lam[i])) if np.isfinite(fd) else float("inf"))
+        row["sens"] = worst
+        if not worst <= TOL_SENS:
+            ok = False
+            row.setdefault("why", []).append("sensitivity")
     row["ok"] = bool(ok)
     return bool(ok), row
 
@@ -168,8 +199,8 @@ def main(argv):
         print("no problem files found", file=sys.stderr)
         return 2
     all_ok = True
-    worst = {"closed": 0.0, "ipopt": 0.0, "kkt": 0.0}
-    print(f"{'file':44s} {'n':>5s} {'closed-form':>11s} {'ipopt':>9s} {'it':>4s} {'kkt':>9s}  2nd-order")
+    worst = {"closed": 0.0, "ipopt": 0.0, "kkt": 0.0, "sens": 0.0}
+    print(f"{'file':44s} {'n':>5s} {'closed-form':>11s} {'ipopt':>9s} {'it':>4s} {'kkt':>9s} {'sens':>9s}  2nd-order")
     for f in files:
         try:
             ok, row = verify_file(f)
@@ -181,10 +212,11 @@ def main(argv):
                 worst[k] = max(worst[k], row[k])
         cl = f"{row['closed']:.1e}" if "closed" in row else "-"
         print(f"{row['file'][-44:]:44s} {row['n']:5d} {cl:>11s} {row.get('ipopt', float('nan')):9.1e} "
-              f"{row.get('ipopt_iter', 0):4d} {row.get('kkt', float('nan')):9.1e}  "
+              f"{row.get('ipopt_iter', 0):4d} {row.get('kkt', float('nan')):9.1e} {row.get('sens', float('nan')):9.1e}  "
               f"{row.get('second_order', '-')}{'' if ok else '   <-- FAIL: ' + ', '.join(row.get('why', []))}")
     print(f"max discrepancy: closed form vs file {worst['closed']:.2e}, IPOPT vs file {worst['ipopt']:.2e}, "
-          f"scaled KKT residual at expected {worst['kkt']:.2e}")
+          f"scaled KKT residual at expected {worst['kkt']:.2e}, multipliers vs d f*/d rhs "
+          f"(central differences) {worst['sens']:.2e}")
     print("ALL OK" if all_ok else "DISAGREEMENT")
     return 0 if all_ok else 1
 

@@ -72,6 +72,16 @@ pub enum AutodiffError {
         /// Position of its first occurrence.
         first: usize,
     },
+    /// Data that does not fit the requested shape, or a rank above 2.
+    #[error("cannot make a tensor of shape {dims:?} from {values} values: {reason}")]
+    InvalidShape {
+        /// The requested dimensions.
+        dims: Vec<usize>,
+        /// Number of values given.
+        values: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// `set_requires_grad(false)` on a tensor computed by an op.
     #[error(
         "requires_grad can only be changed on leaf tensors; this tensor was computed by {op} \

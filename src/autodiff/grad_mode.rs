@@ -1,17 +1,13 @@
 //! Whether operations on tensors are recorded for differentiation: the
 //! `no_grad` scope of PyTorch, per thread.
 
-use std::cell::Cell;
+use crate::autodiff::graph::{with_arena, ARENA};
 use std::marker::PhantomData;
-
-thread_local! {
-    static GRAD_ENABLED: Cell<bool> = const { Cell::new(true) };
-}
 
 /// Whether ops on this thread currently record a graph (true unless inside
 /// [`no_grad`] or while a [`NoGradGuard`] lives).
 pub fn is_grad_enabled() -> bool {
-    GRAD_ENABLED.with(|g| g.get())
+    with_arena(|ar| !ar.grad_disabled)
 }
 
 /// Turns graph recording off on this thread until it is dropped; restores
@@ -36,7 +32,7 @@ pub struct NoGradGuard {
 impl NoGradGuard {
     /// Turns recording off.
     pub fn new() -> NoGradGuard {
-        let previous = GRAD_ENABLED.with(|g| g.replace(false));
+        let previous = with_arena(|ar| !std::mem::replace(&mut ar.grad_disabled, true));
         NoGradGuard {
             previous,
             _not_send: PhantomData,
@@ -53,7 +49,11 @@ impl Default for NoGradGuard {
 impl Drop for NoGradGuard {
     fn drop(&mut self) {
         let previous = self.previous;
-        let _ = GRAD_ENABLED.try_with(|g| g.set(previous));
+        let _ = ARENA.try_with(|a| {
+            if let Ok(mut ar) = a.try_borrow_mut() {
+                ar.grad_disabled = !previous;
+            }
+        });
     }
 }
 

@@ -9,8 +9,14 @@ use std::fmt;
 /// The shape of a tensor of rank 0, 1 or 2 (row-major).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Shape {
-    dims: [usize; 2],
+    // u32 keeps graph nodes and ops small; sizes are checked on creation.
+    dims: [u32; 2],
     ndim: u8,
+}
+
+fn dim32(n: usize) -> u32 {
+    u32::try_from(n)
+        .unwrap_or_else(|_| panic!("a tensor dimension of {n} is above the supported 2³² − 1"))
 }
 
 impl Shape {
@@ -21,17 +27,17 @@ impl Shape {
     };
 
     /// The shape `[n]` of a vector.
-    pub const fn vector(n: usize) -> Shape {
+    pub fn vector(n: usize) -> Shape {
         Shape {
-            dims: [n, 0],
+            dims: [dim32(n), 0],
             ndim: 1,
         }
     }
 
     /// The shape `[rows, cols]` of a row-major matrix.
-    pub const fn matrix(rows: usize, cols: usize) -> Shape {
+    pub fn matrix(rows: usize, cols: usize) -> Shape {
         Shape {
-            dims: [rows, cols],
+            dims: [dim32(rows), dim32(cols)],
             ndim: 2,
         }
     }
@@ -46,9 +52,24 @@ impl Shape {
         }
     }
 
-    /// The dimensions, `&[]`, `&[n]` or `&[r, c]`.
-    pub fn dims(&self) -> &[usize] {
-        &self.dims[..self.ndim as usize]
+    /// The dimensions as a fixed array (unused entries are 0) and the rank.
+    pub fn dims_array(&self) -> ([usize; 2], usize) {
+        (
+            [self.dims[0] as usize, self.dims[1] as usize],
+            self.ndim as usize,
+        )
+    }
+
+    /// The dimensions, `[]`, `[n]` or `[r, c]`.
+    pub fn to_vec(&self) -> Vec<usize> {
+        let (d, n) = self.dims_array();
+        d[..n].to_vec()
+    }
+
+    /// Dimension `i` (0 or 1).
+    #[inline]
+    pub fn dim(&self, i: usize) -> usize {
+        self.dims[i] as usize
     }
 
     /// The rank (number of dimensions): 0, 1 or 2.
@@ -60,8 +81,8 @@ impl Shape {
     pub fn numel(&self) -> usize {
         match self.ndim {
             0 => 1,
-            1 => self.dims[0],
-            _ => self.dims[0] * self.dims[1],
+            1 => self.dims[0] as usize,
+            _ => self.dims[0] as usize * self.dims[1] as usize,
         }
     }
 
@@ -75,7 +96,7 @@ impl Shape {
         if self.ndim == 0 {
             1
         } else {
-            self.dims[0]
+            self.dims[0] as usize
         }
     }
 
@@ -83,7 +104,7 @@ impl Shape {
     /// count for matrices.
     pub fn row_len(&self) -> usize {
         if self.ndim == 2 {
-            self.dims[1]
+            self.dims[1] as usize
         } else {
             1
         }
@@ -92,7 +113,7 @@ impl Shape {
     /// The shape of `rows` entries along axis 0 of this shape.
     pub fn with_rows(&self, rows: usize) -> Shape {
         match self.ndim {
-            2 => Shape::matrix(rows, self.dims[1]),
+            2 => Shape::matrix(rows, self.dims[1] as usize),
             _ => Shape::vector(rows),
         }
     }
@@ -101,7 +122,7 @@ impl Shape {
     /// vector for a matrix.
     pub fn row_shape(&self) -> Shape {
         match self.ndim {
-            2 => Shape::vector(self.dims[1]),
+            2 => Shape::vector(self.dims[1] as usize),
             _ => Shape::SCALAR,
         }
     }
@@ -115,7 +136,7 @@ impl fmt::Debug for Shape {
 
 impl fmt::Display for Shape {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.dims())
+        write!(f, "{:?}", self.to_vec())
     }
 }
 

@@ -2,8 +2,7 @@
 //! semantics.
 
 use crate::autodiff::error::AutodiffError;
-use crate::autodiff::grad_mode::is_grad_enabled;
-use crate::autodiff::graph::{backward::backward, with_arena, Arena, Inputs, Node, Value};
+use crate::autodiff::graph::{backward::backward, with_arena, Arena, Value};
 use crate::autodiff::ops::{self, BinaryFn, Linalg, Move, Op, Reduce, UnaryFn};
 use crate::autodiff::shape::Shape;
 use std::fmt;
@@ -30,6 +29,7 @@ use std::marker::PhantomData;
 pub struct Tensor {
     pub(crate) id: u32,
     shape: Shape,
+    dims: [usize; 2],
     _not_send: PhantomData<*const ()>,
 }
 
@@ -38,8 +38,14 @@ impl Tensor {
         Tensor {
             id,
             shape,
+            dims: shape.dims_array().0,
             _not_send: PhantomData,
         }
+    }
+
+    fn leaf_node(shape: Shape, value: Value) -> Tensor {
+        let id = with_arena(|ar| ar.push(None, &[], shape, value, false));
+        Tensor::from_node(id, shape)
     }
 
     fn new_leaf(shape: Shape, data: Vec<f64>) -> Tensor {
@@ -50,14 +56,12 @@ impl Tensor {
             shape.numel(),
             data.len()
         );
-        let id = with_arena(|ar| ar.alloc(Node::leaf(shape, Value::from_vec(data), false)));
-        Tensor::from_node(id, shape)
+        Tensor::leaf_node(shape, Value::Buf(data))
     }
 
     /// A scalar (shape `[]`).
     pub fn scalar(value: f64) -> Tensor {
-        let id = with_arena(|ar| ar.alloc(Node::leaf(Shape::SCALAR, Value::Scalar(value), false)));
-        Tensor::from_node(id, Shape::SCALAR)
+        Tensor::leaf_node(Shape::SCALAR, Value::Scalar(value))
     }
 
     /// A vector (shape `[n]`).
@@ -83,6 +87,37 @@ impl Tensor {
             panic!("tensors have rank 0, 1 or 2, but shape {shape:?} was given")
         });
         Tensor::new_leaf(s, data.into())
+    }
+
+    /// A tensor of the given shape, or an error (instead of a panic) when the
+    /// data does not fit it: for shapes and data read from files.
+    ///
+    /// # Errors
+    /// [`AutodiffError::InvalidShape`] on a rank above 2 or a data length
+    /// other than the product of the dimensions.
+    pub fn try_from_shape(
+        shape: &[usize],
+        data: impl Into<Vec<f64>>,
+    ) -> Result<Tensor, AutodiffError> {
+        let data = data.into();
+        let err = |reason| AutodiffError::InvalidShape {
+            dims: shape.to_vec(),
+            values: data.len(),
+            reason,
+        };
+        if shape.len() > 2 {
+            return Err(err("tensors have rank 0, 1 or 2"));
+        }
+        let numel = shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+        if numel != Some(data.len()) {
+            return Err(err(
+                "the number of values must be the product of the dimensions",
+            ));
+        }
+        if shape.iter().any(|&d| d >= u32::MAX as usize) {
+            return Err(err("dimensions must be below 2³² − 1"));
+        }
+        Ok(Tensor::from_shape(shape, data))
     }
 
     /// A tensor of zeros.
@@ -138,7 +173,7 @@ impl Tensor {
 
     /// The dimensions: `&[]`, `&[n]` or `&[r, c]`.
     pub fn shape(&self) -> &[usize] {
-        self.shape.dims()
+        &self.dims[..self.shape.ndim()]
     }
 
     /// Number of elements (1 for a scalar).
@@ -161,38 +196,29 @@ impl Tensor {
             "item() needs a tensor with one element, but this one has shape {}",
             self.shape
         );
-        with_arena(|ar| ar.nodes[self.id as usize].value.as_slice()[0])
+        with_arena(|ar| ar.value(self.id)[0])
     }
 
     /// The values, row-major.
     pub fn to_vec(&self) -> Vec<f64> {
-        with_arena(|ar| ar.nodes[self.id as usize].value.as_slice().to_vec())
+        with_arena(|ar| ar.value(self.id).to_vec())
     }
 
     /// Runs `f` on the values without copying them.
     pub fn with_values<R>(&self, f: impl FnOnce(&[f64]) -> R) -> R {
-        with_arena(|ar| f(ar.nodes[self.id as usize].value.as_slice()))
+        with_arena(|ar| f(ar.value(self.id)))
     }
 
     /// The gradient accumulated by backward passes (row-major, same shape),
     /// or `None` before the first backward pass that reached this leaf.
     pub fn grad(&self) -> Option<Vec<f64>> {
-        with_arena(|ar| {
-            ar.nodes[self.id as usize]
-                .grad
-                .as_ref()
-                .map(|g| g.as_slice().to_vec())
-        })
+        with_arena(|ar| ar.grad(self.id).map(<[f64]>::to_vec))
     }
 
     /// Sets the accumulated gradient to zeros (if there is one), so the next
     /// backward pass starts afresh; gradients otherwise accumulate.
     pub fn zero_grad(&self) {
-        with_arena(|ar| {
-            if let Some(g) = &mut ar.nodes[self.id as usize].grad {
-                g.as_mut_slice().fill(0.0);
-            }
-        });
+        with_arena(|ar| ar.zero_grad(self.id));
     }
 
     /// The name of the backward op that produced this tensor (PyTorch style,
@@ -204,12 +230,8 @@ impl Tensor {
     /// A new leaf with the same values that does not require grad and is cut
     /// off from the graph.
     pub fn detach(&self) -> Tensor {
-        let (shape, value) = with_arena(|ar| {
-            let n = &ar.nodes[self.id as usize];
-            (n.shape, n.value.clone())
-        });
-        let id = with_arena(|ar| ar.alloc(Node::leaf(shape, value, false)));
-        Tensor::from_node(id, shape)
+        let value = with_arena(|ar| ar.value_owned(self.id));
+        Tensor::leaf_node(self.shape, value)
     }
 
     /// Backward pass from a scalar: adds d(self)/d(leaf) into the `.grad` of
@@ -246,7 +268,15 @@ impl Tensor {
 
     /// Applies `op` to `operands`, recording a node when grad is on and an
     /// operand requires it.
+    #[inline(always)]
     pub(crate) fn apply(op: Op, operands: &[&Tensor]) -> Tensor {
+        // Fast path for scalar expressions: no shape rules, one arena visit.
+        if let (Op::Unary(_) | Op::Binary(_), true) =
+            (op, operands.iter().all(|t| t.shape.is_scalar()))
+        {
+            let id = with_arena(|ar| record_scalar(ar, op, operands));
+            return Tensor::from_node(id, Shape::SCALAR);
+        }
         let mut shapes_small = [Shape::SCALAR; 2];
         let shapes_vec: Vec<Shape>;
         let shapes: &[Shape] = if operands.len() <= 2 {
@@ -260,7 +290,6 @@ impl Tensor {
         };
         // Shape errors panic here, before the arena is borrowed.
         let out_shape = ops::out_shape(op, shapes);
-        let grad_on = is_grad_enabled();
         let mut ids_small = [0u32; 2];
         let ids_vec: Vec<u32>;
         let ids: &[u32] = if operands.len() <= 2 {
@@ -272,7 +301,10 @@ impl Tensor {
             ids_vec = operands.iter().map(|t| t.id).collect();
             &ids_vec
         };
-        let id = with_arena(|ar| record(ar, op, ids, shapes, out_shape, grad_on));
+        let id = with_arena(|ar| {
+            let grad_on = !ar.grad_disabled;
+            record(ar, op, ids, shapes, out_shape, grad_on)
+        });
         Tensor::from_node(id, out_shape)
     }
 
@@ -414,6 +446,14 @@ impl Tensor {
     /// # Panics
     /// When the range is out of bounds.
     pub fn slice(&self, start: usize, end: usize) -> Tensor {
+        let rows = self.shape.rows();
+        if start > end || end > rows || self.shape.is_scalar() {
+            panic!(
+                "slice {start}..{end} is out of range for axis 0 of a tensor with shape {}",
+                self.shape
+            );
+        }
+        let (start, end) = (start as u32, end as u32);
         Tensor::apply(Op::Move(Move::Slice { start, end }), &[self])
     }
     /// The same elements in a new shape.
@@ -436,6 +476,28 @@ impl Tensor {
     }
 }
 
+/// Records an elementwise op on scalar operands.
+#[inline(always)]
+fn record_scalar(ar: &mut Arena, op: Op, operands: &[&Tensor]) -> u32 {
+    let scalar = |ar: &Arena, t: &Tensor| ar.scalar(t.id).expect("scalar tensors hold one value");
+    let (value, ids, n): (f64, [u32; 2], usize) = match op {
+        Op::Unary(u) => (u.f(scalar(ar, operands[0])), [operands[0].id, 0], 1),
+        Op::Binary(b) => (
+            b.f(scalar(ar, operands[0]), scalar(ar, operands[1])),
+            [operands[0].id, operands[1].id],
+            2,
+        ),
+        _ => unreachable!("only elementwise ops take the scalar path"),
+    };
+    let ids = &ids[..n];
+    let requires = !ar.grad_disabled && ids.iter().any(|&i| ar.nodes[i as usize].requires_grad);
+    if requires {
+        ar.push(Some(op), ids, Shape::SCALAR, Value::Scalar(value), true)
+    } else {
+        ar.push(None, &[], Shape::SCALAR, Value::Scalar(value), false)
+    }
+}
+
 /// Computes the value of `op` and stores its node.
 fn record(
     ar: &mut Arena,
@@ -447,20 +509,11 @@ fn record(
 ) -> u32 {
     let requires = grad_on && ids.iter().any(|&i| ar.nodes[i as usize].requires_grad);
     let value = compute(ar, op, ids, shapes, out_shape);
-    let inputs = if requires {
-        for &i in ids {
-            ar.inc_ref(i);
-        }
-        Inputs::from_ids(ids)
-    } else {
-        Inputs::NONE
-    };
-    let mut node = Node::leaf(out_shape, value, requires);
     if requires {
-        node.op = Some(op);
-        node.inputs = inputs;
+        ar.push(Some(op), ids, out_shape, value, true)
+    } else {
+        ar.push(None, &[], out_shape, value, false)
     }
-    ar.alloc(node)
 }
 
 /// The forward value of `op` on the nodes `ids`.
@@ -469,15 +522,13 @@ fn compute(ar: &Arena, op: Op, ids: &[u32], shapes: &[Shape], out_shape: Shape) 
     // Scalar fast path: no slices, no allocation.
     match (op, ids) {
         (Op::Unary(u), &[a]) => {
-            if let Value::Scalar(x) = ar.nodes[a as usize].value {
+            if let Some(x) = ar.scalar(a) {
                 return Value::Scalar(u.f(x));
             }
         }
         (Op::Binary(b), &[a, c]) => {
-            if let (Value::Scalar(x), Value::Scalar(y)) =
-                (&ar.nodes[a as usize].value, &ar.nodes[c as usize].value)
-            {
-                return Value::Scalar(b.f(*x, *y));
+            if let (Some(x), Some(y)) = (ar.scalar(a), ar.scalar(c)) {
+                return Value::Scalar(b.f(x, y));
             }
         }
         _ => {}
@@ -486,14 +537,11 @@ fn compute(ar: &Arena, op: Op, ids: &[u32], shapes: &[Shape], out_shape: Shape) 
     let xs_vec: Vec<&[f64]>;
     let xs: &[&[f64]] = if ids.len() <= 2 {
         for (i, &j) in ids.iter().enumerate() {
-            xs_small[i] = ar.nodes[j as usize].value.as_slice();
+            xs_small[i] = ar.value(j);
         }
         &xs_small[..ids.len()]
     } else {
-        xs_vec = ids
-            .iter()
-            .map(|&j| ar.nodes[j as usize].value.as_slice())
-            .collect();
+        xs_vec = ids.iter().map(|&j| ar.value(j)).collect();
         &xs_vec
     };
     let n = out_shape.numel();
@@ -512,7 +560,12 @@ impl Clone for Tensor {
     /// Another handle to the same node (shares values, grad and graph).
     fn clone(&self) -> Tensor {
         with_arena(|ar| ar.inc_ref(self.id));
-        Tensor::from_node(self.id, self.shape)
+        Tensor {
+            id: self.id,
+            shape: self.shape,
+            dims: self.dims,
+            _not_send: PhantomData,
+        }
     }
 }
 
@@ -533,7 +586,7 @@ impl fmt::Debug for Tensor {
         let (values, requires, op) = with_arena(|ar| {
             let n = &ar.nodes[self.id as usize];
             (
-                n.value.as_slice().to_vec(),
+                ar.value(self.id).to_vec(),
                 n.requires_grad,
                 n.op.map(Op::grad_fn_name),
             )
@@ -543,7 +596,7 @@ impl fmt::Debug for Tensor {
             0 => write!(f, "{}", values[0])?,
             1 => write!(f, "{values:?}")?,
             _ => {
-                let c = self.shape.dims()[1].max(1);
+                let c = self.shape.dim(1).max(1);
                 let rows: Vec<&[f64]> = values.chunks(c).collect();
                 write!(f, "{rows:?}")?;
             }

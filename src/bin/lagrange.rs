@@ -1,4 +1,5 @@
-//! The `lagrange` command: solve, evaluate and check problem files.
+//! The `lagrange` command: solve, evaluate and check problem files; generate
+//! and benchmark the scalable families.
 //!
 //! Only this binary knows about argument parsing and terminal output; the
 //! library reads files ([`lagrange::problem_file`]) and solves problems
@@ -6,12 +7,18 @@
 
 #[path = "lagrange/args.rs"]
 mod args;
+#[path = "lagrange/bench.rs"]
+mod bench;
 #[path = "lagrange/check.rs"]
 mod check;
 #[path = "lagrange/eval.rs"]
 mod eval;
+#[path = "lagrange/generate.rs"]
+mod generate;
 #[path = "lagrange/json.rs"]
 mod json;
+#[path = "lagrange/plot.rs"]
+mod plot;
 #[path = "lagrange/report.rs"]
 mod report;
 #[path = "lagrange/solve.rs"]
@@ -58,6 +65,8 @@ fn main() -> ExitCode {
         Command::Solve(a) => solve::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Check(a) => check::run(&a),
+        Command::Generate(a) => generate::run(&a),
+        Command::Bench(a) => bench::run(&a),
     });
     outcome.into()
 }

@@ -36,6 +36,7 @@ mod device;
 mod error;
 mod expr;
 mod graph;
+mod host;
 mod kernels;
 mod launch;
 mod runtime;
@@ -45,6 +46,7 @@ pub use device::Device;
 pub use error::CudaError;
 pub use expr::{BinaryFn, ElementwiseFn, Expr, UnaryFn};
 pub use graph::no_grad;
+pub use host::to_device;
 pub use runtime::{
     checks, device_info, empty_cache, set_checks, synchronize, Checks, DeviceInfo, GpuTimer,
 };

@@ -7,6 +7,7 @@ use super::layout::{ConstraintLayout, Layout, VariableLayout};
 use crate::autodiff::{NonzeroPattern, SparseHessian, SparseJacobian, SparsityError, Tape, Tensor};
 use crate::solver::{NlpProblem, Sense, SparsityPattern};
 use faer::MatMut;
+use std::collections::HashSet;
 
 /// The sparse derivatives of a compiled problem, detected once.
 type Sparse = Result<(SparseJacobian, SparseHessian), SparsityError>;
@@ -99,12 +100,9 @@ impl CompiledProblem {
 
         let mut layout = Layout::default();
         let mut start = Vec::new();
+        let mut names = HashSet::new();
         for v in &problem.variables {
-            check_unique(
-                layout.variables.iter().map(|l| &l.name),
-                &v.name,
-                "variable",
-            )?;
+            check_unique(&mut names, &v.name, "variable")?;
             if let Some((index, &value)) = v.start.iter().enumerate().find(|(_, s)| !s.is_finite())
             {
                 return Err(ProblemError::NonFiniteStart {
@@ -125,12 +123,9 @@ impl CompiledProblem {
         let mut residuals = Vec::with_capacity(problem.constraints.len());
         let mut side_lens = Vec::with_capacity(problem.constraints.len());
         let mut offset = 0;
+        names.clear();
         for c in &problem.constraints {
-            check_unique(
-                layout.constraints.iter().map(|l| &l.name),
-                &c.name,
-                "constraint",
-            )?;
+            check_unique(&mut names, &c.name, "constraint")?;
             let (lhs, rhs) = (c.lhs.shape().to_vec(), c.rhs.shape().to_vec());
             let shape = if lhs == rhs || rhs.is_empty() {
                 lhs.clone()
@@ -250,12 +245,13 @@ impl CompiledProblem {
     }
 }
 
+/// Records `name` as seen; an error if it was seen before.
 fn check_unique<'a>(
-    mut seen: impl Iterator<Item = &'a String>,
-    name: &str,
+    seen: &mut HashSet<&'a str>,
+    name: &'a str,
     kind: &'static str,
 ) -> Result<(), ProblemError> {
-    if seen.any(|s| s == name) {
+    if !seen.insert(name) {
         return Err(ProblemError::DuplicateName {
             kind,
             name: name.to_string(),

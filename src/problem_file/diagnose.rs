@@ -444,7 +444,7 @@ fn syntax_error(file: &Path, text: &str, error: &serde_json::Error) -> FileError
         }
         let mut err = FileError::new(file, ErrorKind::NonFinite { token });
         err.json_position = Some((error.line(), column_of(text, start)));
-        err.snippet = Some(line_snippet(text, start, end));
+        err.snippet = Some(Box::new(line_snippet(text, start, end)));
         if located {
             err.field = Some(field);
         }
@@ -478,10 +478,10 @@ pub fn json_error(file: &Path, text: &str, error: &serde_json::Error) -> FileErr
         let offset = offset_of(text, error.line(), error.column().max(1));
         err.json_position = Some((error.line(), error.column()));
         if offset < text.len() && !text[offset..].starts_with('\n') {
-            err.snippet = Some(line_snippet(text, offset, offset + 1));
+            err.snippet = Some(Box::new(line_snippet(text, offset, offset + 1)));
         } else if let Some(line) = text.lines().nth(error.line() - 1) {
             let line = line.trim_end_matches('\r');
-            err.snippet = Some(Snippet::new(line, line.len(), line.len()));
+            err.snippet = Some(Box::new(Snippet::new(line, line.len(), line.len())));
         }
     }
     err

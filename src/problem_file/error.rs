@@ -251,11 +251,11 @@ pub struct FileError {
     /// The field inside the file (`constraints[0].equation`), if the error has one.
     pub field: Option<String>,
     /// The expression (or JSON line) and the part of it that is wrong.
-    pub snippet: Option<Snippet>,
+    pub snippet: Option<Box<Snippet>>,
     /// Line and column in the JSON text, for errors found by the JSON reader.
     pub json_position: Option<(usize, usize)>,
     /// What went wrong.
-    pub kind: ErrorKind,
+    pub kind: Box<ErrorKind>,
 }
 
 impl std::error::Error for FileError {}
@@ -268,7 +268,7 @@ impl FileError {
             field: None,
             snippet: None,
             json_position: None,
-            kind,
+            kind: Box::new(kind),
         }
     }
 
@@ -280,7 +280,7 @@ impl FileError {
 
     /// The same error, marking `snippet` inside the field.
     pub fn with_snippet(mut self, snippet: Snippet) -> FileError {
-        self.snippet = Some(snippet);
+        self.snippet = Some(Box::new(snippet));
         self
     }
 
@@ -295,7 +295,7 @@ impl FileError {
 
     /// A hint that follows the message (`did you mean 'y'?`), if there is one.
     pub fn help(&self) -> Option<String> {
-        match &self.kind {
+        match self.kind.as_ref() {
             ErrorKind::UnknownName {
                 suggestion: Some(s),
                 ..

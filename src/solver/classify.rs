@@ -5,10 +5,16 @@
 //! reduced Hessian Zᵀ ∇²L Z of L = f − λᵀg (f as written) decides:
 //! positive definite → minimum, negative definite → maximum, both signs →
 //! saddle, otherwise degenerate.
+//!
+//! [`classify`] computes Z and the eigenvalues densely (O(n³), small
+//! problems); [`classify_by_inertia`] reaches the same verdict from the
+//! inertia of KKT matrices (sparse problems, large dense ones).
 
 use faer::{Mat, MatRef, Side};
 
 use super::evaluate::EvaluationCounter;
+use super::linear::KktSolver;
+use super::matrices::{Hessian, Jacobian};
 use super::nlp::{NlpProblem, Sense};
 use super::result::PointKind;
 
@@ -88,10 +94,13 @@ pub fn classify<P: NlpProblem + ?Sized>(
         });
         return out;
     }
-    let mut hess = Mat::zeros(n, n);
+    let mut hess = Hessian::Dense(Mat::zeros(n, n));
     if !counter.hessian(problem, x, 1.0, lambda, &mut hess) {
         return out;
     }
+    let Hessian::Dense(hess) = hess else {
+        unreachable!()
+    };
     // Symmetric W from its lower triangle.
     let w = Mat::from_fn(n, n, |i, j| hess[(i.max(j), i.min(j))]);
     let scale = (0..n).fold(0.0f64, |a, j| (0..n).fold(a, |a, i| a.max(w[(i, j)].abs())));
@@ -102,6 +111,153 @@ pub fn classify<P: NlpProblem + ?Sized>(
     let zero = (EIGEN_RELATIVE * scale).max(EIGEN_ABSOLUTE);
     let positive = eigenvalues.iter().filter(|&&e| e > zero).count();
     let negative = eigenvalues.iter().filter(|&&e| e < -zero).count();
+    out.point = Some(if positive == tangent {
+        PointKind::Minimum
+    } else if negative == tangent {
+        PointKind::Maximum
+    } else if positive > 0 && negative > 0 {
+        PointKind::Saddle
+    } else {
+        PointKind::Degenerate
+    });
+    out
+}
+
+/// Dense problems with more variables than this are classified from KKT
+/// inertias (O((n + m)³/3) per factorization) instead of an SVD of J and an
+/// eigensolve of the reduced Hessian (several times slower at that size).
+pub const DENSE_INERTIA_MIN_VARIABLES: usize = 200;
+/// A pivot of [I Jᵀ; J 0] below this times max(1, max|Jᵢⱼ|)² counts as zero
+/// when judging the rank of J from inertia (singular values of J below
+/// about 3·10⁻⁷ times the largest count as zero).
+const RANK_PIVOT_RELATIVE: f64 = 1e-13;
+/// −γ on the diagonal of the constraint block once dependent rows are
+/// removed: their only entry (and negligible beside the other pivots).
+const DECOUPLED_GAMMA: f64 = 1e-200;
+
+/// Classifies `x` (contract multipliers `lambda`, Jacobian `jac`) from the
+/// inertia of KKT matrices, without any dense n × n work on the sparse path.
+///
+/// The rank of J comes from [I Jᵀ; J 0], whose inertia is
+/// (n, rank, m − rank). When J has full rank, Haynsworth's inertia formula
+/// gives In([W Jᵀ; J 0]) = In(Zᵀ W Z) + (m, m, 0) for Z a basis of the null
+/// space of J; with a shift s, the matrix with W + sI counts the reduced
+/// eigenvalues above −s (positive) or below −s (negative). Two shifted
+/// factorizations, s = −ε and s = +ε with ε the threshold of the dense path,
+/// thus count the reduced eigenvalues > ε and < −ε; the others count as
+/// zero. When J is rank-deficient, the sparse path finds the dependent rows
+/// (the tiny pivots of [I Jᵀ; J 0]) and removes them, so the same counts
+/// hold with the rank in place of m among the positive ones; a large dense
+/// problem with dependent rows falls back to [`classify`].
+///
+/// `kkt` must be a solver for this problem's layout and `hessian` storage
+/// of the same layout (both are overwritten).
+#[allow(clippy::too_many_arguments)]
+pub fn classify_by_inertia<P: NlpProblem + ?Sized>(
+    problem: &mut P,
+    counter: &mut EvaluationCounter,
+    x: &[f64],
+    lambda: &[f64],
+    jac: &Jacobian,
+    kkt: &mut KktSolver,
+    hessian: &mut Hessian,
+    with_hessian: bool,
+) -> Classification {
+    let (n, m) = (x.len(), lambda.len());
+    let mut out = Classification {
+        point: None,
+        rank: m,
+        dependent_constraints: false,
+    };
+    let mut row_max = vec![0.0; m];
+    jac.row_max_abs(&mut row_max);
+    let j_scale = row_max.iter().fold(1.0f64, |a, &b| a.max(b));
+    drop(row_max);
+    let rank_tolerance = RANK_PIVOT_RELATIVE * j_scale * j_scale;
+    // Dependent rows of J: identified on the sparse path, counted on the
+    // dense one.
+    let mut dependent = Vec::new();
+    if m > 0 {
+        kkt.assemble(None, jac, 1.0, 0.0);
+        match kkt {
+            KktSolver::Sparse(sparse) => {
+                let Some(rows) = sparse.dependent_constraints(rank_tolerance) else {
+                    return out;
+                };
+                out.rank = m - rows.len().min(m);
+                dependent = rows;
+            }
+            KktSolver::Dense { .. } => {
+                let Some(inertia) = kkt.factor(rank_tolerance) else {
+                    return out;
+                };
+                out.rank = m.saturating_sub(inertia.zero).min(inertia.negative);
+            }
+        }
+        out.dependent_constraints = out.rank < m;
+    }
+    if !with_hessian {
+        return out;
+    }
+    let tangent = n - out.rank.min(n);
+    if tangent == 0 {
+        out.point = Some(match problem.sense() {
+            Sense::Minimize => PointKind::Minimum,
+            Sense::Maximize => PointKind::Maximum,
+        });
+        return out;
+    }
+    if out.dependent_constraints {
+        if let Jacobian::Dense(j) = jac {
+            // Rare on this path (large dense problems): the dense analysis.
+            return classify(problem, counter, x, lambda, j.as_ref(), true);
+        }
+    }
+    if !counter.hessian(problem, x, 1.0, lambda, hessian) {
+        return out;
+    }
+    let w_scale = match &*hessian {
+        Hessian::Dense(h) => {
+            (0..n).fold(0.0f64, |a, j| (j..n).fold(a, |a, i| a.max(h[(i, j)].abs())))
+        }
+        Hessian::Sparse { values, .. } => values.iter().fold(0.0f64, |a, v| a.max(v.abs())),
+    };
+    let eps = (EIGEN_RELATIVE * w_scale).max(EIGEN_ABSOLUTE);
+    // Dependent rows are removed: their Jacobian values zeroed, and a tiny
+    // −γ left alone on their diagonal (one negative eigenvalue each).
+    let masked;
+    let (jac, gamma) = if dependent.is_empty() {
+        (jac, 0.0)
+    } else {
+        let mut copy = jac.clone();
+        if let Jacobian::Sparse { pattern, values } = &mut copy {
+            for (v, r) in values.iter_mut().zip(&pattern.rows) {
+                if dependent.binary_search(r).is_ok() {
+                    *v = 0.0;
+                }
+            }
+        }
+        masked = copy;
+        (&masked, DECOUPLED_GAMMA)
+    };
+    let mut counts = [0usize; 2];
+    for (k, shift) in [-eps, eps].into_iter().enumerate() {
+        kkt.assemble(Some(hessian), jac, shift, gamma);
+        let Some(inertia) = kkt.factor(0.0) else {
+            return out;
+        };
+        if inertia.zero > 0 {
+            return out;
+        }
+        counts[k] = if k == 0 {
+            // Reduced eigenvalues > ε.
+            inertia.positive.saturating_sub(out.rank)
+        } else {
+            // Reduced eigenvalues < −ε.
+            inertia.negative.saturating_sub(m)
+        };
+    }
+    let (positive, negative) = (counts[0].min(tangent), counts[1].min(tangent));
     out.point = Some(if positive == tangent {
         PointKind::Minimum
     } else if negative == tangent {

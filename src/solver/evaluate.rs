@@ -9,8 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use faer::{Mat, MatRef};
-
+use super::matrices::{Hessian, Jacobian};
 use super::nlp::NlpProblem;
 
 /// The problem's values and first derivatives at one point, unscaled.
@@ -26,20 +25,21 @@ pub struct Iterate {
     pub magnitudes: Vec<f64>,
     /// ∇f(x).
     pub gradient: Vec<f64>,
-    /// ∂g/∂x (m × n).
-    pub jacobian: Mat<f64>,
+    /// ∂g/∂x (m × n), dense or sparse.
+    pub jacobian: Jacobian,
 }
 
 impl Iterate {
-    /// Zero storage for n variables and m constraints.
-    pub fn new(n: usize, m: usize) -> Self {
+    /// Zero storage for n variables and m constraints, with a Jacobian in
+    /// the layout of `jacobian`.
+    pub fn new(n: usize, m: usize, jacobian: &Jacobian) -> Self {
         Iterate {
             x: vec![0.0; n],
             objective: 0.0,
             constraints: vec![0.0; m],
             magnitudes: vec![0.0; m],
             gradient: vec![0.0; n],
-            jacobian: Mat::zeros(m, n),
+            jacobian: Jacobian::zeros_like(jacobian),
         }
     }
 
@@ -90,10 +90,9 @@ impl Scaling {
             }
         };
         let objective = factor(inf_norm(&start.gradient));
-        let jac = start.jacobian.as_ref();
-        let constraints = (0..jac.nrows())
-            .map(|i| factor((0..jac.ncols()).fold(0.0f64, |a, j| a.max(jac[(i, j)].abs()))))
-            .collect();
+        let mut constraints = vec![0.0; start.constraints.len()];
+        start.jacobian.row_max_abs(&mut constraints);
+        constraints.iter_mut().for_each(|s| *s = factor(*s));
         Scaling {
             sense,
             objective,
@@ -156,9 +155,9 @@ impl EvaluationCounter {
         let start = Instant::now();
         self.derivatives += 1;
         problem.gradient(&it.x, &mut it.gradient);
-        problem.jacobian(&it.x, it.jacobian.as_mut());
+        it.jacobian.evaluate(problem, &it.x);
         self.time += start.elapsed();
-        all_finite(&it.gradient) && mat_finite(it.jacobian.as_ref())
+        all_finite(&it.gradient) && it.jacobian.all_finite()
     }
 
     /// Hessian of σ_f f − Σ μᵢ gᵢ into `hess`; false if its lower triangle
@@ -169,14 +168,13 @@ impl EvaluationCounter {
         x: &[f64],
         objective_factor: f64,
         mu: &[f64],
-        hess: &mut Mat<f64>,
+        hess: &mut Hessian,
     ) -> bool {
         let start = Instant::now();
         self.hessians += 1;
-        problem.hessian_of_lagrangian(x, objective_factor, mu, hess.as_mut());
+        let finite = hess.evaluate(problem, x, objective_factor, mu);
         self.time += start.elapsed();
-        let n = hess.nrows();
-        (0..n).all(|j| (j..n).all(|i| hess[(i, j)].is_finite()))
+        finite
     }
 }
 
@@ -193,8 +191,4 @@ pub fn inf_norm(v: &[f64]) -> f64 {
 
 fn all_finite(v: &[f64]) -> bool {
     v.iter().all(|x| x.is_finite())
-}
-
-fn mat_finite(a: MatRef<'_, f64>) -> bool {
-    (0..a.ncols()).all(|j| (0..a.nrows()).all(|i| a[(i, j)].is_finite()))
 }

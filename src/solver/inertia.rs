@@ -12,10 +12,8 @@
 //!    multiply it by κ̄⁺ (first time) or κ⁺ until the inertia is right;
 //!    give up past δ_max.
 
-use faer::MatRef;
-
-use super::kkt::KktMatrix;
-use super::linear::{DenseLdlt, Inertia};
+use super::linear::{Inertia, KktSolver};
+use super::matrices::{Hessian, Jacobian};
 
 const DELTA_0: f64 = 1e-4;
 const DELTA_MIN: f64 = 1e-20;
@@ -60,16 +58,15 @@ impl InertiaCorrector {
     }
 
     /// Assembles and factors K(δ, γ) with the smallest δ (of the IPOPT
-    /// sequence) giving inertia (n, m, 0). On success `ldlt` holds the
-    /// factors of K(δ, γ).
+    /// sequence) giving inertia (n, m, 0) for n variables and m
+    /// constraints. On success `kkt` holds the factors of K(δ, γ).
     pub fn factor(
         &mut self,
-        kkt: &mut KktMatrix,
-        ldlt: &mut DenseLdlt,
-        w: MatRef<'_, f64>,
-        jac: MatRef<'_, f64>,
+        kkt: &mut KktSolver,
+        (n, m): (usize, usize),
+        w: &Hessian,
+        jac: &Jacobian,
     ) -> Result<Regularization, InertiaFailure> {
-        let (n, m) = (w.nrows(), jac.nrows());
         let wanted = Inertia {
             positive: n,
             negative: m,
@@ -81,15 +78,14 @@ impl InertiaCorrector {
         // once δ or γ is added, only exact zeros count: the pivots of
         // −J Jᵀ/δ are legitimately tiny when δ is large.
         let mut attempt = |delta: f64, gamma: f64| -> Result<Inertia, InertiaFailure> {
-            kkt.assemble(w, jac, delta, gamma);
+            kkt.assemble(Some(w), jac, delta, gamma);
             let tol = if delta == 0.0 && gamma == 0.0 {
                 ZERO_PIVOT_RELATIVE * kkt.max_abs()
             } else {
                 0.0
             };
             factorizations += 1;
-            ldlt.factor(kkt.as_ref(), tol)
-                .ok_or(InertiaFailure::NonFinite)
+            kkt.factor(tol).ok_or(InertiaFailure::NonFinite)
         };
 
         // IC-1: no regularization.

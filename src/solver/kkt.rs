@@ -30,12 +30,19 @@ impl KktMatrix {
         }
     }
 
-    /// Writes K(δ, γ) from W (n × n, lower triangle read) and J (m × n).
-    pub fn assemble(&mut self, w: MatRef<'_, f64>, jac: MatRef<'_, f64>, delta: f64, gamma: f64) {
+    /// Writes K(δ, γ) from W (n × n, lower triangle read; `None`: W = 0)
+    /// and J (m × n).
+    pub fn assemble(
+        &mut self,
+        w: Option<MatRef<'_, f64>>,
+        jac: MatRef<'_, f64>,
+        delta: f64,
+        gamma: f64,
+    ) {
         let (n, m) = (self.n, self.m);
         for j in 0..n {
             for i in j..n {
-                self.matrix[(i, j)] = w[(i, j)];
+                self.matrix[(i, j)] = w.map_or(0.0, |w| w[(i, j)]);
             }
             self.matrix[(j, j)] += delta;
             for i in 0..m {

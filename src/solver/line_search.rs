@@ -125,6 +125,8 @@ pub struct FilterSearch {
     /// Whether the accepted trial was f-type with Armijo decrease (then
     /// the filter is not augmented).
     accepted_f_type: bool,
+    /// Rounding noise allowed in comparisons of φ.
+    noise: f64,
 }
 
 impl FilterSearch {
@@ -149,7 +151,19 @@ impl FilterSearch {
             saw_non_finite: false,
             trials: 0,
             accepted_f_type: false,
+            noise: 10.0 * f64::EPSILON * phi0.abs(),
         }
+    }
+
+    /// Allows for the rounding noise of an objective summed over `terms`
+    /// terms (typically n): comparisons of φ tolerate 10 ε |φ₀| √terms
+    /// instead of 10 ε |φ₀|. Near a solution of a large problem the
+    /// decrease a Newton step promises falls below the rounding error of
+    /// evaluating φ itself, which grows like the square root of the number
+    /// of terms; without this allowance the search backtracks on noise.
+    pub fn with_noise_terms(mut self, terms: usize) -> Self {
+        self.noise = 10.0 * f64::EPSILON * self.phi0.abs() * (terms.max(1) as f64).sqrt();
+        self
     }
 
     /// The next trial to evaluate, or None when α fell below α_min (the
@@ -176,7 +190,7 @@ impl FilterSearch {
             return Verdict::Reject;
         };
         let alpha = trial.step_length();
-        let noise = 10.0 * f64::EPSILON * self.phi0.abs();
+        let noise = self.noise;
         let f_type = self.f_type(alpha) && self.theta0 <= filter.theta_min;
         let accept = filter.acceptable(theta, phi)
             && if f_type {

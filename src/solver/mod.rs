@@ -7,7 +7,8 @@
 //!
 //! Layout: [`settings`] (options), [`status`] (why it stopped), [`result`]
 //! (what it returns), [`evaluate`] (problem evaluation and scaling), [`kkt`]
-//! (KKT assembly), [`linear`] (LBLᵀ factorization and inertia), [`inertia`]
+//! (KKT assembly), [`matrices`] (dense or sparse J and W), [`linear`] (dense
+//! LBLᵀ and sparse LDLᵀ factorizations and inertia), [`inertia`]
 //! (inertia correction), [`line_search`] (filter line search),
 //! [`newton`] (the iteration, with its restoration phase), [`classify`] (second-order check),
 //! [`argmin_adapter`].
@@ -20,6 +21,7 @@ pub mod inertia;
 pub mod kkt;
 pub mod line_search;
 pub mod linear;
+pub mod matrices;
 pub mod newton;
 pub mod nlp;
 pub mod result;
@@ -30,5 +32,5 @@ pub use argmin_adapter::{NewtonKkt, NewtonKktState};
 pub use newton::{solve, Newton};
 pub use nlp::{NlpProblem, Sense, SparsityPattern};
 pub use result::{IterationRecord, PointKind, Solution, Timings};
-pub use settings::{Settings, SettingsBuilder, SettingsError};
+pub use settings::{LinearSolver, Settings, SettingsBuilder, SettingsError};
 pub use status::Status;

@@ -14,25 +14,33 @@
 //! Gauss–Newton feasibility restoration when no step is acceptable), and
 //! updates y ← y + α (y⁺ − y).
 //!
+//! The KKT systems are dense (Bunch–Kaufman LBLᵀ) or sparse (LDLᵀ of the
+//! KKT matrix in compressed column form, structure and symbolic analysis
+//! built once from the problem's sparsity patterns), as
+//! [`Settings::linear_solver`] and the problem's size and density decide;
+//! on the sparse path nothing is O(n²) in memory (J and W are stored as
+//! pattern values, the classification uses KKT inertias).
+//!
 //! Requirements on the problem: f and g twice continuously differentiable
 //! near the iterates, exact first and second derivatives. Reference: Nocedal
 //! & Wright, *Numerical Optimization* (2006), ch. 18; Wächter & Biegler, *On
 //! the implementation of an interior-point filter line-search algorithm*
 //! (2006) for the filter line search, inertia correction and scaling.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use faer::Mat;
 
-use super::classify::classify;
+use super::classify::{classify, classify_by_inertia, DENSE_INERTIA_MIN_VARIABLES};
 use super::evaluate::{inf_norm, EvaluationCounter, Iterate, Scaling};
 use super::inertia::{InertiaCorrector, InertiaFailure};
-use super::kkt::KktMatrix;
 use super::line_search::{Filter, FilterSearch, Trial, Verdict};
-use super::linear::DenseLdlt;
-use super::nlp::NlpProblem;
+use super::linear::{KktSolver, SparseKkt};
+use super::matrices::{check_pattern, Hessian, Jacobian};
+use super::nlp::{NlpProblem, SparsityPattern};
 use super::result::{IterationRecord, Solution, Timings};
-use super::settings::Settings;
+use super::settings::{LinearSolver, Settings, SPARSE_MAX_DENSITY, SPARSE_MIN_DIMENSION};
 use super::status::Status;
 
 /// Least-squares multipliers larger than this (scaled problem) are replaced
@@ -70,14 +78,18 @@ pub struct Newton {
     lambda: Vec<f64>,
     residual: Vec<f64>,
     /// W: Hessian of the scaled Lagrangian at (current x, y).
-    hessian: Mat<f64>,
+    hessian: Hessian,
     /// Scaled Jacobian J_c and gradient ∇φ at the current iterate.
-    jac_c: Mat<f64>,
+    jac_c: Jacobian,
     grad_phi: Vec<f64>,
-    kkt: KktMatrix,
-    ldlt: DenseLdlt,
-    /// I (n × n): the Hessian block of the projection system [I Jᵀ; J −γI].
-    identity: Mat<f64>,
+    /// The KKT matrix and its factorization (dense or sparse).
+    kkt: KktSolver,
+    /// Scratch vectors of lengths n, n and m.
+    work_n: Vec<f64>,
+    work_n2: Vec<f64>,
+    work_m: Vec<f64>,
+    /// A note on the choice of linear solver, appended to the final message.
+    note: Option<String>,
     inertia: InertiaCorrector,
     filter: Filter,
     /// Accumulated constraint values of the second-order correction.
@@ -106,20 +118,22 @@ impl Newton {
             n: 0,
             m: 0,
             scaling: Scaling::identity(1.0, 0),
-            current: Iterate::new(0, 0),
-            trial: Iterate::new(0, 0),
+            current: Iterate::new(0, 0, &Jacobian::Dense(Mat::zeros(0, 0))),
+            trial: Iterate::new(0, 0, &Jacobian::Dense(Mat::zeros(0, 0))),
             y: Vec::new(),
             y_newton: Vec::new(),
             y_trial: Vec::new(),
             mu: Vec::new(),
             lambda: Vec::new(),
             residual: Vec::new(),
-            hessian: Mat::zeros(0, 0),
-            jac_c: Mat::zeros(0, 0),
+            hessian: Hessian::Dense(Mat::zeros(0, 0)),
+            jac_c: Jacobian::Dense(Mat::zeros(0, 0)),
             grad_phi: Vec::new(),
-            kkt: KktMatrix::new(0, 0),
-            ldlt: DenseLdlt::new(0),
-            identity: Mat::zeros(0, 0),
+            kkt: KktSolver::dense(0, 0),
+            work_n: Vec::new(),
+            work_n2: Vec::new(),
+            work_m: Vec::new(),
+            note: None,
             inertia: InertiaCorrector::new(),
             filter: Filter::default(),
             c_soc: Vec::new(),
@@ -178,14 +192,50 @@ impl Newton {
         &self.counter
     }
 
+    /// Whether the KKT systems are solved with the sparse factorization
+    /// (decided in [`Newton::init`]).
+    pub fn uses_sparse(&self) -> bool {
+        self.kkt.is_sparse()
+    }
+
+    /// On the sparse path, the structural nonzeros of the KKT matrix's lower
+    /// triangle and of its factor L (fill included).
+    pub fn sparse_nonzeros(&self) -> Option<(usize, usize)> {
+        match &self.kkt {
+            KktSolver::Sparse(kkt) => Some((kkt.nnz(), kkt.factor_nnz())),
+            KktSolver::Dense { .. } => None,
+        }
+    }
+
     /// Initialization: allocate workspaces, evaluate the start point, choose
     /// the scaling, estimate least-squares multipliers, evaluate the Hessian,
     /// and test for convergence at the start.
     pub fn init<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
         self.started = Some(Instant::now());
         let (n, m) = (problem.num_variables(), problem.num_constraints());
-        self.allocate(n, m);
+        let layout = self.choose_layout(problem, n, m);
         let sense = problem.sense().sign();
+        let layout = match layout {
+            Ok(layout) => layout,
+            Err(msg) => {
+                // Storage without any matrix, for the result.
+                let empty = |r, c| {
+                    Arc::new(SparsityPattern {
+                        nrows: r,
+                        ncols: c,
+                        ..Default::default()
+                    })
+                };
+                // Without the KKT solver, allocation cannot fail.
+                let _ = self.allocate(n, m, Layout::Sparse(empty(m, n), empty(n, n)), false);
+                self.scaling = Scaling::identity(sense, m);
+                return self.stop(Status::InvalidProblem, msg);
+            }
+        };
+        if let Err(msg) = self.allocate(n, m, layout, true) {
+            self.scaling = Scaling::identity(sense, m);
+            return self.stop(Status::InvalidProblem, msg);
+        }
         self.scaling = Scaling::identity(sense, m);
 
         let start = problem.start();
@@ -233,12 +283,9 @@ impl Newton {
 
         // Phase 1: factor the KKT matrix, correcting its inertia.
         let clock = Instant::now();
-        let reg = self.inertia.factor(
-            &mut self.kkt,
-            &mut self.ldlt,
-            self.hessian.as_ref(),
-            self.jac_c.as_ref(),
-        );
+        let reg = self
+            .inertia
+            .factor(&mut self.kkt, (n, m), &self.hessian, &self.jac_c);
         self.factorization_time += clock.elapsed();
         let reg = match reg {
             Ok(reg) => reg,
@@ -261,7 +308,7 @@ impl Newton {
             self.rhs[n + i] = -self.scaling.constraints[i] * self.current.constraints[i];
         }
         let clock = Instant::now();
-        let solved = self.ldlt.solve_in_place(&mut self.rhs);
+        let solved = self.kkt.solve_in_place(&mut self.rhs);
         self.factorization_time += clock.elapsed();
         if !solved {
             let msg = "the Newton system has no finite solution";
@@ -287,7 +334,7 @@ impl Newton {
         let theta0 = self.scaling.c_l1(&self.current.constraints);
         let phi0 = self.scaling.phi(self.current.objective);
         let tiny = inf_norm(&self.step) <= 10.0 * f64::EPSILON * inf_norm(&self.current.x).max(1.0);
-        let mut search = FilterSearch::new(theta0, phi0, slope);
+        let mut search = FilterSearch::new(theta0, phi0, slope).with_noise_terms(n);
         let mut accepted = None;
         while let Some(trial) = search.next_trial() {
             if !self.form_trial_point(trial) {
@@ -371,26 +418,42 @@ impl Newton {
         forced: Option<Status>,
     ) -> Solution {
         let status = self.status.or(forced).unwrap_or(Status::MaxIterations);
-        let message = if self.status.is_some() {
+        let mut message = if self.status.is_some() {
             self.message.clone()
         } else {
             Self::default_message(status)
         };
+        if let Some(note) = &self.note {
+            message.push_str(" (");
+            message.push_str(note);
+            message.push(')');
+        }
         // Second-order information is reported for converged points only:
         // elsewhere the multipliers (and so ∇²L) are not meaningful.
         let usable = self.n == self.current.x.len()
             && !matches!(status, Status::InvalidProblem | Status::EvaluationError)
             && self.stationarity.is_finite();
         let clock = Instant::now();
-        let classification = usable.then(|| {
-            classify(
+        let with_hessian = self.settings.classify() && status == Status::Converged;
+        let classification = usable.then(|| match &self.current.jacobian {
+            Jacobian::Dense(jac) if self.n <= DENSE_INERTIA_MIN_VARIABLES => classify(
                 problem,
                 &mut self.counter,
                 &self.current.x,
                 &self.lambda,
-                self.current.jacobian.as_ref(),
-                self.settings.classify() && status == Status::Converged,
-            )
+                jac.as_ref(),
+                with_hessian,
+            ),
+            jac => classify_by_inertia(
+                problem,
+                &mut self.counter,
+                &self.current.x,
+                &self.lambda,
+                jac,
+                &mut self.kkt,
+                &mut self.hessian,
+                with_hessian,
+            ),
         });
         let classification_time = clock.elapsed();
         let timings = Timings {
@@ -413,6 +476,11 @@ impl Newton {
             dependent_constraints: classification.is_some_and(|c| c.dependent_constraints),
             history: self.history.clone(),
             timings,
+            linear_solver: if self.kkt.is_sparse() {
+                LinearSolver::Sparse
+            } else {
+                LinearSolver::Dense
+            },
         }
     }
 
@@ -423,23 +491,91 @@ impl Newton {
         }
     }
 
-    fn allocate(&mut self, n: usize, m: usize) {
+    /// Dense or sparse storage, from the settings and the problem's
+    /// sparsity patterns (asked once); an error for unusable patterns.
+    fn choose_layout<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        n: usize,
+        m: usize,
+    ) -> Result<Layout, String> {
+        self.note = None;
+        let wanted = self.settings.linear_solver();
+        // Small problems stay dense without asking for patterns (detecting
+        // them may cost the problem a sweep of its graph).
+        if wanted == LinearSolver::Dense
+            || (wanted == LinearSolver::Auto && n + m < SPARSE_MIN_DIMENSION)
+        {
+            return Ok(Layout::Dense);
+        }
+        let patterns = problem.jacobian_pattern().zip(problem.hessian_pattern());
+        let Some((jac, hess)) = patterns else {
+            if wanted == LinearSolver::Sparse {
+                self.note = Some(
+                    "linear_solver = sparse was asked for, but the problem gives no sparsity \
+                     patterns: solved with the dense solver"
+                        .into(),
+                );
+            }
+            return Ok(Layout::Dense);
+        };
+        check_pattern("Jacobian", &jac, m, n, false)?;
+        check_pattern("Hessian", &hess, n, n, true)?;
+        let dim = (n + m) as f64;
+        let lower = dim * (dim + 1.0) / 2.0;
+        let stored = (jac.nnz() + hess.nnz() + n + m) as f64;
+        let sparse = wanted == LinearSolver::Sparse
+            || (n + m >= SPARSE_MIN_DIMENSION && stored <= SPARSE_MAX_DENSITY * lower);
+        Ok(if sparse {
+            Layout::Sparse(Arc::new(jac), Arc::new(hess))
+        } else {
+            Layout::Dense
+        })
+    }
+
+    /// Sizes every workspace for n variables, m constraints and the layout;
+    /// builds the KKT solver when `with_kkt` (an error when the sparse
+    /// structure cannot be analysed).
+    fn allocate(
+        &mut self,
+        n: usize,
+        m: usize,
+        layout: Layout,
+        with_kkt: bool,
+    ) -> Result<(), String> {
         self.n = n;
         self.m = m;
-        self.current = Iterate::new(n, m);
-        self.trial = Iterate::new(n, m);
+        let (jacobian, hessian) = match &layout {
+            Layout::Dense => (
+                Jacobian::Dense(Mat::zeros(m, n)),
+                Hessian::Dense(Mat::zeros(n, n)),
+            ),
+            Layout::Sparse(jac, hess) => (
+                Jacobian::Sparse {
+                    pattern: jac.clone(),
+                    values: vec![0.0; jac.nnz()],
+                },
+                Hessian::Sparse {
+                    pattern: hess.clone(),
+                    values: vec![0.0; hess.nnz()],
+                },
+            ),
+        };
+        self.current = Iterate::new(n, m, &jacobian);
+        self.trial = Iterate::new(n, m, &jacobian);
         self.y = vec![0.0; m];
         self.y_newton = vec![0.0; m];
         self.y_trial = vec![0.0; m];
         self.mu = vec![0.0; m];
         self.lambda = vec![0.0; m];
         self.residual = vec![0.0; n];
-        self.hessian = Mat::zeros(n, n);
-        self.jac_c = Mat::zeros(m, n);
+        self.hessian = hessian;
+        self.jac_c = jacobian;
         self.grad_phi = vec![0.0; n];
-        self.kkt = KktMatrix::new(n, m);
-        self.ldlt = DenseLdlt::new(n + m);
-        self.identity = Mat::identity(n, n);
+        self.work_n = vec![0.0; n];
+        self.work_n2 = vec![0.0; n];
+        self.work_m = vec![0.0; m];
+        self.kkt = KktSolver::dense(0, 0);
         self.inertia = InertiaCorrector::new();
         self.filter = Filter::default();
         self.c_soc = vec![0.0; m];
@@ -456,6 +592,15 @@ impl Newton {
             self.history
                 .reserve(self.settings.max_iterations().min(1000) + 1);
         }
+        if with_kkt {
+            self.kkt = match &layout {
+                Layout::Dense => KktSolver::dense(n, m),
+                Layout::Sparse(jac, hess) => {
+                    KktSolver::Sparse(Box::new(SparseKkt::new(hess, jac)?))
+                }
+            };
+        }
+        Ok(())
     }
 
     fn stop(&mut self, status: Status, message: String) {
@@ -469,11 +614,8 @@ impl Newton {
         for (gp, g) in self.grad_phi.iter_mut().zip(&self.current.gradient) {
             *gp = factor * g;
         }
-        for j in 0..self.n {
-            for i in 0..self.m {
-                self.jac_c[(i, j)] = self.scaling.constraints[i] * self.current.jacobian[(i, j)];
-            }
-        }
+        self.jac_c
+            .scale_rows_from(&self.current.jacobian, &self.scaling.constraints);
     }
 
     /// Factors the projection system [I J_cᵀ; J_c −γI] (γ = `gamma`, or
@@ -482,14 +624,10 @@ impl Newton {
         let clock = Instant::now();
         let mut ok = false;
         for gamma in [gamma, gamma.max(1e-8)] {
-            self.kkt
-                .assemble(self.identity.as_ref(), self.jac_c.as_ref(), 0.0, gamma);
+            // W = 0 with δ = 1: the identity block.
+            self.kkt.assemble(None, &self.jac_c, 1.0, gamma);
             let tol = 1e-13 * self.kkt.max_abs();
-            if self
-                .ldlt
-                .factor(self.kkt.as_ref(), tol)
-                .is_some_and(|i| i.zero == 0)
-            {
+            if self.kkt.factor(tol).is_some_and(|i| i.zero == 0) {
                 ok = true;
                 break;
             }
@@ -508,7 +646,7 @@ impl Newton {
         }
         self.rhs[..n].copy_from_slice(&self.grad_phi);
         self.rhs[n..].fill(0.0);
-        if self.ldlt.solve_in_place(&mut self.rhs)
+        if self.kkt.solve_in_place(&mut self.rhs)
             && inf_norm(&self.rhs[n..]) <= MAX_INITIAL_MULTIPLIER
         {
             self.y.copy_from_slice(&self.rhs[n..]);
@@ -558,7 +696,7 @@ impl Newton {
                     self.rhs[n + i] = -self.c_soc[i];
                 }
                 let clock = Instant::now();
-                let solved = self.ldlt.solve_in_place(&mut self.rhs);
+                let solved = self.kkt.solve_in_place(&mut self.rhs);
                 self.factorization_time += clock.elapsed();
                 if !solved {
                     return false;
@@ -575,15 +713,12 @@ impl Newton {
     /// infeasibility and the iteration limit, in that order; records the
     /// iterate in the history.
     fn check_termination(&mut self, alpha: f64, delta: f64) {
-        let (n, m) = (self.n, self.m);
+        let m = self.m;
         let it = &self.current;
         // r = ∇f − Jᵀλ, unscaled.
         self.residual.copy_from_slice(&it.gradient);
-        for j in 0..n {
-            for i in 0..m {
-                self.residual[j] -= it.jacobian[(i, j)] * self.lambda[i];
-            }
-        }
+        it.jacobian
+            .add_transpose_mul(-1.0, &self.lambda, &mut self.residual);
         self.stationarity = inf_norm(&self.residual);
         let violation = it.constraint_violation();
         if self.settings.record_history() {
@@ -648,29 +783,31 @@ impl Newton {
 impl Newton {
     /// Whether the current iterate is a stationary point of ½‖c‖²:
     /// ‖J_cᵀc‖∞ ≤ tol · ‖J_c‖₁ · ‖c‖∞.
-    fn locally_infeasible(&self, tol: f64) -> bool {
-        let (n, m) = (self.n, self.m);
-        let mut jtc = 0.0f64;
-        let mut col_sum = 0.0f64;
-        let mut c_max = 0.0f64;
-        for j in 0..n {
-            let (mut s, mut a) = (0.0, 0.0);
-            for i in 0..m {
-                let c = self.scaling.constraints[i] * self.current.constraints[i];
-                s += self.jac_c[(i, j)] * c;
-                a += self.jac_c[(i, j)].abs();
-                c_max = c_max.max(c.abs());
-            }
-            jtc = jtc.max(s.abs());
-            col_sum = col_sum.max(a);
+    fn locally_infeasible(&mut self, tol: f64) -> bool {
+        for ((c, s), g) in self
+            .work_m
+            .iter_mut()
+            .zip(&self.scaling.constraints)
+            .zip(&self.current.constraints)
+        {
+            *c = s * g;
         }
-        if n == 0 {
-            c_max = (0..m).fold(0.0f64, |a, i| {
-                a.max((self.scaling.constraints[i] * self.current.constraints[i]).abs())
-            });
-        }
+        let c_max = inf_norm(&self.work_m);
+        self.work_n.fill(0.0);
+        self.jac_c
+            .add_transpose_mul(1.0, &self.work_m, &mut self.work_n);
+        let jtc = inf_norm(&self.work_n);
+        self.jac_c.col_abs_sums(&mut self.work_n2);
+        let col_sum = inf_norm(&self.work_n2);
         c_max > 0.0 && jtc <= tol * col_sum * c_max
     }
+}
+
+/// Storage of the Jacobian, the Hessian and the KKT matrix.
+enum Layout {
+    Dense,
+    /// Jacobian and Hessian patterns.
+    Sparse(Arc<SparsityPattern>, Arc<SparsityPattern>),
 }
 
 #[derive(Clone, Copy)]

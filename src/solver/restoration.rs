@@ -125,14 +125,16 @@ impl Newton {
         for i in 0..self.m {
             self.rhs[n + i] = -self.scaling.constraints[i] * self.current.constraints[i];
         }
-        self.ldlt.solve_in_place(&mut self.rhs)
+        self.kkt.solve_in_place(&mut self.rhs)
     }
 
     /// ‖c‖₂² − ‖c + α J_c d‖₂² for the step d in `rhs` (‖c‖₂² = `norm2`).
-    fn predicted_decrease(&self, alpha: f64, norm2: f64) -> f64 {
+    fn predicted_decrease(&mut self, alpha: f64, norm2: f64) -> f64 {
+        let n = self.n;
+        self.jac_c.mul(&self.rhs[..n], &mut self.work_m);
         let mut linear = 0.0;
         for i in 0..self.m {
-            let jd: f64 = (0..self.n).map(|j| self.jac_c[(i, j)] * self.rhs[j]).sum();
+            let jd = self.work_m[i];
             let c = self.scaling.constraints[i] * self.current.constraints[i];
             linear += (c + alpha * jd) * (c + alpha * jd);
         }
@@ -154,14 +156,10 @@ impl Newton {
             return;
         }
         let it = &self.current;
-        let mut stationarity = 0.0f64;
-        for j in 0..self.n {
-            let mut r = it.gradient[j];
-            for i in 0..self.m {
-                r -= it.jacobian[(i, j)] * self.lambda[i];
-            }
-            stationarity = stationarity.max(r.abs());
-        }
+        self.work_n.copy_from_slice(&it.gradient);
+        it.jacobian
+            .add_transpose_mul(-1.0, &self.lambda, &mut self.work_n);
+        let stationarity = inf_norm(&self.work_n);
         self.history.push(super::IterationRecord {
             iteration: self.iteration,
             objective: it.objective,

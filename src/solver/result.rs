@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::settings::LinearSolver;
 use super::status::Status;
 
 /// Second-order classification of a point on the constraints' tangent space
@@ -112,4 +113,7 @@ pub struct Solution {
     pub history: Vec<IterationRecord>,
     /// Time per phase.
     pub timings: Timings,
+    /// The linear algebra used: [`LinearSolver::Dense`] or
+    /// [`LinearSolver::Sparse`] (never `Auto`: the choice it made).
+    pub linear_solver: LinearSolver,
 }

@@ -25,6 +25,71 @@ pub struct Settings {
     max_gradient_scale: f64,
     record_history: bool,
     classify: bool,
+    linear_solver: LinearSolver,
+}
+
+/// Which linear algebra the Newton iteration uses for the KKT systems.
+///
+/// Its text forms (for options and the command line) are `auto`, `dense`
+/// and `sparse`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum LinearSolver {
+    /// Sparse when the problem provides sparsity patterns
+    /// ([`crate::solver::NlpProblem::jacobian_pattern`] and
+    /// [`crate::solver::NlpProblem::hessian_pattern`]), n + m ≥
+    /// [`SPARSE_MIN_DIMENSION`], and the KKT matrix's lower triangle has at
+    /// most [`SPARSE_MAX_DENSITY`] of its entries structurally nonzero;
+    /// dense otherwise (the default).
+    #[default]
+    Auto,
+    /// Dense matrices and Bunch–Kaufman LBLᵀ: O((n + m)²) memory and
+    /// O((n + m)³) time per factorization.
+    Dense,
+    /// Sparse KKT matrix and sparse LDLᵀ with a fill-reducing ordering.
+    /// A problem without sparsity patterns is solved with the dense solver
+    /// instead, and the solution's message says so.
+    Sparse,
+}
+
+/// Smallest n + m for which [`LinearSolver::Auto`] picks the sparse solver.
+pub const SPARSE_MIN_DIMENSION: usize = 300;
+/// Largest fraction of structurally nonzero entries in the lower triangle
+/// of the KKT matrix for which [`LinearSolver::Auto`] picks the sparse solver.
+pub const SPARSE_MAX_DENSITY: f64 = 0.05;
+
+impl LinearSolver {
+    /// The text form: `auto`, `dense` or `sparse`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinearSolver::Auto => "auto",
+            LinearSolver::Dense => "dense",
+            LinearSolver::Sparse => "sparse",
+        }
+    }
+}
+
+impl std::fmt::Display for LinearSolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LinearSolver {
+    type Err = SettingsError;
+
+    /// Parses `auto`, `dense` or `sparse`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(LinearSolver::Auto),
+            "dense" => Ok(LinearSolver::Dense),
+            "sparse" => Ok(LinearSolver::Sparse),
+            other => Err(SettingsError::Invalid {
+                name: "linear_solver",
+                value: other.to_string(),
+                expected: "one of auto, dense, sparse",
+            }),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -37,6 +102,7 @@ impl Default for Settings {
             max_gradient_scale: 100.0,
             record_history: true,
             classify: true,
+            linear_solver: LinearSolver::Auto,
         }
     }
 }
@@ -89,9 +155,17 @@ impl Settings {
     }
 
     /// Whether to classify the returned point by second-order conditions
-    /// (default true; costs one SVD of J and one symmetric eigensolve).
+    /// (default true). Small dense problems use one SVD of J and one
+    /// symmetric eigensolve; sparse problems, and dense ones with more than
+    /// [`crate::solver::classify::DENSE_INERTIA_MIN_VARIABLES`] variables,
+    /// use the inertia of KKT matrices (two or three factorizations).
     pub fn classify(&self) -> bool {
         self.classify
+    }
+
+    /// Dense or sparse linear algebra (default [`LinearSolver::Auto`]).
+    pub fn linear_solver(&self) -> LinearSolver {
+        self.linear_solver
     }
 }
 
@@ -142,6 +216,12 @@ impl SettingsBuilder {
     /// Sets [`Settings::classify`].
     pub fn classify(mut self, value: bool) -> Self {
         self.settings.classify = value;
+        self
+    }
+
+    /// Sets [`Settings::linear_solver`].
+    pub fn linear_solver(mut self, value: LinearSolver) -> Self {
+        self.settings.linear_solver = value;
         self
     }
 

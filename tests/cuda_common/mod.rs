@@ -133,3 +133,20 @@ pub fn sum_ref(terms: impl IntoIterator<Item = f64>) -> (f64, f64) {
     }
     (s + c, abs)
 }
+
+/// Asserts every element within `tol` relative to the size of the terms it
+/// sums: |got − want| ≤ tol · max(|want|, scaleᵢ). A derivative that is a
+/// sum of terms cancelling to a small number is only as accurate as its
+/// terms (rounding in pow or sin on the device is amplified by the
+/// cancellation), as in the contract's relative feasibility test.
+pub fn assert_rel_to_terms(what: &str, got: &[f64], want: &[f64], scale: &[f64], tol: f64) {
+    for (i, ((g, w), s)) in got.iter().zip(want).zip(scale).enumerate() {
+        let bound = tol * w.abs().max(*s);
+        assert!(
+            (g - w).abs() <= bound,
+            "{what}: error {:.3e} > {bound:.3e} at element {i} of {}: got {g}, want {w} (terms of size {s})",
+            (g - w).abs(),
+            got.len()
+        );
+    }
+}

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod hs;
+pub mod sparse;
 
 use faer::{Mat, MatMut};
 use lagrange::solver::{NlpProblem, Sense};

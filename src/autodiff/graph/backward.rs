@@ -8,9 +8,10 @@
 //!    order, linear in the graph size, no sort): apply the op's VJP rule,
 //!    adding (`+=`) into the operands' adjoints; a leaf adds its adjoint
 //!    into its `.grad`.
-//! 3. Unless the graph is retained, release the processed nodes' edges so
-//!    their memory returns to the arena; the values of tensors the user still
-//!    holds stay readable, and a second backward through them is an error.
+//! 3. Unless the graph is retained, release each processed node's edges
+//!    right after its VJP, so memory returns to the arena during the pass;
+//!    the values of tensors the user still holds stay readable, and a second
+//!    backward through them is an error.
 
 use super::{Arena, Value};
 use crate::autodiff::error::AutodiffError;
@@ -56,100 +57,153 @@ pub(crate) fn backward(
             ar.stack = stack;
             return Err(AutodiffError::GraphFreed);
         }
-        let ids = n.inputs.clone();
-        for &j in ids.as_slice() {
-            let m = &mut ar.nodes[j as usize];
-            if !m.requires_grad {
-                continue;
+        match ar.inline_inputs(id) {
+            Some((ins, len)) => {
+                for &j in &ins[..len] {
+                    count_consumer(ar, j, epoch, &mut stack);
+                }
             }
-            if m.mark != epoch {
-                m.mark = epoch;
-                m.aux = 0;
-                stack.push(j);
+            None => {
+                for k in 0..ar.num_inputs(id) {
+                    let j = ar.input(id, k);
+                    count_consumer(ar, j, epoch, &mut stack);
+                }
             }
-            m.aux += 1;
         }
     }
 
     // 2. Propagate adjoints in an order where each node comes after all its
     // consumers.
-    ar.nodes[root as usize].adj = Some(Value::from_vec(seed.to_vec()));
-    let mut release = std::mem::take(&mut ar.stack2);
-    release.clear();
+    let seed_value = match seed {
+        [s] => Value::Scalar(*s),
+        _ => Value::Buf(seed.to_vec()),
+    };
+    ar.take_adj(root);
+    ar.put_adj(root, seed_value);
+    let mut edges = std::mem::take(&mut ar.stack2);
     stack.push(root);
     while let Some(id) = stack.pop() {
-        let node = &mut ar.nodes[id as usize];
-        let adj = node.adj.take().expect("a ready node has an adjoint");
-        let Some(op) = node.op else {
-            // A leaf: accumulate into .grad.
-            match &mut node.grad {
-                Some(g) => g
-                    .as_mut_slice()
-                    .iter_mut()
-                    .zip(adj.as_slice())
-                    .for_each(|(g, a)| *g += a),
-                None => node.grad = Some(adj),
+        let Some(op) = ar.nodes[id as usize].op else {
+            let adj = ar.take_adj(id);
+            ar.accumulate_grad(id, adj.as_slice());
+            if ar.nodes[id as usize].doomed {
+                ar.free_slot(id);
             }
             continue;
         };
-        let inputs = if retain {
-            node.inputs.clone()
-        } else {
-            node.freed = true;
-            std::mem::replace(&mut node.inputs, super::Inputs::NONE)
-        };
-        let ids = inputs.as_slice();
-        for (k, &j) in ids.iter().enumerate() {
-            if !ar.nodes[j as usize].requires_grad {
-                continue;
-            }
-            let mut xbar = ar.nodes[j as usize]
-                .adj
-                .take()
-                .unwrap_or_else(|| Value::zeros(ar.nodes[j as usize].shape.numel()));
-            accumulate(ar, op, id, ids, k, adj.as_slice(), &mut xbar);
-            let m = &mut ar.nodes[j as usize];
-            m.adj = Some(xbar);
-            m.aux -= 1;
-            if m.aux == 0 {
-                stack.push(j);
+        if !scalar_step(ar, id, op, &mut stack) {
+            let adj = ar.take_adj(id);
+            let n_in = ar.num_inputs(id);
+            for k in 0..n_in {
+                let j = ar.input(id, k);
+                if !ar.nodes[j as usize].requires_grad {
+                    continue;
+                }
+                let mut xbar = ar.take_adj(j);
+                accumulate(ar, op, id, k, adj.as_slice(), &mut xbar);
+                ar.put_adj(j, xbar);
+                let m = &mut ar.nodes[j as usize];
+                m.aux -= 1;
+                if m.aux == 0 {
+                    stack.push(j);
+                }
             }
         }
         if !retain {
-            release.extend_from_slice(ids);
+            // 3. Release this node's edges now. An operand left without
+            // references is freed at once if it is outside this pass (its
+            // value is needed by no one), or after its own VJP if it is
+            // still pending here (its value is needed by that VJP).
+            ar.release_after_vjp(id, epoch, &mut edges);
         }
     }
-
-    // 3. Release the edges of the processed nodes.
-    for &j in &release {
-        ar.dec_ref(j);
-    }
-    release.clear();
+    edges.clear();
     ar.stack = stack;
-    ar.stack2 = release;
+    ar.stack2 = edges;
     Ok(())
+}
+
+/// Counts one more consumer of `j` inside the pass (first visit: stamps it
+/// and queues it for the walk).
+#[inline]
+fn count_consumer(ar: &mut Arena, j: u32, epoch: u32, stack: &mut Vec<u32>) {
+    let m = &mut ar.nodes[j as usize];
+    if !m.requires_grad {
+        return;
+    }
+    if m.mark != epoch {
+        m.mark = epoch;
+        m.aux = 0;
+        stack.push(j);
+    }
+    m.aux += 1;
+}
+
+/// The VJP of an elementwise op on one-element operands, on the nodes'
+/// inline fields (the common case of graphs of scalar expressions). Returns
+/// false when the node is not of that kind.
+#[inline]
+fn scalar_step(ar: &mut Arena, id: u32, op: Op, ready: &mut Vec<u32>) -> bool {
+    let n = &ar.nodes[id as usize];
+    let Some((y, g)) = n.scalar_and_adj() else {
+        return false;
+    };
+    match op {
+        Op::Unary(u) => {
+            let a = ar.input(id, 0);
+            let Some(x) = ar.scalar(a) else {
+                return false;
+            };
+            ar.nodes[id as usize].clear_adj();
+            add_adj(ar, a, u.d1(x, y) * g, ready);
+            true
+        }
+        Op::Binary(f) => {
+            let (a, b) = (ar.input(id, 0), ar.input(id, 1));
+            let (Some(xa), Some(xb)) = (ar.scalar(a), ar.scalar(b)) else {
+                return false;
+            };
+            ar.nodes[id as usize].clear_adj();
+            let (da, db) = f.d1(xa, xb, y);
+            add_adj(ar, a, da * g, ready);
+            add_adj(ar, b, db * g, ready);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Adds `d` into the inline adjoint of a one-element node that requires
+/// grad, and marks it ready when its last consumer has been processed.
+#[inline]
+fn add_adj(ar: &mut Arena, j: u32, d: f64, ready: &mut Vec<u32>) {
+    let m = &mut ar.nodes[j as usize];
+    if !m.requires_grad {
+        return;
+    }
+    m.add_scalar_adj(d);
+    m.aux -= 1;
+    if m.aux == 0 {
+        ready.push(j);
+    }
 }
 
 /// `xbar += J_kᵀ ybar` for operand `k` of node `id`.
 #[inline]
-fn accumulate(ar: &Arena, op: Op, id: u32, ids: &[u32], k: usize, ybar: &[f64], xbar: &mut Value) {
-    let node = &ar.nodes[id as usize];
+fn accumulate(ar: &Arena, op: Op, id: u32, k: usize, ybar: &[f64], xbar: &mut Value) {
     // Scalar fast path: no slices, no dispatch through the slice rules.
-    if let (Value::Scalar(y), [g], Value::Scalar(xb)) = (&node.value, ybar, &mut *xbar) {
-        let (y, g) = (*y, *g);
+    if let (Some(y), [g], Value::Scalar(xb)) = (ar.scalar(id), ybar, &mut *xbar) {
         match op {
             Op::Unary(u) => {
-                if let Value::Scalar(x) = ar.nodes[ids[0] as usize].value {
+                if let Some(x) = ar.scalar(ar.input(id, 0)) {
                     *xb += u.d1(x, y) * g;
                     return;
                 }
             }
             Op::Binary(b) => {
-                if let (Value::Scalar(a), Value::Scalar(bv)) = (
-                    &ar.nodes[ids[0] as usize].value,
-                    &ar.nodes[ids[1] as usize].value,
-                ) {
-                    let (da, db) = b.d1(*a, *bv, y);
+                if let (Some(a), Some(c)) = (ar.scalar(ar.input(id, 0)), ar.scalar(ar.input(id, 1)))
+                {
+                    let (da, db) = b.d1(a, c, y);
                     *xb += if k == 0 { da } else { db } * g;
                     return;
                 }
@@ -157,30 +211,29 @@ fn accumulate(ar: &Arena, op: Op, id: u32, ids: &[u32], k: usize, ybar: &[f64], 
             _ => {}
         }
     }
+    let ids = ar.inputs(id);
     let mut xs_small: [&[f64]; 2] = [&[], &[]];
     let mut shapes_small = [Shape::SCALAR; 2];
     let xs_vec: Vec<&[f64]>;
     let shapes_vec: Vec<Shape>;
     let (xs, shapes): (&[&[f64]], &[Shape]) = if ids.len() <= 2 {
         for (i, &j) in ids.iter().enumerate() {
-            xs_small[i] = ar.nodes[j as usize].value.as_slice();
+            xs_small[i] = ar.value(j);
             shapes_small[i] = ar.nodes[j as usize].shape;
         }
         (&xs_small[..ids.len()], &shapes_small[..ids.len()])
     } else {
-        xs_vec = ids
-            .iter()
-            .map(|&j| ar.nodes[j as usize].value.as_slice())
-            .collect();
+        xs_vec = ids.iter().map(|&j| ar.value(j)).collect();
         shapes_vec = ids.iter().map(|&j| ar.nodes[j as usize].shape).collect();
         (&xs_vec, &shapes_vec)
     };
+    let node = &ar.nodes[id as usize];
     ops::vjp(
         op,
         k,
         xs,
         shapes,
-        node.value.as_slice(),
+        ar.value(id),
         node.shape,
         ybar,
         xbar.as_mut_slice(),

@@ -5,9 +5,14 @@
 //! [`Tensor`](crate::autodiff::Tensor) handles pointing at it and by the edges
 //! from nodes that consume it; when the count drops to zero its slot goes on
 //! a free list and its edges are released in turn (with an explicit work
-//! list, so dropping a chain of 10⁶ nodes does not recurse). Scalar values
-//! live inline in the node, so recording a scalar op in the steady state
-//! reuses a slot and does not touch the heap.
+//! list, so dropping a chain of 10⁶ nodes does not recurse).
+//!
+//! A node is kept small (80 bytes) because a backward pass over a chain of
+//! scalar ops is bound by memory traffic over the nodes: a one-element value
+//! and adjoint live inline, while vector values, vector adjoints, gradients
+//! and operand lists longer than two live in a side slab of [`Extra`]s. So
+//! recording a scalar op in the steady state reuses a slot and does not touch
+//! the heap.
 //!
 //! This module knows nothing of the tape: `tape::record` reads the arena
 //! through the accessors here.
@@ -18,7 +23,24 @@ use crate::autodiff::ops::Op;
 use crate::autodiff::shape::Shape;
 use std::cell::RefCell;
 
-/// The values of a node: inline for one element, on the heap otherwise.
+/// "No index".
+const NONE: u32 = u32::MAX;
+/// Marks operands kept in the extra.
+const MANY: u32 = u32::MAX - 1;
+
+/// Number of inline operands.
+#[inline]
+fn inline_len(ins: [u32; 2]) -> usize {
+    if ins[0] == NONE {
+        0
+    } else if ins[1] == NONE {
+        1
+    } else {
+        2
+    }
+}
+
+/// Values handed to or taken from the arena: inline for one element.
 #[derive(Clone, Debug)]
 pub(crate) enum Value {
     /// One element (scalar, or any shape with one element).
@@ -28,24 +50,6 @@ pub(crate) enum Value {
 }
 
 impl Value {
-    /// `n` zeros.
-    pub(crate) fn zeros(n: usize) -> Value {
-        if n == 1 {
-            Value::Scalar(0.0)
-        } else {
-            Value::Buf(vec![0.0; n])
-        }
-    }
-
-    /// Takes ownership of data, storing one element inline.
-    pub(crate) fn from_vec(v: Vec<f64>) -> Value {
-        if v.len() == 1 {
-            Value::Scalar(v[0])
-        } else {
-            Value::Buf(v)
-        }
-    }
-
     /// The elements.
     #[inline]
     pub(crate) fn as_slice(&self) -> &[f64] {
@@ -65,84 +69,48 @@ impl Value {
     }
 }
 
-/// The operands of a node: inline for up to two, boxed for `concat`.
-#[derive(Clone, Debug)]
-pub(crate) enum Inputs {
-    /// Up to two operand ids (`n` of them).
-    Fixed { ids: [u32; 2], n: u8 },
-    /// Any number of operand ids.
-    Many(Box<[u32]>),
-}
-
-impl Inputs {
-    /// No operands (leaves, constants, freed nodes).
-    pub(crate) const NONE: Inputs = Inputs::Fixed { ids: [0, 0], n: 0 };
-
-    pub(crate) fn from_ids(ids: &[u32]) -> Inputs {
-        match *ids {
-            [] => Inputs::NONE,
-            [a] => Inputs::Fixed { ids: [a, 0], n: 1 },
-            [a, b] => Inputs::Fixed { ids: [a, b], n: 2 },
-            _ => Inputs::Many(ids.into()),
-        }
-    }
-
-    #[inline]
-    pub(crate) fn as_slice(&self) -> &[u32] {
-        match self {
-            Inputs::Fixed { ids, n } => &ids[..*n as usize],
-            Inputs::Many(ids) => ids,
-        }
-    }
-}
-
-/// One tensor in the arena.
-#[derive(Debug)]
+/// One tensor in the arena (the fields a backward pass touches).
+#[derive(Debug, Clone)]
 pub(crate) struct Node {
     /// The op that computed it; `None` for leaves (user tensors, constants,
     /// results computed without grad).
     pub(crate) op: Option<Op>,
-    /// Operands (kept only while the node requires grad and is not freed).
-    pub(crate) inputs: Inputs,
-    pub(crate) shape: Shape,
-    pub(crate) value: Value,
-    /// Accumulated gradient of a leaf.
-    pub(crate) grad: Option<Value>,
-    /// Adjoint during a backward pass.
-    pub(crate) adj: Option<Value>,
-    /// Handles plus consumer edges.
-    pub(crate) refs: u32,
+    /// Up to two operands inline, unused entries `NONE`; `[MANY, NONE]`
+    /// when the operands are in the extra.
+    ins: [u32; 2],
     pub(crate) requires_grad: bool,
     /// Its edges were released by a backward pass without retain_graph.
     pub(crate) freed: bool,
+    has_adj: bool,
+    /// Lost its last reference during a backward pass while its VJP was
+    /// pending: freed right after that VJP.
+    pub(crate) doomed: bool,
+    pub(crate) shape: Shape,
+    /// The value of a one-element node.
+    scalar: f64,
+    /// The adjoint of a one-element node during a backward pass.
+    adj: f64,
+    /// Handles plus consumer edges.
+    pub(crate) refs: u32,
     /// Traversal stamp (equal to the arena's epoch when visited).
     pub(crate) mark: u32,
-    /// Scratch counter of a traversal (pending consumers; tape register).
+    /// Scratch of a traversal (pending consumers; tape register).
     pub(crate) aux: u32,
+    /// Index of this node's [`Extra`], or `NONE`.
+    extra: u32,
 }
 
-impl Node {
-    /// A leaf holding `value`.
-    pub(crate) fn leaf(shape: Shape, value: Value, requires_grad: bool) -> Node {
-        Node {
-            op: None,
-            inputs: Inputs::NONE,
-            shape,
-            value,
-            grad: None,
-            adj: None,
-            refs: 1,
-            requires_grad,
-            freed: false,
-            mark: 0,
-            aux: 0,
-        }
-    }
-
-    /// Whether this node is a leaf (no op recorded).
-    pub(crate) fn is_leaf(&self) -> bool {
-        self.op.is_none()
-    }
+/// The heap-held parts of a node.
+#[derive(Debug, Default)]
+struct Extra {
+    /// The value of a node with other than one element.
+    value: Vec<f64>,
+    /// Its adjoint during a backward pass.
+    adj: Option<Vec<f64>>,
+    /// Accumulated gradient of a leaf.
+    grad: Option<Vec<f64>>,
+    /// Operands of a node with more than two.
+    many: Vec<u32>,
 }
 
 /// The slab of nodes of one thread.
@@ -150,7 +118,12 @@ impl Node {
 pub(crate) struct Arena {
     pub(crate) nodes: Vec<Node>,
     free: Vec<u32>,
+    extras: Vec<Extra>,
+    free_extras: Vec<u32>,
     epoch: u32,
+    /// Inside `no_grad` (kept here so that recording an op reads one
+    /// thread-local, not two).
+    pub(crate) grad_disabled: bool,
     /// Scratch work lists, kept to reuse their capacity.
     pub(crate) stack: Vec<u32>,
     pub(crate) stack2: Vec<u32>,
@@ -158,7 +131,8 @@ pub(crate) struct Arena {
 }
 
 thread_local! {
-    pub(crate) static ARENA: RefCell<Arena> = RefCell::new(Arena::default());
+    // A const initializer: no lazy-initialization check on every access.
+    pub(crate) static ARENA: RefCell<Arena> = const { RefCell::new(Arena::EMPTY) };
 }
 
 /// Runs `f` on this thread's arena.
@@ -167,18 +141,284 @@ pub(crate) fn with_arena<R>(f: impl FnOnce(&mut Arena) -> R) -> R {
     ARENA.with(|a| f(&mut a.borrow_mut()))
 }
 
-impl Arena {
-    /// Stores a node (refcount 1 for the handle about to be made) and
-    /// returns its id.
+impl Node {
+    /// A free slot.
+    const EMPTY: Node = Node {
+        op: None,
+        ins: [NONE; 2],
+        requires_grad: false,
+        freed: false,
+        has_adj: false,
+        doomed: false,
+        shape: Shape::SCALAR,
+        scalar: 0.0,
+        adj: 0.0,
+        refs: 0,
+        mark: 0,
+        aux: 0,
+        extra: NONE,
+    };
+
+    /// Whether this node is a leaf (no op recorded).
     #[inline]
-    pub(crate) fn alloc(&mut self, node: Node) -> u32 {
-        if let Some(id) = self.free.pop() {
-            self.nodes[id as usize] = node;
-            id
+    pub(crate) fn is_leaf(&self) -> bool {
+        self.op.is_none()
+    }
+
+    /// For a one-element node: its value and adjoint (0 if none yet).
+    #[inline]
+    pub(crate) fn scalar_and_adj(&self) -> Option<(f64, f64)> {
+        (self.shape.numel() == 1)
+            .then_some((self.scalar, if self.has_adj { self.adj } else { 0.0 }))
+    }
+
+    /// Forgets the adjoint of a one-element node.
+    #[inline]
+    pub(crate) fn clear_adj(&mut self) {
+        self.has_adj = false;
+    }
+
+    /// Adds into the adjoint of a one-element node.
+    #[inline]
+    pub(crate) fn add_scalar_adj(&mut self, d: f64) {
+        self.adj = if self.has_adj { self.adj + d } else { d };
+        self.has_adj = true;
+    }
+}
+
+impl Arena {
+    const EMPTY: Arena = Arena {
+        nodes: Vec::new(),
+        free: Vec::new(),
+        extras: Vec::new(),
+        free_extras: Vec::new(),
+        epoch: 0,
+        grad_disabled: false,
+        stack: Vec::new(),
+        stack2: Vec::new(),
+        release: Vec::new(),
+    };
+
+    fn alloc_extra(&mut self) -> u32 {
+        if let Some(e) = self.free_extras.pop() {
+            e
         } else {
-            let id = u32::try_from(self.nodes.len()).expect("more than 2³² live tensors");
-            self.nodes.push(node);
-            id
+            self.extras.push(Extra::default());
+            (self.extras.len() - 1) as u32
+        }
+    }
+
+    /// The node's extra, created on demand.
+    fn extra_mut(&mut self, id: u32) -> &mut Extra {
+        let mut e = self.nodes[id as usize].extra;
+        if e == NONE {
+            e = self.alloc_extra();
+            self.nodes[id as usize].extra = e;
+        }
+        &mut self.extras[e as usize]
+    }
+
+    /// Stores a new node (refcount 1, for the handle about to be made) and
+    /// returns its id. `inputs` are the operands whose edges it keeps (their
+    /// refcounts are raised here).
+    #[inline(always)]
+    pub(crate) fn push(
+        &mut self,
+        op: Option<Op>,
+        inputs: &[u32],
+        shape: Shape,
+        value: Value,
+        requires_grad: bool,
+    ) -> u32 {
+        for &i in inputs {
+            self.nodes[i as usize].refs += 1;
+        }
+        let scalar_value = match &value {
+            Value::Scalar(v) if shape.numel() == 1 => Some(*v),
+            Value::Buf(v) if shape.numel() == 1 => Some(v[0]),
+            _ => None,
+        };
+        let extra = if scalar_value.is_none() || inputs.len() > 2 {
+            let e = self.alloc_extra();
+            let ex = &mut self.extras[e as usize];
+            if scalar_value.is_none() {
+                ex.value = match value {
+                    Value::Buf(v) => v,
+                    Value::Scalar(v) => vec![v],
+                };
+            }
+            if inputs.len() > 2 {
+                ex.many = inputs.to_vec();
+            }
+            e
+        } else {
+            NONE
+        };
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => {
+                let id = u32::try_from(self.nodes.len())
+                    .ok()
+                    .filter(|&i| i < MANY)
+                    .expect("more than 2³² − 2 live tensors");
+                self.nodes.push(Node::EMPTY);
+                id
+            }
+        };
+        // Field by field into the slot: building the node on the stack and
+        // copying it stalls on store forwarding, and this is the hot path of
+        // eager recording.
+        let node = &mut self.nodes[id as usize];
+        node.op = op;
+        node.ins = match *inputs {
+            [] => [NONE; 2],
+            [a] => [a, NONE],
+            [a, b] => [a, b],
+            _ => [MANY, NONE],
+        };
+        node.requires_grad = requires_grad;
+        node.freed = false;
+        node.has_adj = false;
+        node.doomed = false;
+        node.shape = shape;
+        node.scalar = scalar_value.unwrap_or(0.0);
+        node.refs = 1;
+        node.extra = extra;
+        id
+    }
+
+    /// The values of node `id`.
+    #[inline]
+    pub(crate) fn value(&self, id: u32) -> &[f64] {
+        let n = &self.nodes[id as usize];
+        if n.shape.numel() == 1 {
+            std::slice::from_ref(&n.scalar)
+        } else {
+            &self.extras[n.extra as usize].value
+        }
+    }
+
+    /// The value of a one-element node, or `None`.
+    #[inline]
+    pub(crate) fn scalar(&self, id: u32) -> Option<f64> {
+        let n = &self.nodes[id as usize];
+        (n.shape.numel() == 1).then_some(n.scalar)
+    }
+
+    /// A copy of the values of node `id`.
+    pub(crate) fn value_owned(&self, id: u32) -> Value {
+        match self.scalar(id) {
+            Some(v) => Value::Scalar(v),
+            None => Value::Buf(self.value(id).to_vec()),
+        }
+    }
+
+    /// The operands of node `id` (empty for leaves and freed nodes).
+    #[inline]
+    pub(crate) fn inputs(&self, id: u32) -> &[u32] {
+        let n = &self.nodes[id as usize];
+        if n.ins[0] == MANY {
+            &self.extras[n.extra as usize].many
+        } else {
+            &n.ins[..inline_len(n.ins)]
+        }
+    }
+
+    /// The operands of node `id` when they are inline (at most two): the
+    /// array and the count.
+    #[inline]
+    pub(crate) fn inline_inputs(&self, id: u32) -> Option<([u32; 2], usize)> {
+        let ins = self.nodes[id as usize].ins;
+        (ins[0] != MANY).then(|| (ins, inline_len(ins)))
+    }
+
+    /// Operand `k` of node `id`.
+    #[inline]
+    pub(crate) fn input(&self, id: u32, k: usize) -> u32 {
+        self.inputs(id)[k]
+    }
+
+    /// Number of operands of node `id`.
+    #[inline]
+    pub(crate) fn num_inputs(&self, id: u32) -> usize {
+        let n = &self.nodes[id as usize];
+        if n.ins[0] == MANY {
+            self.extras[n.extra as usize].many.len()
+        } else {
+            inline_len(n.ins)
+        }
+    }
+
+    /// Forgets the operands of node `id` (after its edges were handed to the
+    /// caller for release); returns them.
+    pub(crate) fn detach_inputs(&mut self, id: u32, out: &mut Vec<u32>) {
+        let n = &mut self.nodes[id as usize];
+        if n.ins[0] == MANY {
+            out.append(&mut self.extras[n.extra as usize].many);
+        } else {
+            out.extend_from_slice(&n.ins[..inline_len(n.ins)]);
+        }
+        n.ins = [NONE; 2];
+    }
+
+    /// Takes the adjoint of node `id` out (zeros if it has none yet).
+    #[inline]
+    pub(crate) fn take_adj(&mut self, id: u32) -> Value {
+        let n = &mut self.nodes[id as usize];
+        let had = std::mem::replace(&mut n.has_adj, false);
+        if n.shape.numel() == 1 {
+            Value::Scalar(if had { n.adj } else { 0.0 })
+        } else {
+            let len = n.shape.numel();
+            let e = n.extra;
+            match self.extras[e as usize].adj.take() {
+                Some(v) if had => Value::Buf(v),
+                _ => Value::Buf(vec![0.0; len]),
+            }
+        }
+    }
+
+    /// Puts an adjoint back.
+    #[inline]
+    pub(crate) fn put_adj(&mut self, id: u32, adj: Value) {
+        let n = &mut self.nodes[id as usize];
+        n.has_adj = true;
+        if n.shape.numel() == 1 {
+            n.adj = adj.as_slice()[0];
+        } else {
+            self.extra_mut(id).adj = Some(match adj {
+                Value::Buf(v) => v,
+                Value::Scalar(v) => vec![v],
+            });
+        }
+    }
+
+    /// The gradient accumulated in leaf `id`.
+    pub(crate) fn grad(&self, id: u32) -> Option<&[f64]> {
+        let e = self.nodes[id as usize].extra;
+        if e == NONE {
+            None
+        } else {
+            self.extras[e as usize].grad.as_deref()
+        }
+    }
+
+    /// Adds `g` into the gradient of leaf `id`.
+    pub(crate) fn accumulate_grad(&mut self, id: u32, g: &[f64]) {
+        let e = self.extra_mut(id);
+        match &mut e.grad {
+            Some(acc) => acc.iter_mut().zip(g).for_each(|(a, b)| *a += b),
+            None => e.grad = Some(g.to_vec()),
+        }
+    }
+
+    /// Sets the gradient of leaf `id` to zeros, if it has one.
+    pub(crate) fn zero_grad(&mut self, id: u32) {
+        let e = self.nodes[id as usize].extra;
+        if e != NONE {
+            if let Some(g) = &mut self.extras[e as usize].grad {
+                g.fill(0.0);
+            }
         }
     }
 
@@ -200,12 +440,58 @@ impl Arena {
 
     /// Drops one reference; frees the node (and, in turn, its operands)
     /// when none is left.
+    #[inline]
     pub(crate) fn dec_ref(&mut self, id: u32) {
         let node = &mut self.nodes[id as usize];
         node.refs -= 1;
-        if node.refs > 0 {
-            return;
+        if node.refs == 0 {
+            self.free_cascade(id);
         }
+    }
+
+    /// Releases the edges of node `id`, just processed by a backward pass
+    /// with stamp `epoch`, and marks it freed. An operand left without
+    /// references is freed at once if it is outside the pass (no one needs
+    /// its value), or doomed if its own VJP is still pending (that VJP needs
+    /// its value); `id` itself is freed if it was doomed.
+    #[inline]
+    pub(crate) fn release_after_vjp(&mut self, id: u32, epoch: u32, scratch: &mut Vec<u32>) {
+        let node = &mut self.nodes[id as usize];
+        node.freed = true;
+        let ins = node.ins;
+        if ins[0] == MANY {
+            scratch.clear();
+            self.detach_inputs(id, scratch);
+            for &j in scratch.iter() {
+                self.release_edge(j, epoch);
+            }
+        } else {
+            node.ins = [NONE; 2];
+            for &j in &ins[..inline_len(ins)] {
+                self.release_edge(j, epoch);
+            }
+        }
+        if self.nodes[id as usize].doomed {
+            self.free_slot(id);
+        }
+    }
+
+    #[inline]
+    fn release_edge(&mut self, j: u32, epoch: u32) {
+        let m = &mut self.nodes[j as usize];
+        m.refs -= 1;
+        if m.refs == 0 {
+            if m.mark == epoch {
+                m.doomed = true;
+            } else {
+                self.free_cascade(j);
+            }
+        }
+    }
+
+    /// Frees node `id` (whose count just reached zero) and, in turn, the
+    /// operands left without references.
+    pub(crate) fn free_cascade(&mut self, id: u32) {
         let mut work = std::mem::take(&mut self.release);
         work.push(id);
         while let Some(id) = work.pop() {
@@ -216,21 +502,42 @@ impl Arena {
                     continue;
                 }
             }
-            let inputs = std::mem::replace(&mut node.inputs, Inputs::NONE);
-            node.value = Value::Scalar(0.0);
-            node.grad = None;
-            node.adj = None;
-            node.op = None;
-            self.free.push(id);
-            for &j in inputs.as_slice() {
-                work.push(j);
-            }
+            self.detach_inputs(id, &mut work);
+            self.free_slot(id);
         }
         self.release = work;
+    }
+
+    /// Returns the slot of a node without references and operands to the
+    /// free list.
+    pub(crate) fn free_slot(&mut self, id: u32) {
+        let node = &mut self.nodes[id as usize];
+        node.op = None;
+        node.has_adj = false;
+        node.doomed = false;
+        node.ins = [NONE; 2];
+        let e = std::mem::replace(&mut node.extra, NONE);
+        if e != NONE {
+            self.extras[e as usize] = Extra::default();
+            self.free_extras.push(e);
+        }
+        self.free.push(id);
     }
 
     /// Number of live nodes (for tests of memory release).
     pub(crate) fn live(&self) -> usize {
         self.nodes.len() - self.free.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nodes_stay_small() {
+        assert!(
+            std::mem::size_of::<super::Node>() <= 80,
+            "{}",
+            std::mem::size_of::<super::Node>()
+        );
     }
 }

@@ -42,9 +42,9 @@ impl Linalg {
 /// right vector a column.
 fn as_mat(s: Shape, left: bool) -> (usize, usize) {
     match s.ndim() {
-        2 => (s.dims()[0], s.dims()[1]),
-        1 if left => (1, s.dims()[0]),
-        1 => (s.dims()[0], 1),
+        2 => (s.dim(0), s.dim(1)),
+        1 if left => (1, s.dim(0)),
+        1 => (s.dim(0), 1),
         _ => (1, 1),
     }
 }
@@ -76,14 +76,14 @@ pub(crate) fn out_shape(op: Linalg, shapes: &[Shape]) -> Shape {
         Linalg::Transpose => {
             let a = shapes[0];
             if a.ndim() == 2 {
-                Shape::matrix(a.dims()[1], a.dims()[0])
+                Shape::matrix(a.dim(1), a.dim(0))
             } else {
                 a
             }
         }
         Linalg::LogDet => {
             let a = shapes[0];
-            if a.ndim() != 2 || a.dims()[0] != a.dims()[1] {
+            if a.ndim() != 2 || a.dim(0) != a.dim(1) {
                 panic!("logdet needs a square matrix, but its operand has shape {a}");
             }
             Shape::SCALAR
@@ -135,7 +135,7 @@ pub(crate) fn forward(op: Linalg, xs: &[&[f64]], shapes: &[Shape], y: &mut [f64]
         }
         Linalg::Transpose => transpose_into(xs[0], shapes[0], y, false),
         Linalg::LogDet => {
-            let n = shapes[0].dims()[0];
+            let n = shapes[0].dim(0);
             let lu = MatRef::from_row_major_slice(xs[0], n, n).partial_piv_lu();
             let u = lu.U();
             y[0] = (0..n).map(|i| u[(i, i)].abs().ln()).sum();
@@ -146,7 +146,7 @@ pub(crate) fn forward(op: Linalg, xs: &[&[f64]], shapes: &[Shape], y: &mut [f64]
 /// `y (+)= xᵀ` for a matrix, `y (+)= x` otherwise.
 fn transpose_into(x: &[f64], s: Shape, y: &mut [f64], accumulate: bool) {
     if s.ndim() == 2 {
-        let (r, c) = (s.dims()[0], s.dims()[1]);
+        let (r, c) = (s.dim(0), s.dim(1));
         for i in 0..r {
             for j in 0..c {
                 let v = x[i * c + j];
@@ -196,7 +196,7 @@ pub(crate) fn vjp(
         }
         Linalg::Transpose => transpose_into(ybar, y_shape, xbar, true),
         Linalg::LogDet => {
-            let n = shapes[0].dims()[0];
+            let n = shapes[0].dim(0);
             let inv_t = inverse_transpose(xs[0], n);
             for i in 0..n {
                 for j in 0..n {
@@ -245,7 +245,7 @@ pub(crate) fn jvp(
             None => ydot.fill(0.0),
         },
         Linalg::LogDet => {
-            let n = shapes[0].dims()[0];
+            let n = shapes[0].dim(0);
             ydot[0] = match xdots[0] {
                 Some(t) => {
                     let inv_t = inverse_transpose(xs[0], n);
@@ -301,7 +301,7 @@ pub(crate) fn vjp_tangent(
         Linalg::Transpose => {}
         Linalg::LogDet => {
             if let Some(t) = xdots[0] {
-                let n = shapes[0].dims()[0];
+                let n = shapes[0].dim(0);
                 let inv_t = inverse_transpose(xs[0], n);
                 let t = MatRef::from_row_major_slice(t, n, n);
                 // −ȳ A⁻ᵀ Ȧᵀ A⁻ᵀ

@@ -13,13 +13,13 @@ use crate::autodiff::shape::Shape;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Move {
     /// Entry `i` along axis 0 (an element of a vector, a row of a matrix).
-    Index(usize),
+    Index(u32),
     /// Entries `start..end` along axis 0.
     Slice {
         /// First entry.
-        start: usize,
+        start: u32,
         /// One past the last entry.
-        end: usize,
+        end: u32,
     },
     /// The same elements in a new shape.
     Reshape(Shape),
@@ -43,8 +43,8 @@ impl Move {
     pub(crate) fn range(self, x: Shape) -> Option<(usize, usize)> {
         let rl = x.row_len();
         match self {
-            Move::Index(i) => Some((i * rl, rl)),
-            Move::Slice { start, end } => Some((start * rl, (end - start) * rl)),
+            Move::Index(i) => Some((i as usize * rl, rl)),
+            Move::Slice { start, end } => Some((start as usize * rl, (end - start) as usize * rl)),
             Move::Reshape(_) => Some((0, x.numel())),
             Move::Concat => None,
         }
@@ -55,7 +55,7 @@ impl Move {
 ///
 /// # Panics
 /// On a scalar or an index out of range; the message names the shape.
-pub(crate) fn resolve_index(s: Shape, i: isize) -> usize {
+pub(crate) fn resolve_index(s: Shape, i: isize) -> u32 {
     if s.is_scalar() {
         panic!("cannot index a scalar (shape [])");
     }
@@ -64,7 +64,7 @@ pub(crate) fn resolve_index(s: Shape, i: isize) -> usize {
     if j < 0 || j >= n {
         panic!("index {i} is out of range for axis 0 of a tensor with shape {s}");
     }
-    j as usize
+    j as u32
 }
 
 /// Result shape.
@@ -80,12 +80,12 @@ pub(crate) fn out_shape(m: Move, shapes: &[Shape]) -> Shape {
             if s.is_scalar() {
                 panic!("cannot slice a scalar (shape [])");
             }
-            if start > end || end > s.rows() {
+            if start > end || end as usize > s.rows() {
                 panic!(
                     "slice {start}..{end} is out of range for axis 0 of a tensor with shape {s}"
                 );
             }
-            s.with_rows(end - start)
+            s.with_rows((end - start) as usize)
         }
         Move::Reshape(to) => {
             let s = shapes[0];

@@ -23,6 +23,7 @@
 //! contiguous slice of the register file.
 
 use super::instr::{Block, Program, ScalarInstr, ScalarOp, TensorInstr};
+use super::tiled;
 use crate::autodiff::ops;
 use crate::autodiff::shape::Shape;
 
@@ -71,10 +72,11 @@ fn with_tangents<R>(ins: &TensorInstr, tan: &[f64], f: impl FnOnce(&[Option<&[f6
 
 /// Recomputes every instruction's result from the input registers.
 pub(crate) fn forward(p: &Program, vals: &mut [f64]) {
-    for block in &p.blocks {
+    for block in &p.fast_blocks {
         match *block {
             Block::Scalar { start, end } => scalar_forward(&p.scalar[start..end], vals),
             Block::Tensor(i) => tensor_forward(&p.tensor[i], vals),
+            Block::Tiled(r) => tiled::forward(&p.runs[r], &p.tensor, vals),
         }
     }
 }
@@ -102,10 +104,11 @@ fn tensor_forward(ins: &TensorInstr, vals: &mut [f64]) {
 /// Accumulates adjoints from the outputs (already seeded in `adj`) back to
 /// every register, using the values of the last forward sweep.
 pub(crate) fn reverse(p: &Program, vals: &[f64], adj: &mut [f64]) {
-    for block in p.blocks.iter().rev() {
+    for block in p.fast_blocks.iter().rev() {
         match *block {
             Block::Scalar { start, end } => scalar_reverse(&p.scalar[start..end], vals, adj),
             Block::Tensor(i) => tensor_reverse(&p.tensor[i], vals, adj),
+            Block::Tiled(r) => tiled::reverse(&p.runs[r], &p.tensor, vals, adj),
         }
     }
 }
@@ -188,6 +191,7 @@ pub(crate) fn tangent_forward(p: &Program, vals: &[f64], tan: &mut [f64], dirs: 
                     }
                 });
             }
+            Block::Tiled(_) => unreachable!("tiled runs are only in fast_blocks"),
         }
     }
 }
@@ -210,6 +214,7 @@ pub(crate) fn hvp_reverse(
                 scalar_hvp_reverse(&p.scalar[start..end], vals, adj, tan, adj_tan, dirs, n)
             }
             Block::Tensor(i) => tensor_hvp_reverse(&p.tensor[i], vals, adj, tan, adj_tan, dirs, n),
+            Block::Tiled(_) => unreachable!("tiled runs are only in fast_blocks"),
         }
     }
 }

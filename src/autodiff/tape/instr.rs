@@ -72,6 +72,22 @@ pub(crate) enum Block {
     Scalar { start: usize, end: usize },
     /// One tensor instruction.
     Tensor(usize),
+    /// Run `i` of [`Program::runs`]: tensor instructions run tile by tile
+    /// (see `tape::tiled`); only in the value and gradient sweeps.
+    Tiled(usize),
+}
+
+/// A run of elementwise tensor instructions of one length, executed tile by
+/// tile in the value and gradient sweeps.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct TiledRun {
+    /// Tensor instructions `start..end`.
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// Results read only inside the run (and not tape outputs): their
+    /// adjoints are zeroed tile by tile inside the run's reverse sweep
+    /// instead of in a separate pass.
+    pub(crate) internal: Vec<Operand>,
 }
 
 /// A compiled program: instructions, their order, and the register layout.
@@ -80,18 +96,27 @@ pub(crate) struct Program {
     pub(crate) scalar: Vec<ScalarInstr>,
     pub(crate) tensor: Vec<TensorInstr>,
     pub(crate) blocks: Vec<Block>,
+    /// `blocks` with tiled runs, for the value and gradient sweeps.
+    pub(crate) fast_blocks: Vec<Block>,
+    /// The tiled runs.
+    pub(crate) runs: Vec<TiledRun>,
     /// Number of input registers (registers `0..num_inputs`).
     pub(crate) num_inputs: usize,
     /// Register of each output element, in order.
     pub(crate) outputs: Vec<usize>,
-    /// Initial register file: inputs at the recording point, constants,
-    /// and room for every instruction's result.
+    /// Register file being built by `record` (moved into the tape after):
+    /// inputs at the recording point, constants, and room for every
+    /// instruction's result.
     pub(crate) init: Vec<f64>,
     /// Register ranges that carry adjoints and tangents (inputs and results;
     /// not constants), merged where adjacent. Only these are zeroed before a
     /// reverse sweep, so a large constant (a dense matrix) costs nothing
     /// there.
     pub(crate) dynamic: Vec<std::ops::Range<usize>>,
+    /// Internal results of tiled runs: dynamic, but not in `dynamic`, since
+    /// the tiled reverse sweep zeroes their adjoints itself; the other
+    /// reverse sweeps zero them with [`Program::zero_dynamic_all`].
+    pub(crate) internal: Vec<std::ops::Range<usize>>,
 }
 
 impl Program {
@@ -103,9 +128,19 @@ impl Program {
         }
     }
 
-    /// Sets the dynamic registers of `buf` to zero.
+    /// Sets the dynamic registers of `buf` to zero, except the internal
+    /// results of tiled runs (for the gradient sweep).
     pub(crate) fn zero_dynamic(&self, buf: &mut [f64]) {
         for r in &self.dynamic {
+            crate::autodiff::ops::par::zero(&mut buf[r.clone()]);
+        }
+    }
+
+    /// Sets all dynamic registers of `buf` to zero (for the sweeps that do
+    /// not tile).
+    pub(crate) fn zero_dynamic_all(&self, buf: &mut [f64]) {
+        self.zero_dynamic(buf);
+        for r in &self.internal {
             crate::autodiff::ops::par::zero(&mut buf[r.clone()]);
         }
     }

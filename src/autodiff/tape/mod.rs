@@ -4,12 +4,14 @@
 //!
 //! - `instr`: the instruction representation (scalar fast path, tensor ops);
 //! - `record`: compiling a graph (constants baked in, aliases, folding);
-//! - `eval`: the sweeps (values, adjoints, tangents, HVPs).
+//! - `eval`: the sweeps (values, adjoints, tangents, HVPs);
+//! - `tiled`: tile-by-tile execution of runs of large elementwise ops.
 
 mod eval;
 pub(crate) mod instr;
 mod record;
 mod sparsity;
+mod tiled;
 
 use crate::autodiff::error::AutodiffError;
 use crate::autodiff::graph::with_arena;
@@ -51,7 +53,7 @@ const BATCH: usize = 8;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Tape {
-    prog: Program,
+    pub(crate) prog: Program,
     vals: Vec<f64>,
     adj: Vec<f64>,
     /// Tangents and adjoint tangents, `dirs` directions, direction-major.
@@ -76,10 +78,13 @@ impl Tape {
     pub fn record(inputs: &[&Tensor], outputs: &[&Tensor]) -> Result<Tape, AutodiffError> {
         let ins: Vec<u32> = inputs.iter().map(|t| t.id).collect();
         let outs: Vec<u32> = outputs.iter().map(|t| t.id).collect();
-        let prog = with_arena(|ar| record::record(ar, &ins, &outs))?;
-        let n = prog.init.len();
+        let mut prog = with_arena(|ar| record::record(ar, &ins, &outs))?;
+        tiled::tile(&mut prog);
+        // The register file starts as the recorded values (constants stay).
+        let vals = std::mem::take(&mut prog.init);
+        let n = vals.len();
         let mut tape = Tape {
-            vals: prog.init.clone(),
+            vals,
             adj: vec![0.0; n],
             tan: Vec::new(),
             adj_tan: Vec::new(),
@@ -227,9 +232,13 @@ impl Tape {
         let n = self.vals.len();
         eval::tangent_forward(&self.prog, &self.vals, &mut self.tan, dirs, n);
         self.seed_adjoints(seed);
+        // The HVP sweep does not tile: zero the tiled runs' internals too.
+        for r in &self.prog.internal {
+            self.adj[r.clone()].fill(0.0);
+        }
         for d in 0..dirs {
             self.prog
-                .zero_dynamic(&mut self.adj_tan[d * n..(d + 1) * n]);
+                .zero_dynamic_all(&mut self.adj_tan[d * n..(d + 1) * n]);
         }
         eval::hvp_reverse(
             &self.prog,

@@ -61,7 +61,7 @@ pub(crate) fn record(
             off: prog.init.len(),
             shape: node.shape,
         };
-        prog.init.extend_from_slice(node.value.as_slice());
+        prog.init.extend_from_slice(ar.value(id));
         regs.push(Reg {
             operand,
             dynamic: true,
@@ -87,7 +87,7 @@ pub(crate) fn record(
                     return Err(AutodiffError::GraphFreed);
                 }
                 stack.push((id, true));
-                for &j in node.inputs.as_slice() {
+                for &j in ar.inputs(id) {
                     if ar.nodes[j as usize].mark != epoch {
                         stack.push((j, false));
                     }
@@ -109,12 +109,12 @@ pub(crate) fn record(
 
 /// Bakes the node's current value into a constant register.
 fn constant(ar: &mut Arena, id: u32, regs: &mut Vec<Reg>, prog: &mut Program, epoch: u32) {
-    let node = &mut ar.nodes[id as usize];
     let operand = Operand {
         off: prog.init.len(),
-        shape: node.shape,
+        shape: ar.nodes[id as usize].shape,
     };
-    prog.init.extend_from_slice(node.value.as_slice());
+    prog.init.extend_from_slice(ar.value(id));
+    let node = &mut ar.nodes[id as usize];
     node.mark = epoch;
     node.aux = regs.len() as u32;
     regs.push(Reg {
@@ -127,19 +127,33 @@ fn constant(ar: &mut Arena, id: u32, regs: &mut Vec<Reg>, prog: &mut Program, ep
 fn finish(ar: &mut Arena, id: u32, regs: &mut Vec<Reg>, prog: &mut Program, epoch: u32) {
     let node = &ar.nodes[id as usize];
     let op = node.op.expect("only op nodes are expanded");
-    let args: Vec<Reg> = node
-        .inputs
-        .as_slice()
-        .iter()
-        .map(|&j| regs[ar.nodes[j as usize].aux as usize])
-        .collect();
+    // At most two operands without a heap allocation (the scalar case).
+    let ids = ar.inputs(id);
+    let reg_of = |j: u32| regs[ar.nodes[j as usize].aux as usize];
+    let mut small = [Reg {
+        operand: Operand {
+            off: 0,
+            shape: Shape::SCALAR,
+        },
+        dynamic: false,
+    }; 2];
+    let many: Vec<Reg>;
+    let args: &[Reg] = if ids.len() <= 2 {
+        for (k, &j) in ids.iter().enumerate() {
+            small[k] = reg_of(j);
+        }
+        &small[..ids.len()]
+    } else {
+        many = ids.iter().map(|&j| reg_of(j)).collect();
+        &many
+    };
     if !args.iter().any(|r| r.dynamic) {
         constant(ar, id, regs, prog, epoch);
         return;
     }
     let shape = node.shape;
     let reg = Reg {
-        operand: emit(op, &args, shape, prog, node.value.as_slice()),
+        operand: emit(op, args, shape, prog, ar.value(id)),
         dynamic: true,
     };
     let node = &mut ar.nodes[id as usize];

@@ -11,6 +11,8 @@ Examples:
   lagrange solve problems/chain.json --verbose --trace chain.csv
   lagrange eval problems/budget.json --at '{\"x\": 4, \"y\": 6}' --multipliers '[5, [0, 0]]'
   lagrange check problems
+  lagrange generate chain --n 100 -o chain-100.json
+  lagrange bench --sizes 10,100,1000 --out target/bench
 
 Exit status: 0 converged (or every check passed), 1 the solver stopped
 without converging (or a value was not finite, or a check failed), 2 the
@@ -47,6 +49,16 @@ pub enum Command {
         after_help = "Examples:\n  lagrange check problems\n  lagrange check problems/budget.json problems/sphere.json"
     )]
     Check(CheckArgs),
+    /// Write a problem file of a scalable family with a closed-form solution.
+    #[command(
+        after_help = "Families: quadratic, entropy, rayleigh, chain, sphere-quartic.\n\nExamples:\n  lagrange generate rayleigh --n 50\n  lagrange generate chain --n 1000 -o chain-1000.json --compact\n  lagrange generate quadratic --n 10000 -o q.json --npy"
+    )]
+    Generate(GenerateArgs),
+    /// Solve the scalable families at several sizes against their closed forms; write a table, CSV/JSON and SVG plots.
+    #[command(
+        after_help = "Examples:\n  lagrange bench\n  lagrange bench --families quadratic,chain --sizes 10,100,1000 --budget 30 --out target/bench"
+    )]
+    Bench(BenchArgs),
 }
 
 fn positive(text: &str) -> Result<f64, String> {
@@ -100,4 +112,96 @@ pub struct CheckArgs {
     /// Problem files, or directories searched for *.json files.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+/// Options of `lagrange generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The family: quadratic, entropy, rayleigh, chain or sphere-quartic.
+    pub family: String,
+    /// The size (number of variables; number of links for the chain).
+    #[arg(long, short = 'n', value_name = "N")]
+    pub n: usize,
+    /// Write the problem file here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE.json")]
+    pub output: Option<PathBuf>,
+    /// One-line JSON instead of pretty-printed.
+    #[arg(long)]
+    pub compact: bool,
+    /// Write vector and matrix parameters with more than 100 elements as
+    /// NumPy files beside the problem file (`FILE.NAME.npy`); needs --output.
+    #[arg(long, requires = "output")]
+    pub npy: bool,
+}
+
+fn size_list(text: &str) -> Result<Vec<usize>, String> {
+    let mut sizes = Vec::new();
+    for item in text.split(',') {
+        let item = item.trim();
+        let n: usize = item
+            .parse()
+            .map_err(|_| format!("'{item}' is not a size (a positive integer)"))?;
+        if n == 0 {
+            return Err("sizes must be positive".to_string());
+        }
+        sizes.push(n);
+    }
+    sizes.sort_unstable();
+    sizes.dedup();
+    Ok(sizes)
+}
+
+fn family_list(text: &str) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    for item in text.split(',') {
+        let item = item.trim();
+        if !lagrange::families::FAMILIES.contains(&item) {
+            return Err(format!(
+                "unknown family '{item}' (known: {})",
+                lagrange::families::FAMILIES.join(", ")
+            ));
+        }
+        if !names.iter().any(|n| n == item) {
+            names.push(item.to_string());
+        }
+    }
+    Ok(names)
+}
+
+/// Options of `lagrange bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Comma-separated families (default: all).
+    #[arg(long, value_name = "A,B", value_parser = family_list)]
+    pub families: Option<::std::vec::Vec<String>>,
+    /// Comma-separated sizes n.
+    #[arg(long, value_name = "N,N", value_parser = size_list, default_value = "10,100,1000,10000")]
+    pub sizes: ::std::vec::Vec<usize>,
+    /// Directory for results.json, results.csv and the SVG plots.
+    #[arg(long, value_name = "DIR", default_value = "target/bench")]
+    pub out: PathBuf,
+    /// Seconds one run (load, compile, solve) may take: a size whose time,
+    /// extrapolated from the smaller sizes of its family, exceeds it is
+    /// skipped; a solve still running at the budget stops after its current
+    /// Newton iteration (status over_budget), and the larger sizes of its
+    /// family are skipped.
+    #[arg(long, value_name = "SECONDS", value_parser = positive, default_value = "60")]
+    pub budget: f64,
+    /// Solver tolerance (relative KKT tolerance; tighter than the solver default
+    /// 1e-8 so that the errors vs the closed forms reach 1e-8).
+    #[arg(long, value_name = "T", value_parser = positive, default_value = "1e-10")]
+    pub tolerance: f64,
+    /// Iteration limit (default: the solver's).
+    #[arg(long, value_name = "N")]
+    pub max_iterations: Option<usize>,
+    /// Time each solve up to this many times (while it stays cheap) and keep the median.
+    #[arg(long, value_name = "R", default_value = "3", value_parser = clap::value_parser!(u32).range(1..))]
+    pub repeats: u32,
+    /// The size whose per-iteration KKT residuals are plotted (default: the
+    /// largest size up to 1000 at which every family converged).
+    #[arg(long, value_name = "N")]
+    pub history_n: Option<usize>,
+    /// A run counts as failed when its relative error vs the closed form exceeds this.
+    #[arg(long, value_name = "E", value_parser = positive, default_value = "1e-8")]
+    pub max_error: f64,
 }

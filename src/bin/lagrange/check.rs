@@ -76,7 +76,7 @@ fn check_file(path: &Path) -> Verdict {
             "ok    {} ({} iterations, {}, {elapsed:.1} ms)",
             path.display(),
             solution.iterations,
-            solution.point.map_or("unclassified", |p| p.as_str()),
+            solution.point.map_or("not classified", |p| p.as_str()),
         );
         Verdict::Passed
     } else {

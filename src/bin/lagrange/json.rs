@@ -8,6 +8,8 @@ use lagrange::problem_file::Shape;
 /// A JSON value to print.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Json {
+    /// `null`.
+    Null,
     /// A number (printed as `null` when not finite).
     Number(f64),
     /// An integer.
@@ -30,7 +32,7 @@ impl Json {
     pub fn has_non_finite(&self) -> bool {
         match self {
             Json::Number(v) => !v.is_finite(),
-            Json::Integer(_) | Json::String(_) => false,
+            Json::Null | Json::Integer(_) | Json::String(_) => false,
             Json::Array(items) => items.iter().any(Json::has_non_finite),
             Json::Object(pairs) => pairs.iter().any(|(_, v)| v.has_non_finite()),
         }
@@ -50,6 +52,7 @@ impl Json {
 
     fn write(&self, out: &mut String, indent: usize) {
         match self {
+            Json::Null => out.push_str("null"),
             Json::Number(v) => out.push_str(&number(*v)),
             Json::Integer(v) => {
                 let _ = write!(out, "{v}");

@@ -16,10 +16,26 @@ pub fn num(v: f64) -> String {
         return format!("{v}");
     }
     if v != 0.0 && !(1e-4..1e9).contains(&v.abs()) {
-        return format!("{v:.6e}");
+        return sci(v, 6);
     }
     let rounded: f64 = format!("{v:.9e}").parse().unwrap_or(v);
     format!("{rounded}")
+}
+
+/// Scientific notation with a signed two-digit exponent: `1.50e-03`.
+pub fn sci(v: f64, digits: usize) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    let text = format!("{v:.digits$e}");
+    match text.split_once('e') {
+        Some((mantissa, exponent)) => {
+            let e: i32 = exponent.parse().unwrap_or(0);
+            let sign = if e < 0 { '-' } else { '+' };
+            format!("{mantissa}e{sign}{:02}", e.abs())
+        }
+        None => text,
+    }
 }
 
 /// Names of the scalar elements of a value called `name` of `shape`.
@@ -101,7 +117,7 @@ pub fn solution(definition: &Definition, solution: &Solution) -> String {
         "constraint violation  {:.3e}",
         solution.constraint_violation
     );
-    let point = solution.point.map_or("unknown", |p| p.as_str());
+    let point = solution.point.map_or("not classified", |p| p.as_str());
     let _ = writeln!(out, "point                 {point}");
     if solution.dependent_constraints {
         let _ = writeln!(
@@ -120,7 +136,7 @@ pub fn solution(definition: &Definition, solution: &Solution) -> String {
 /// The header of the per-iteration log.
 pub fn log_header() -> String {
     format!(
-        "{:>5}  {:>16}  {:>9}  {:>9}  {:>8}  {:>8}",
+        "{:>5}  {:>17}  {:>9}  {:>9}  {:>8}  {:>8}",
         "iter", "objective", "‖g‖∞", "‖∇L‖∞", "δ", "step"
     )
 }
@@ -130,16 +146,21 @@ pub fn log_line(r: &IterationRecord) -> String {
     let delta = if r.regularization == 0.0 {
         "-".to_string()
     } else {
-        format!("{:.1e}", r.regularization)
+        sci(r.regularization, 1)
     };
     let step = if r.iteration == 0 {
         "-".to_string()
     } else {
-        format!("{:.2e}", r.step_length)
+        sci(r.step_length, 2)
     };
     format!(
-        "{:>5}  {:>16.9e}  {:>9.2e}  {:>9.2e}  {:>8}  {:>8}",
-        r.iteration, r.objective, r.constraint_violation, r.stationarity, delta, step
+        "{:>5}  {:>17}  {:>9}  {:>9}  {:>8}  {:>8}",
+        r.iteration,
+        sci(r.objective, 9),
+        sci(r.constraint_violation, 2),
+        sci(r.stationarity, 2),
+        delta,
+        step
     )
 }
 

@@ -90,12 +90,11 @@ pub fn solution_json(definition: &Definition, solution: &Solution) -> Json {
         ),
         (
             "point".to_string(),
-            Json::String(
-                solution
-                    .point
-                    .map_or("degenerate", |p| p.as_str())
-                    .to_string(),
-            ),
+            // No classification (not converged, or it could not be
+            // computed) is `null`, not a classification.
+            solution
+                .point
+                .map_or(Json::Null, |p| Json::String(p.as_str().to_string())),
         ),
         (
             "solve_seconds".to_string(),
@@ -142,7 +141,7 @@ pub fn run(args: &SolveArgs) -> Outcome {
         if args.json {
             eprint!("{log}");
         } else {
-            print!("{log}\n");
+            println!("{log}");
         }
     }
     if let Some(file) = trace.as_mut() {

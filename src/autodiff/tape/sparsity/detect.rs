@@ -79,11 +79,12 @@ pub(super) struct Detected {
 /// combination of `hess_outputs` (ranges of tape output indices).
 pub(super) fn detect(
     prog: &Program,
+    consts: &[f64],
     jac_outputs: std::ops::Range<usize>,
     hess_outputs: std::ops::Range<usize>,
     limit: usize,
 ) -> Result<Detected, SparsityError> {
-    let num_regs = prog.init.len();
+    let num_regs = consts.len();
     let n = prog.num_inputs;
     let mut live = vec![0u8; num_regs];
     for k in jac_outputs.clone() {
@@ -92,10 +93,10 @@ pub(super) fn detect(
     for k in hess_outputs {
         live[prog.outputs[k]] |= HESS;
     }
-    liveness(prog, &mut live);
+    liveness(prog, consts, &mut live);
 
     let mut pass = Propagation {
-        prog,
+        consts,
         live: &live,
         sets: IndexSets::new(num_regs, n, limit),
         pairs: Vec::new(),
@@ -110,6 +111,7 @@ pub(super) fn detect(
                 }
             }
             Block::Tensor(i) => pass.tensor(&prog.tensor[i])?,
+            Block::Tiled(_) => unreachable!("tiled runs are only in fast_blocks"),
         }
     }
 
@@ -144,7 +146,7 @@ fn elem(off: usize, len: usize, i: usize) -> usize {
 
 /// Reverse liveness sweep: an instruction's operands inherit the bits of the
 /// results they feed.
-fn liveness(prog: &Program, live: &mut [u8]) {
+fn liveness(prog: &Program, consts: &[f64], live: &mut [u8]) {
     for block in prog.blocks.iter().rev() {
         match *block {
             Block::Scalar { start, end } => {
@@ -161,6 +163,7 @@ fn liveness(prog: &Program, live: &mut [u8]) {
                     }
                 }
             }
+            Block::Tiled(_) => unreachable!("tiled runs are only in fast_blocks"),
             Block::Tensor(i) => {
                 let ins = &prog.tensor[i];
                 let out = ins.out.range();
@@ -181,7 +184,7 @@ fn liveness(prog: &Program, live: &mut [u8]) {
                             let a = ins.args[k];
                             f == BinaryFn::Mul
                                 && !ins.dynamic[k]
-                                && prog.init[elem(a.off, a.shape.numel(), i)] == 0.0
+                                && consts[elem(a.off, a.shape.numel(), i)] == 0.0
                         };
                         let nonlinear = binary_is_nonlinear(f, ins.dynamic[0], ins.dynamic[1]);
                         for (k, a) in ins.args.iter().enumerate() {
@@ -199,8 +202,8 @@ fn liveness(prog: &Program, live: &mut [u8]) {
                         if m != 0 {
                             let (a, b) = (ins.args[0], ins.args[1]);
                             for i in 0..a.shape.numel() {
-                                let za = !ins.dynamic[0] && prog.init[a.off + i] == 0.0;
-                                let zb = !ins.dynamic[1] && prog.init[b.off + i] == 0.0;
+                                let za = !ins.dynamic[0] && consts[a.off + i] == 0.0;
+                                let zb = !ins.dynamic[1] && consts[b.off + i] == 0.0;
                                 if !zb {
                                     live[a.off + i] |= m;
                                 }
@@ -246,7 +249,8 @@ fn unary_is_linear(u: UnaryFn) -> bool {
 
 /// The forward pass state.
 struct Propagation<'p> {
-    prog: &'p Program,
+    /// The register file: constants hold their (fixed) values.
+    consts: &'p [f64],
     live: &'p [u8],
     sets: IndexSets,
     /// Interactions (row, col) with row ≥ col.
@@ -383,7 +387,7 @@ impl Propagation<'_> {
 
     /// Whether register `r` of a constant operand holds the value 0.
     fn const_zero(&self, r: usize) -> bool {
-        self.prog.init[r] == 0.0
+        self.consts[r] == 0.0
     }
 
     fn tensor(&mut self, ins: &TensorInstr) -> Result<(), SparsityError> {
@@ -430,7 +434,7 @@ impl Propagation<'_> {
             Op::Linalg(Linalg::Transpose) => {
                 let a = ins.args[0];
                 if a.shape.ndim() == 2 {
-                    let (rows, cols) = (a.shape.dims()[0], a.shape.dims()[1]);
+                    let (rows, cols) = (a.shape.dim(0), a.shape.dim(1));
                     for i in 0..rows {
                         for j in 0..cols {
                             self.sets
@@ -524,11 +528,11 @@ impl Propagation<'_> {
         let (a, b) = (ins.args[0], ins.args[1]);
         let (da, db) = (ins.dynamic[0], ins.dynamic[1]);
         let (m, p) = match a.shape.ndim() {
-            2 => (a.shape.dims()[0], a.shape.dims()[1]),
+            2 => (a.shape.dim(0), a.shape.dim(1)),
             _ => (1, a.shape.numel()),
         };
         let q = match b.shape.ndim() {
-            2 => b.shape.dims()[1],
+            2 => b.shape.dim(1),
             _ => 1,
         };
         let mut regs = Vec::new();

@@ -384,7 +384,14 @@ impl Tape {
                 });
             }
         }
-        let found = detect::detect(&self.prog, jacobian_outputs.clone(), hessian_outputs, limit)?;
+        // Constants are never rewritten, so the register file holds their values.
+        let found = detect::detect(
+            &self.prog,
+            &self.vals,
+            jacobian_outputs.clone(),
+            hessian_outputs,
+            limit,
+        )?;
         let shape = (self.vals.len(), self.num_inputs(), outputs);
         let n = self.num_inputs();
         let jac = plan::jacobian(&found.jac_ptr, &found.jac_cols, n, jacobian_outputs.start);
