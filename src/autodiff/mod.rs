@@ -36,5 +36,7 @@ pub use error::AutodiffError;
 pub use grad_mode::{is_grad_enabled, no_grad, NoGradGuard};
 pub use real::Real;
 pub use shape::Shape;
-pub use tape::Tape;
+pub use tape::{
+    NonzeroPattern, SparseHessian, SparseJacobian, SparsityError, Tape, DEFAULT_SPARSITY_LIMIT,
+};
 pub use tensor::{live_tensor_count, Tensor};

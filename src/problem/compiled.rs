@@ -4,10 +4,65 @@
 use super::builder::Problem;
 use super::error::ProblemError;
 use super::layout::{ConstraintLayout, Layout, VariableLayout};
-use crate::autodiff::{Tape, Tensor};
-use crate::solver::{NlpProblem, Sense};
+use crate::autodiff::{NonzeroPattern, SparseHessian, SparseJacobian, SparsityError, Tape, Tensor};
+use crate::solver::{NlpProblem, Sense, SparsityPattern};
 use faer::MatMut;
 use std::collections::HashSet;
+
+/// The sparse derivatives of a compiled problem, detected once.
+type Sparse = Result<(SparseJacobian, SparseHessian), SparsityError>;
+
+/// Below this many sweeps the dense Jacobian and Hessian are computed by
+/// unit directions without detecting sparsity first.
+const DENSE_SWEEPS_WITHOUT_DETECTION: usize = 8;
+
+/// Sizes of a problem's sparse derivatives and the sweeps that evaluate them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SparsityReport {
+    /// Structural nonzeros of the constraint Jacobian (m × n).
+    pub jacobian_nnz: usize,
+    /// Column colors of the Jacobian: one tangent sweep each.
+    pub jacobian_colors: usize,
+    /// Jacobian rows denser than the rest, one reverse sweep each.
+    pub jacobian_dense_rows: usize,
+    /// Structural nonzeros of the lower triangle of the Hessian of the
+    /// Lagrangian (n × n).
+    pub hessian_nnz: usize,
+    /// Column colors of the Hessian: one Hessian-vector product each.
+    pub hessian_colors: usize,
+    /// Hessian columns denser than the rest, one Hessian-vector product each.
+    pub hessian_dense_columns: usize,
+}
+
+impl SparsityReport {
+    /// Sweeps per Jacobian evaluation (colors plus dense rows).
+    pub fn jacobian_sweeps(&self) -> usize {
+        self.jacobian_colors + self.jacobian_dense_rows
+    }
+
+    /// Hessian-vector products per Hessian evaluation.
+    pub fn hessian_sweeps(&self) -> usize {
+        self.hessian_colors + self.hessian_dense_columns
+    }
+}
+
+impl std::fmt::Display for SparsityReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Jacobian: {} nonzeros, {} sweeps ({} colors, {} dense rows); \
+             Hessian: {} nonzeros (lower), {} sweeps ({} colors, {} dense columns)",
+            self.jacobian_nnz,
+            self.jacobian_sweeps(),
+            self.jacobian_colors,
+            self.jacobian_dense_rows,
+            self.hessian_nnz,
+            self.hessian_sweeps(),
+            self.hessian_colors,
+            self.hessian_dense_columns
+        )
+    }
+}
 
 /// A problem whose objective and constraints are recorded in one [`Tape`].
 ///
@@ -28,6 +83,10 @@ pub struct CompiledProblem {
     seed: Vec<f64>,
     /// Scratch gradient over the inputs.
     scratch: Vec<f64>,
+    /// Sparse derivatives, detected on first use.
+    sparse: Option<Sparse>,
+    /// Scratch values for scattering sparse derivatives into dense matrices.
+    sparse_values: Vec<f64>,
 }
 
 impl CompiledProblem {
@@ -112,7 +171,45 @@ impl CompiledProblem {
             evaluated_at: None,
             seed,
             scratch: vec![0.0; n],
+            sparse: None,
+            sparse_values: Vec::new(),
         })
+    }
+
+    /// The sparse Jacobian and Hessian, detected on first call: Jacobian rows
+    /// are g (tape outputs 1..1+m), the Hessian is that of any σ f − Σ λᵢ gᵢ.
+    fn sparse(&mut self) -> &mut Sparse {
+        let m = self.num_g();
+        let tape = &self.tape;
+        self.sparse
+            .get_or_insert_with(|| tape.sparse_derivatives(1..1 + m, 0..1 + m))
+    }
+
+    /// The structure of the problem's derivatives and the number of sweeps
+    /// that evaluate them (detected on first call, then cached).
+    ///
+    /// # Errors
+    /// When the derivatives are too dense for sparse detection
+    /// ([`SparsityError::TooDense`]); the dense methods still work.
+    pub fn sparsity_report(&mut self) -> Result<SparsityReport, SparsityError> {
+        let (jac, hess) = self.sparse().as_ref().map_err(Clone::clone)?;
+        Ok(SparsityReport {
+            jacobian_nnz: jac.pattern().nnz(),
+            jacobian_colors: jac.num_colors(),
+            jacobian_dense_rows: jac.num_reverse_rows(),
+            hessian_nnz: hess.pattern().nnz(),
+            hessian_colors: hess.num_colors(),
+            hessian_dense_columns: hess.num_dense_columns(),
+        })
+    }
+
+    /// Fills the tape seed for the Lagrangian σ f − Σ λᵢ gᵢ.
+    fn lagrangian_seed(&mut self, objective_factor: f64, lambda: &[f64]) {
+        self.seed.fill(0.0);
+        self.seed[0] = objective_factor;
+        for (s, &l) in self.seed[1..1 + lambda.len()].iter_mut().zip(lambda) {
+            *s = -l;
+        }
     }
 
     /// Where each named variable and constraint lives in x, g and λ.
@@ -219,6 +316,26 @@ impl NlpProblem for CompiledProblem {
     fn jacobian(&mut self, x: &[f64], mut jac: MatMut<'_, f64>) {
         self.evaluate(x);
         let (m, n) = (self.num_g(), self.start.len());
+        if m.min(n) > DENSE_SWEEPS_WITHOUT_DETECTION {
+            let mut values = std::mem::take(&mut self.sparse_values);
+            self.sparse();
+            let done = match &mut self.sparse {
+                Some(Ok((j, _))) if j.num_sweeps() < m.min(n) => {
+                    values.resize(j.pattern().nnz(), 0.0);
+                    j.evaluate(&mut self.tape, &mut values);
+                    jac.fill(0.0);
+                    for ((r, c), &v) in j.pattern().entries().zip(&values) {
+                        jac[(r, c)] = v;
+                    }
+                    true
+                }
+                _ => false,
+            };
+            self.sparse_values = values;
+            if done {
+                return;
+            }
+        }
         if m <= n {
             // One reverse sweep per constraint row.
             for i in 0..m {
@@ -253,11 +370,84 @@ impl NlpProblem for CompiledProblem {
     ) {
         self.evaluate(x);
         // ∇²(σ f − Σ λᵢ gᵢ): seed σ on f and −λ on g, nothing on the sides.
-        self.seed.fill(0.0);
-        self.seed[0] = objective_factor;
-        for (s, &l) in self.seed[1..1 + lambda.len()].iter_mut().zip(lambda) {
-            *s = -l;
+        self.lagrangian_seed(objective_factor, lambda);
+        let n = self.start.len();
+        let mut hess = hess;
+        if n > DENSE_SWEEPS_WITHOUT_DETECTION {
+            let mut values = std::mem::take(&mut self.sparse_values);
+            let seed = std::mem::take(&mut self.seed);
+            self.sparse();
+            let done = match &mut self.sparse {
+                Some(Ok((_, h))) if h.num_sweeps() < n => {
+                    values.resize(h.pattern().nnz(), 0.0);
+                    h.evaluate(&mut self.tape, &seed, &mut values);
+                    hess.fill(0.0);
+                    for ((r, c), &v) in h.pattern().entries().zip(&values) {
+                        hess[(r, c)] = v;
+                        hess[(c, r)] = v;
+                    }
+                    true
+                }
+                _ => false,
+            };
+            self.seed = seed;
+            self.sparse_values = values;
+            if done {
+                return;
+            }
         }
         self.tape.hessian(&self.seed, hess);
+    }
+
+    fn jacobian_pattern(&mut self) -> Option<SparsityPattern> {
+        self.sparse()
+            .as_ref()
+            .ok()
+            .map(|(j, _)| coordinates(j.pattern()))
+    }
+
+    fn jacobian_values(&mut self, x: &[f64], values: &mut [f64]) {
+        self.evaluate(x);
+        self.sparse();
+        match &mut self.sparse {
+            Some(Ok((jac, _))) => jac.evaluate(&mut self.tape, values),
+            _ => panic!("jacobian_values called on a problem whose jacobian_pattern is None"),
+        }
+    }
+
+    fn hessian_pattern(&mut self) -> Option<SparsityPattern> {
+        self.sparse()
+            .as_ref()
+            .ok()
+            .map(|(_, h)| coordinates(h.pattern()))
+    }
+
+    fn hessian_values(
+        &mut self,
+        x: &[f64],
+        objective_factor: f64,
+        lambda: &[f64],
+        values: &mut [f64],
+    ) {
+        self.evaluate(x);
+        self.lagrangian_seed(objective_factor, lambda);
+        let seed = std::mem::take(&mut self.seed);
+        self.sparse();
+        match &mut self.sparse {
+            Some(Ok((_, hess))) => hess.evaluate(&mut self.tape, &seed, values),
+            _ => panic!("hessian_values called on a problem whose hessian_pattern is None"),
+        }
+        self.seed = seed;
+    }
+}
+
+/// The solver's coordinate form of a detected pattern (same entry order).
+fn coordinates(p: &NonzeroPattern) -> SparsityPattern {
+    let (rows, cols) = p.entries().unzip();
+    SparsityPattern {
+        nrows: p.nrows(),
+        ncols: p.ncols(),
+        rows,
+        cols,
     }
 }

@@ -17,7 +17,7 @@ mod layout;
 mod solution;
 
 pub use builder::Problem;
-pub use compiled::CompiledProblem;
+pub use compiled::{CompiledProblem, SparsityReport};
 pub use error::ProblemError;
 pub use layout::{ConstraintLayout, Layout, VariableLayout};
 pub use solution::NamedSolution;

@@ -10,6 +10,7 @@
 mod eval;
 pub(crate) mod instr;
 mod record;
+mod sparsity;
 mod tiled;
 
 use crate::autodiff::error::AutodiffError;
@@ -17,6 +18,9 @@ use crate::autodiff::graph::with_arena;
 use crate::autodiff::tensor::Tensor;
 use faer::{MatMut, MatRef};
 use instr::Program;
+pub use sparsity::{
+    NonzeroPattern, SparseHessian, SparseJacobian, SparsityError, DEFAULT_SPARSITY_LIMIT,
+};
 
 /// Directions per sweep when a Hessian or Jacobian is built from HVPs/JVPs.
 const BATCH: usize = 8;
