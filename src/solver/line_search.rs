@@ -53,6 +53,12 @@ impl Filter {
         }
     }
 
+    /// max(1, θ₀), the infeasibility scale of the run (θ_min and θ_max are
+    /// 1e-4 and 1e4 times it).
+    pub fn scale(&self) -> f64 {
+        1e4 * self.theta_min
+    }
+
     /// Whether (θ, φ) is acceptable: below θ_max and not dominated.
     pub fn acceptable(&self, theta: f64, phi: f64) -> bool {
         theta <= self.theta_max && self.entries.iter().all(|&(t, p)| theta < t || phi < p)
