@@ -5,7 +5,7 @@
 
 use faer::Mat;
 use lagrange::problem_file::compile::compile;
-use lagrange::problem_file::load;
+use lagrange::problem_file::{load, load_str, Definition};
 use lagrange::solver::NlpProblem;
 use std::path::{Path, PathBuf};
 
@@ -29,7 +29,27 @@ fn compressed_derivatives_of_problem_files_equal_dense() {
     assert!(!files.is_empty(), "no problem files found");
     for path in &files {
         let def = load(path).unwrap_or_else(|e| panic!("{}", e.render()));
-        let mut c = compile(&def).unwrap_or_else(|e| panic!("{}", e.render()));
+        let name = path.file_name().unwrap().to_string_lossy();
+        check_compressed_equals_dense(&name, &def);
+    }
+}
+
+/// The generated families at a size where colorings are non-trivial (the
+/// chain's link constraints overlap in pairs, the Rayleigh quotient is
+/// tridiagonal).
+#[test]
+fn compressed_derivatives_of_families_equal_dense() {
+    for family in lagrange::families::FAMILIES {
+        let generated = lagrange::families::generate(family, 40).unwrap();
+        let text = serde_json::to_string(&generated.file).unwrap();
+        let def = load_str(Path::new(family), &text).unwrap_or_else(|e| panic!("{}", e.render()));
+        check_compressed_equals_dense(family, &def);
+    }
+}
+
+fn check_compressed_equals_dense(name: &str, def: &Definition) {
+    {
+        let mut c = compile(def).unwrap_or_else(|e| panic!("{}", e.render()));
         let (n, m) = (c.num_variables(), c.num_constraints());
         let mut x = c.start();
         for (k, v) in x.iter_mut().enumerate() {
@@ -50,7 +70,6 @@ fn compressed_derivatives_of_problem_files_equal_dense() {
         let mut hd = Mat::zeros(n, n);
         tape.hessian(&seed, hd.as_mut());
 
-        let name = path.file_name().unwrap().to_string_lossy();
         let report = c
             .sparsity_report()
             .unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -127,9 +127,8 @@ pub fn classify<P: NlpProblem + ?Sized>(
 /// inertias (O((n + m)³/3) per factorization) instead of an SVD of J and an
 /// eigensolve of the reduced Hessian (several times slower at that size).
 pub const DENSE_INERTIA_MIN_VARIABLES: usize = 200;
-/// A pivot of [I Jᵀ; J 0] below this times max(1, max|Jᵢⱼ|)² counts as zero
-/// when judging the rank of J from inertia (singular values of J below
-/// about 3·10⁻⁷ times the largest count as zero).
+/// A pivot of the equilibrated [I Jᵀ; J 0] below this times its largest
+/// entry counts as zero when judging the rank of J from inertia.
 const RANK_PIVOT_RELATIVE: f64 = 1e-13;
 /// −γ on the diagonal of the constraint block once dependent rows are
 /// removed: their only entry (and negligible beside the other pivots).
@@ -169,16 +168,13 @@ pub fn classify_by_inertia<P: NlpProblem + ?Sized>(
         rank: m,
         dependent_constraints: false,
     };
-    let mut row_max = vec![0.0; m];
-    jac.row_max_abs(&mut row_max);
-    let j_scale = row_max.iter().fold(1.0f64, |a, &b| a.max(b));
-    drop(row_max);
-    let rank_tolerance = RANK_PIVOT_RELATIVE * j_scale * j_scale;
     // Dependent rows of J: identified on the sparse path, counted on the
     // dense one.
     let mut dependent = Vec::new();
     if m > 0 {
         kkt.assemble(None, jac, 1.0, 0.0);
+        // Pivots of the equilibrated matrix (entries ≤ about 1).
+        let rank_tolerance = RANK_PIVOT_RELATIVE * kkt.max_abs();
         match kkt {
             KktSolver::Sparse(sparse) => {
                 let Some(rows) = sparse.dependent_constraints(rank_tolerance) else {

@@ -8,16 +8,24 @@
 //! (lower triangle only) into a matrix allocated once. W is the Hessian of
 //! the (scaled) Lagrangian, J the (scaled) constraint Jacobian. With
 //! unknowns (d, −y⁺) and right-hand side −(∇φ, c) it is the Newton step on
-//! ∇φ − Jᵀy = 0, c = 0.
+//! ∇φ − Jᵀy = 0, c = 0. The matrix is stored equilibrated, S K S (see
+//! [`equilibrate`](super::linear::equilibrate)).
 
 use faer::{Mat, MatRef};
+
+use super::linear::equilibrate;
 
 /// The KKT matrix workspace for n variables and m constraints.
 #[derive(Debug)]
 pub struct KktMatrix {
     n: usize,
     m: usize,
+    /// S K S, lower triangle.
     matrix: Mat<f64>,
+    /// The diagonal of S.
+    scale: Vec<f64>,
+    /// Row maxima (workspace of the equilibration).
+    row_max: Vec<f64>,
 }
 
 impl KktMatrix {
@@ -27,6 +35,8 @@ impl KktMatrix {
             n,
             m,
             matrix: Mat::zeros(n + m, n + m),
+            scale: vec![1.0; n + m],
+            row_max: vec![0.0; n + m],
         }
     }
 
@@ -55,9 +65,47 @@ impl KktMatrix {
             }
             self.matrix[(n + j, n + j)] = -gamma;
         }
+        self.equilibrate();
     }
 
-    /// Largest magnitude among the entries of the lower triangle.
+    /// Replaces K by S K S with Ruiz's symmetric scaling.
+    fn equilibrate(&mut self) {
+        let d = self.n + self.m;
+        for _ in 0..equilibrate::SWEEPS {
+            self.row_max.fill(0.0);
+            for j in 0..d {
+                let col = self.matrix.col(j);
+                let sj = self.scale[j];
+                for i in j..d {
+                    let v = (self.scale[i] * col[i] * sj).abs();
+                    self.row_max[i] = self.row_max[i].max(v);
+                    self.row_max[j] = self.row_max[j].max(v);
+                }
+            }
+            if equilibrate::update(&mut self.scale, &self.row_max) {
+                break;
+            }
+        }
+        for j in 0..d {
+            let sj = self.scale[j];
+            for i in j..d {
+                self.matrix[(i, j)] *= self.scale[i] * sj;
+            }
+        }
+    }
+
+    /// The diagonal of S: K z = b is K̃ (S⁻¹ z) = S b.
+    pub fn scale(&self) -> &[f64] {
+        &self.scale
+    }
+
+    /// (n, m).
+    pub fn dims(&self) -> (usize, usize) {
+        (self.n, self.m)
+    }
+
+    /// Largest magnitude among the entries of the stored (equilibrated)
+    /// matrix.
     pub fn max_abs(&self) -> f64 {
         let d = self.n + self.m;
         let mut max = 0.0f64;
@@ -69,7 +117,37 @@ impl KktMatrix {
         max
     }
 
-    /// The assembled matrix (lower triangle meaningful).
+    /// r −= K̃ z and size += |K̃| |z| for the stored K̃ = S K S (symmetric,
+    /// from its lower triangle): the residual and the row scales of the
+    /// componentwise backward error.
+    pub fn mul_sub(&self, z: &[f64], r: &mut [f64], size: &mut [f64]) {
+        let d = self.n + self.m;
+        assert_eq!(z.len(), d, "z has {} entries, K is {d} × {d}", z.len());
+        assert_eq!(r.len(), d, "r has {} entries, K is {d} × {d}", r.len());
+        assert_eq!(
+            size.len(),
+            d,
+            "size has {} entries, K is {d} × {d}",
+            size.len()
+        );
+        for j in 0..d {
+            let col = self.matrix.col(j);
+            let zj = z[j];
+            let mut acc = col[j] * zj;
+            let mut acc_abs = (col[j] * zj).abs();
+            for i in j + 1..d {
+                let v = col[i];
+                r[i] -= v * zj;
+                size[i] += (v * zj).abs();
+                acc += v * z[i];
+                acc_abs += (v * z[i]).abs();
+            }
+            r[j] -= acc;
+            size[j] += acc_abs;
+        }
+    }
+
+    /// The stored matrix S K S (lower triangle meaningful).
     pub fn as_ref(&self) -> MatRef<'_, f64> {
         self.matrix.as_ref()
     }

@@ -43,9 +43,21 @@ use super::result::{IterationRecord, Solution, Timings};
 use super::settings::{LinearSolver, Settings, SPARSE_MAX_DENSITY, SPARSE_MIN_DIMENSION};
 use super::status::Status;
 
-/// Least-squares multipliers larger than this (scaled problem) are replaced
-/// by zero, as in IPOPT (`constr_mult_init_max`).
+/// Multipliers larger than this (scaled problem) count as exploded: a
+/// Newton update with γ > 0 is not taken, and the safeguard after a step
+/// looks for a smaller least-squares estimate (IPOPT's
+/// `constr_mult_init_max`).
 const MAX_INITIAL_MULTIPLIER: f64 = 1e3;
+/// Least-squares multipliers larger than this (scaled problem) are replaced
+/// by zero. IPOPT caps them at 10³, for interior-point starts far from the
+/// central path; here the estimate is the exact first-order one at a
+/// feasible start, and legitimately large multipliers are common: a hanging
+/// chain of n links has tensions ≈ n/4 in the file's units (2 500 at
+/// n = 10⁴). Replacing them by zero leaves W = 0 for the first step, which
+/// then tears the chain apart (IPOPT itself diverges from n = 5 000 on);
+/// keeping them gives 16 iterations at n = 2 000 … 10⁵. The solve is
+/// equilibrated and refined, so large values are not noise.
+const MAX_LEAST_SQUARES_MULTIPLIER: f64 = 1e8;
 /// Successive iterates that must look locally infeasible before the solver
 /// says so.
 const INFEASIBLE_STREAK: usize = 2;
@@ -647,7 +659,7 @@ impl Newton {
     }
 
     /// y = argmin ‖∇φ − J_cᵀ y‖ from [I J_cᵀ; J_c −γI] (w, y) = (∇φ, 0);
-    /// zero when not finite or too large (IPOPT's rule).
+    /// zero when not finite or above [`MAX_LEAST_SQUARES_MULTIPLIER`].
     fn least_squares_multipliers(&mut self) {
         let n = self.n;
         self.y.fill(0.0);
@@ -657,7 +669,7 @@ impl Newton {
         self.rhs[..n].copy_from_slice(&self.grad_phi);
         self.rhs[n..].fill(0.0);
         if self.kkt.solve_in_place(&mut self.rhs)
-            && inf_norm(&self.rhs[n..]) <= MAX_INITIAL_MULTIPLIER
+            && inf_norm(&self.rhs[n..]) <= MAX_LEAST_SQUARES_MULTIPLIER
         {
             self.y.copy_from_slice(&self.rhs[n..]);
         }

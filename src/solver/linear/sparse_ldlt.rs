@@ -42,6 +42,8 @@ use faer::sparse::linalg::cholesky::{
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMat, SymbolicSparseColMatRef};
 use faer::{Auto, Conj, Mat, Par, Side};
 
+use super::equilibrate;
+use super::gmres::Gmres;
 use super::Inertia;
 use crate::solver::nlp::SparsityPattern;
 
@@ -52,6 +54,11 @@ const REFINEMENT_TOLERANCE: f64 = 1e-14;
 /// A probe solve whose refined residual stays above this (relative, as
 /// above) shows K singular.
 const PROBE_TOLERANCE: f64 = 1e-10;
+/// Krylov vectors per GMRES cycle (a replaced pivot costs about one
+/// iteration, see [`Gmres`]).
+const GMRES_RESTART: usize = 20;
+/// GMRES restarts before the solve gives up improving.
+const GMRES_CYCLES: usize = 3;
 /// Replacement of a (near-)zero pivot, relative to the largest entry of K.
 const PIVOT_REPLACEMENT: f64 = 1e-8;
 
@@ -79,12 +86,21 @@ pub struct SparseKkt {
     original: Vec<f64>,
     residual: Vec<f64>,
     solution: Vec<f64>,
+    /// The equilibration S (permuted order): `values` hold S K S.
+    scale: Vec<f64>,
+    /// Row maxima (workspace of the equilibration).
+    row_max: Vec<f64>,
     max_abs: f64,
     factored: bool,
     /// Right-hand side of the nonsingularity probe.
     probe: Vec<f64>,
     /// Whether the last solve's refinement reached [`PROBE_TOLERANCE`].
     last_refinement_converged: bool,
+    /// Pivots the last factorization replaced (refinement then needs
+    /// GMRES rather than plain correction steps).
+    replaced: usize,
+    /// Krylov workspace for refinement against K when plain steps stall.
+    gmres: Gmres,
 }
 
 impl std::fmt::Debug for SparseKkt {
@@ -195,10 +211,14 @@ impl SparseKkt {
             original: vec![0.0; dim],
             residual: vec![0.0; dim],
             solution: vec![0.0; dim],
+            scale: vec![1.0; dim],
+            row_max: vec![0.0; dim],
             max_abs: 0.0,
             factored: false,
             probe: vec![0.0; dim],
             last_refinement_converged: false,
+            replaced: 0,
+            gmres: Gmres::default(),
         })
     }
 
@@ -233,10 +253,38 @@ impl SparseKkt {
         for (j, &s) in self.diag_slot.iter().enumerate() {
             self.values[s] += if j < self.n { delta } else { -gamma };
         }
+        self.equilibrate();
         self.max_abs = self.values.iter().fold(0.0f64, |a, v| a.max(v.abs()));
     }
 
-    /// Largest magnitude among the entries of K.
+    /// Replaces the stored P K Pᵀ by its Ruiz equilibration S P K Pᵀ S.
+    fn equilibrate(&mut self) {
+        let (col_ptr, row_idx) = (self.structure.col_ptr(), self.structure.row_idx());
+        for _ in 0..equilibrate::SWEEPS {
+            self.row_max.fill(0.0);
+            for j in 0..col_ptr.len() - 1 {
+                let sj = self.scale[j];
+                let range = col_ptr[j]..col_ptr[j + 1];
+                for (&i, value) in row_idx[range.clone()].iter().zip(&self.values[range]) {
+                    let v = (self.scale[i] * value * sj).abs();
+                    self.row_max[i] = self.row_max[i].max(v);
+                    self.row_max[j] = self.row_max[j].max(v);
+                }
+            }
+            if equilibrate::update(&mut self.scale, &self.row_max) {
+                break;
+            }
+        }
+        for j in 0..col_ptr.len() - 1 {
+            let sj = self.scale[j];
+            let range = col_ptr[j]..col_ptr[j + 1];
+            for (&i, value) in row_idx[range.clone()].iter().zip(&mut self.values[range]) {
+                *value *= self.scale[i] * sj;
+            }
+        }
+    }
+
+    /// Largest magnitude among the entries of K, equilibrated (about 1).
     pub fn max_abs(&self) -> f64 {
         self.max_abs
     }
@@ -265,7 +313,8 @@ impl SparseKkt {
         let regularization = LdltRegularization {
             dynamic_regularization_signs: None,
             dynamic_regularization_delta: replacement,
-            dynamic_regularization_epsilon: zero_pivot_tolerance,
+            // faer replaces nothing at ε = 0, and stops at an exact zero pivot.
+            dynamic_regularization_epsilon: zero_pivot_tolerance.max(f64::MIN_POSITIVE),
         };
         let result = numeric_ldlt(&self.symbolic, &mut self.factors, a, regularization, stack);
         if result.is_err() {
@@ -315,6 +364,7 @@ impl SparseKkt {
             return None;
         }
         self.factored = inertia.zero == 0;
+        self.replaced = replaced;
         if replaced > 0 && self.factored && !self.probe_nonsingular() {
             // K + E is invertible but K is (numerically) singular: report
             // the replaced pivots as zero eigenvalues.
@@ -348,21 +398,77 @@ impl SparseKkt {
     }
 
     /// Solves K z = b in place with the last factorization, refined
-    /// iteratively against K. False when there is no usable factorization
-    /// or the solution is not finite.
+    /// iteratively against K: plain correction steps when the factors are
+    /// those of K, GMRES preconditioned by the factors when pivots were
+    /// replaced or plain steps stall (see [`Gmres`]). False when there is no
+    /// usable factorization or the solution is not finite.
     pub fn solve_in_place(&mut self, b: &mut [f64]) -> bool {
         let dim = self.n + self.m;
         if !self.factored || b.len() != dim {
             return false;
         }
-        // Everything below is in the permuted order of the stored P K Pᵀ.
-        for (o, &f) in self.original.iter_mut().zip(&self.forward) {
-            *o = b[f];
+        // Everything below is in the permuted order of the stored
+        // K̃ = S P K Pᵀ S, which solves for S⁻¹ P z with right-hand side S P b.
+        for ((o, &f), s) in self.original.iter_mut().zip(&self.forward).zip(&self.scale) {
+            *o = b[f] * s;
         }
         self.solution.fill(0.0);
         self.residual.copy_from_slice(&self.original);
         self.last_refinement_converged = false;
         let b_norm = inf_norm(&self.original);
+        let converged = self.replaced == 0 && self.plain_refinement(b_norm);
+        if !converged {
+            // Start again from z = 0: a stalled plain iterate may be far
+            // off (and large), which would loosen the relative target.
+            self.solution.fill(0.0);
+            self.residual.copy_from_slice(&self.original);
+            let max_abs = self.max_abs;
+            let (col_ptr, row_idx) = (self.structure.col_ptr(), self.structure.row_idx());
+            let values = &self.values;
+            let (symbolic, factors) = (&self.symbolic, &self.factors);
+            let (rhs, solve_mem) = (&mut self.rhs, &mut self.solve_mem);
+            let outcome = self.gmres.refine(
+                &self.original,
+                &mut self.solution,
+                &mut self.residual,
+                GMRES_RESTART,
+                GMRES_CYCLES,
+                |z| REFINEMENT_TOLERANCE * (max_abs * inf_norm(z) + b_norm),
+                |v, y| {
+                    y.fill(0.0);
+                    symmetric_mul_sub(col_ptr, row_idx, values, v, y);
+                    for yi in y.iter_mut() {
+                        *yi = -*yi;
+                    }
+                },
+                |v| {
+                    for (i, x) in v.iter().enumerate() {
+                        rhs[(i, 0)] = *x;
+                    }
+                    let stack = MemStack::new(solve_mem);
+                    LdltRef::new(symbolic, factors).solve_in_place_with_conj(
+                        Conj::No,
+                        rhs.as_mut(),
+                        Par::Seq,
+                        stack,
+                    );
+                    for (i, x) in v.iter_mut().enumerate() {
+                        *x = rhs[(i, 0)];
+                    }
+                },
+            );
+            let scale = max_abs * inf_norm(&self.solution) + b_norm;
+            self.last_refinement_converged = outcome.residual <= PROBE_TOLERANCE * scale;
+        }
+        for ((z, &f), s) in self.solution.iter().zip(&self.forward).zip(&self.scale) {
+            b[f] = z * s;
+        }
+        b.iter().all(|v| v.is_finite())
+    }
+
+    /// Plain iterative refinement z ← z + (LDLᵀ)⁻¹(b − K z) from z = 0;
+    /// true when it reached [`REFINEMENT_TOLERANCE`].
+    fn plain_refinement(&mut self, b_norm: f64) -> bool {
         let mut best = b_norm;
         for _ in 0..=MAX_REFINEMENT {
             // Correction from the factors, added to the current solution.
@@ -392,26 +498,18 @@ impl SparseKkt {
             if !r_norm.is_finite() {
                 return false;
             }
-            if r_norm > best && best < b_norm {
-                // The correction made it worse: take it back.
-                for (i, z) in self.solution.iter_mut().enumerate() {
-                    *z -= self.rhs[(i, 0)];
-                }
-                break;
-            }
             let scale = self.max_abs * inf_norm(&self.solution) + b_norm;
-            self.last_refinement_converged = r_norm <= PROBE_TOLERANCE * scale;
-            let converged = r_norm <= REFINEMENT_TOLERANCE * scale;
-            let stalled = r_norm >= 0.5 * best && best < b_norm;
-            best = r_norm;
-            if converged || stalled {
-                break;
+            if r_norm <= REFINEMENT_TOLERANCE * scale {
+                self.last_refinement_converged = true;
+                return true;
             }
+            if r_norm >= 0.5 * best && best < b_norm {
+                // Stalled (or worse): GMRES takes over.
+                return false;
+            }
+            best = r_norm;
         }
-        for (z, &f) in self.solution.iter().zip(&self.forward) {
-            b[f] = *z;
-        }
-        b.iter().all(|v| v.is_finite())
+        false
     }
 
     /// Factors the assembled K with pivots of magnitude ≤ `tolerance`
@@ -471,9 +569,15 @@ impl SparseKkt {
         Some(dependent)
     }
 
-    /// y = K x with K the last assembled matrix (allocates two vectors).
+    /// y = K x with K the last assembled matrix, unscaled (allocates two
+    /// vectors).
     pub fn mul(&self, x: &[f64], y: &mut [f64]) {
-        let xp: Vec<f64> = self.forward.iter().map(|&f| x[f]).collect();
+        let xp: Vec<f64> = self
+            .forward
+            .iter()
+            .zip(&self.scale)
+            .map(|(&f, s)| x[f] / s)
+            .collect();
         let mut yp = vec![0.0; xp.len()];
         symmetric_mul_sub(
             self.structure.col_ptr(),
@@ -482,8 +586,8 @@ impl SparseKkt {
             &xp,
             &mut yp,
         );
-        for (v, &f) in yp.iter().zip(&self.forward) {
-            y[f] = -v;
+        for ((v, &f), s) in yp.iter().zip(&self.forward).zip(&self.scale) {
+            y[f] = -v / s;
         }
     }
 }
