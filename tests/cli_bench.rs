@@ -241,7 +241,7 @@ fn bench_skips_sizes_predicted_over_the_budget_and_below_the_minimum() {
         "--families",
         "entropy",
         "--sizes",
-        "2,6,12,5000",
+        "2,6,12,1000000",
         "--budget",
         "0.5",
         "--out",
@@ -252,13 +252,13 @@ fn bench_skips_sizes_predicted_over_the_budget_and_below_the_minimum() {
         stdout.contains("entropy              2  skipped: family 'entropy' needs n >= 3"),
         "{stdout}"
     );
-    assert!(stdout.contains("5000  skipped: predicted"), "{stdout}");
+    assert!(stdout.contains("1000000  skipped: predicted"), "{stdout}");
     assert!(
-        stderr.contains("entropy n=5000: skipped (predicted"),
+        stderr.contains("entropy n=1000000: skipped (predicted"),
         "{stderr}"
     );
     let csv = std::fs::read_to_string(dir.join("results.csv")).unwrap();
-    assert!(csv.contains("entropy,5000,,,skipped"), "{csv}");
+    assert!(csv.contains("entropy,1000000,,,skipped"), "{csv}");
     assert!(csv.contains("entropy,12,"), "{csv}");
 }
 
