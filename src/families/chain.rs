@@ -89,3 +89,37 @@ pub fn generate(links: usize) -> GeneratedProblem {
         multipliers: Some(flat),
     }
 }
+
+/// The same chain with one scalar constraint per link (`link_0` …
+/// `link_{N−1}`, each `(x[k+1] - x[k])^2 + (y[k+1] - y[k])^2 = l^2`) instead
+/// of one vector constraint: the form a user writes link by link, whose
+/// graph has N small constraint expressions instead of one sliced one.
+/// Same solution; the multipliers are the same numbers, flattened.
+pub fn generate_scalar(links: usize) -> GeneratedProblem {
+    let mut generated = generate(links);
+    let file = generated
+        .file
+        .as_object_mut()
+        .expect("the chain file is a JSON object");
+    file.insert("name".into(), json!(format!("chain-scalar-{links}")));
+    let mut constraints: Vec<serde_json::Value> = (0..links)
+        .map(|k| {
+            json!({
+                "name": format!("link_{k}"),
+                "equation": format!("(x[{j}] - x[{k}])^2 + (y[{j}] - y[{k}])^2 = l^2", j = k + 1),
+            })
+        })
+        .collect();
+    let ends = file["constraints"]
+        .as_array()
+        .expect("the chain's constraints are a list")[1..]
+        .to_vec();
+    constraints.extend(ends);
+    file.insert("constraints".into(), json!(constraints));
+    let flat = generated
+        .multipliers
+        .clone()
+        .expect("the chain has closed-form multipliers");
+    file["expected"]["multipliers"] = json!(flat);
+    generated
+}

@@ -28,11 +28,12 @@ pub struct GeneratedProblem {
 }
 
 /// The names of the families, as accepted by [`generate`].
-pub const FAMILIES: [&str; 5] = [
+pub const FAMILIES: [&str; 6] = [
     "quadratic",
     "entropy",
     "rayleigh",
     "chain",
+    "chain-scalar",
     "sphere-quartic",
 ];
 
@@ -40,7 +41,9 @@ pub const FAMILIES: [&str; 5] = [
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FamilyError {
     /// The family name is not one of [`FAMILIES`].
-    #[error("unknown family '{0}' (known: quadratic, entropy, rayleigh, chain, sphere-quartic)")]
+    #[error(
+        "unknown family '{0}' (known: quadratic, entropy, rayleigh, chain, chain-scalar, sphere-quartic)"
+    )]
     UnknownFamily(String),
     /// The size is below the family's minimum.
     #[error("family '{family}' needs n >= {min}, got {n}")]
@@ -55,13 +58,15 @@ pub enum FamilyError {
 }
 
 /// Generates the family `name` at size `n` (number of variables, or of links
-/// for the chain).
+/// for the chain; `chain-scalar` is the chain written with one constraint
+/// string per link).
 pub fn generate(name: &str, n: usize) -> Result<GeneratedProblem, FamilyError> {
     let (family, min) = match name {
         "quadratic" => ("quadratic", 2),
         "entropy" => ("entropy", 3),
         "rayleigh" => ("rayleigh", 2),
         "chain" => ("chain", 2),
+        "chain-scalar" => ("chain-scalar", 2),
         "sphere-quartic" => ("sphere-quartic", 2),
         _ => return Err(FamilyError::UnknownFamily(name.to_string())),
     };
@@ -73,6 +78,7 @@ pub fn generate(name: &str, n: usize) -> Result<GeneratedProblem, FamilyError> {
         "entropy" => entropy::generate(n),
         "rayleigh" => rayleigh::generate(n),
         "chain" => chain::generate(n),
+        "chain-scalar" => chain::generate_scalar(n),
         _ => sphere_quartic::generate(n),
     })
 }
