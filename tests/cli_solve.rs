@@ -91,6 +91,33 @@ fn solve_json_is_exactly_the_contract_object() {
     assert!((derivative - v["multipliers"][0].as_f64().unwrap()).abs() < 1e-3);
 }
 
+/// `--repeat R` solves R times in one process: the printed solution is the
+/// first run's, and `solve_seconds_warm` (only then) is a positive time.
+#[test]
+fn repeat_adds_a_warm_solve_time_and_keeps_the_solution() {
+    let budget = fixture("budget.json");
+    let path = budget.to_str().unwrap();
+    let (_, once) = json(&["solve", path, "--json"]);
+    let (code, repeated) = json(&["solve", path, "--json", "--repeat", "4"]);
+    assert_eq!(code, Some(0));
+    assert!(once.get("solve_seconds_warm").is_none());
+    let warm = repeated["solve_seconds_warm"].as_f64().unwrap();
+    assert!(warm > 0.0 && warm.is_finite(), "{warm}");
+    for key in [
+        "status",
+        "objective",
+        "x",
+        "multipliers",
+        "iterations",
+        "point",
+    ] {
+        assert_eq!(once[key], repeated[key], "{key}");
+    }
+    let (code, _, stderr) = run(&["solve", path, "--repeat", "0"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--repeat"), "{stderr}");
+}
+
 #[test]
 fn matrix_equation_multipliers_are_rows() {
     let (code, v) = json(&[

@@ -98,6 +98,11 @@ pub struct SolveArgs {
     /// KKT linear algebra: auto (sparse for large sparse systems), dense or sparse.
     #[arg(long, value_name = "auto|dense|sparse", value_parser = linear_solver)]
     pub linear_solver: Option<LinearSolver>,
+    /// For benchmarks: solve R times in this process (compiling afresh each
+    /// time) and add the median solve time of runs 2…R, caches warm, to the
+    /// JSON as `solve_seconds_warm`; `solve_seconds` stays the first run's.
+    #[arg(long, value_name = "R", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
 }
 
 /// Options of `lagrange eval`.

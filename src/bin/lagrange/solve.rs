@@ -141,6 +141,13 @@ pub fn run(args: &SolveArgs) -> Outcome {
         Ok(s) => s,
         Err(outcome) => return outcome,
     };
+    let mut warm = Vec::new();
+    for _ in 1..args.repeat {
+        match solve(&definition, &settings) {
+            Ok(s) => warm.push(s.timings.total.as_secs_f64()),
+            Err(outcome) => return outcome,
+        }
+    }
     if args.verbose {
         let mut log = report::log_header();
         log.push('\n');
@@ -160,7 +167,13 @@ pub fn run(args: &SolveArgs) -> Outcome {
         }
     }
     let text = if args.json {
-        solution_json(&definition, &solution).render()
+        let mut json = solution_json(&definition, &solution);
+        if let (Json::Object(pairs), false) = (&mut json, warm.is_empty()) {
+            warm.sort_by(f64::total_cmp);
+            let median = warm[warm.len() / 2];
+            pairs.push(("solve_seconds_warm".to_string(), Json::Number(median)));
+        }
+        json.render()
     } else {
         report::solution(&definition, &solution)
     };
