@@ -149,10 +149,10 @@ fn automatic_choice_and_overrides_are_honored() {
     let (dense, was_sparse) = run(&mut cosh_chain(400), LinearSolver::Dense);
     assert!(!was_sparse);
     assert_eq!(dense.status, Status::Converged);
-    // Large but dense (a full Jacobian row per constraint, 60 constraints):
-    // auto stays dense.
+    // Large but dense (a full Jacobian row per constraint, 200 constraints:
+    // 45 % of K's lower triangle): auto stays dense.
     let mut p = quartic_sphere(400);
-    let m = 60;
+    let m = 200;
     p.m = m;
     p.jac_pattern = SparsityPattern {
         nrows: m,
