@@ -88,21 +88,13 @@ impl UnaryFn {
             UnaryFn::Exp => y,
             UnaryFn::Log => 1.0 / x,
             UnaryFn::Sqrt => 0.5 / y,
-            UnaryFn::Sin => x.cos(),
-            UnaryFn::Cos => -x.sin(),
+            UnaryFn::Sin => cos_of(x),
+            UnaryFn::Cos => -sin_of(x),
             UnaryFn::Tan => 1.0 + y * y,
             UnaryFn::Tanh => 1.0 - y * y,
             UnaryFn::Abs => sign(x),
-            UnaryFn::Powf(p) => {
-                if p == 2.0 {
-                    2.0 * x
-                } else if p == 0.0 {
-                    0.0
-                } else {
-                    p * powf(x, p - 1.0)
-                }
-            }
-            UnaryFn::RPowC(c) => y * c.ln(),
+            UnaryFn::Powf(p) => powf_d1(x, p),
+            UnaryFn::RPowC(c) => rpowc_d1(y, c),
             UnaryFn::AddC(_) => 1.0,
             UnaryFn::RSubC(_) => -1.0,
             UnaryFn::MulC(c) => c,
@@ -128,19 +120,8 @@ impl UnaryFn {
             UnaryFn::Cos => -y,
             UnaryFn::Tan => 2.0 * y * (1.0 + y * y),
             UnaryFn::Tanh => -2.0 * y * (1.0 - y * y),
-            UnaryFn::Powf(p) => {
-                if p == 2.0 {
-                    2.0
-                } else if p == 0.0 || p == 1.0 {
-                    0.0
-                } else {
-                    p * (p - 1.0) * powf(x, p - 2.0)
-                }
-            }
-            UnaryFn::RPowC(c) => {
-                let l = c.ln();
-                y * l * l
-            }
+            UnaryFn::Powf(p) => powf_d2(x, p),
+            UnaryFn::RPowC(c) => rpowc_d2(y, c),
             UnaryFn::RDivC(_) => 2.0 * y / (x * x),
         }
     }
@@ -252,6 +233,54 @@ pub(crate) fn vjp_tangent(
         return;
     }
     par::acc4(xbardot, x, y, xdot, ybar, |x, y, t, g| u.d2(x, y) * t * g);
+}
+
+// Rules that call libm stay out of line. Inlined into the elementwise
+// loops, which match on the op per element, LLVM speculated such calls
+// (they have no side effects) for every op: a Hessian of exp and log terms
+// paid a logarithm per element for `RPowC`'s ln c (14 % of HS111's solve).
+
+#[inline(never)]
+fn cos_of(x: f64) -> f64 {
+    x.cos()
+}
+
+#[inline(never)]
+fn sin_of(x: f64) -> f64 {
+    x.sin()
+}
+
+#[inline(never)]
+fn powf_d1(x: f64, p: f64) -> f64 {
+    if p == 2.0 {
+        2.0 * x
+    } else if p == 0.0 {
+        0.0
+    } else {
+        p * powf(x, p - 1.0)
+    }
+}
+
+#[inline(never)]
+fn powf_d2(x: f64, p: f64) -> f64 {
+    if p == 2.0 {
+        2.0
+    } else if p == 0.0 || p == 1.0 {
+        0.0
+    } else {
+        p * (p - 1.0) * powf(x, p - 2.0)
+    }
+}
+
+#[inline(never)]
+fn rpowc_d1(y: f64, c: f64) -> f64 {
+    y * c.ln()
+}
+
+#[inline(never)]
+fn rpowc_d2(y: f64, c: f64) -> f64 {
+    let l = c.ln();
+    y * l * l
 }
 
 #[cfg(test)]
