@@ -106,10 +106,9 @@ impl BinaryFn {
     }
 }
 
-// The power's rules call ln and powf. They stay out of line: inlined into
-// the elementwise loops, which match on the op per element, LLVM speculated
-// the (side-effect free) `ln` for every op, so Add, Mul… paid a logarithm
-// per element (14 % of a Hock–Schittkowski solve, HS111).
+// The power's rules call ln and powf and stay out of line: inlined into the
+// elementwise loops, their side-effect-free `ln` could be hoisted or
+// speculated for every op (see `elementwise_unary`).
 
 #[inline(never)]
 fn pow_d1(a: f64, b: f64, y: f64) -> (f64, f64) {

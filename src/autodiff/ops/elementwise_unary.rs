@@ -88,8 +88,8 @@ impl UnaryFn {
             UnaryFn::Exp => y,
             UnaryFn::Log => 1.0 / x,
             UnaryFn::Sqrt => 0.5 / y,
-            UnaryFn::Sin => cos_of(x),
-            UnaryFn::Cos => -sin_of(x),
+            UnaryFn::Sin => x.cos(),
+            UnaryFn::Cos => -x.sin(),
             UnaryFn::Tan => 1.0 + y * y,
             UnaryFn::Tanh => 1.0 - y * y,
             UnaryFn::Abs => sign(x),
@@ -235,20 +235,11 @@ pub(crate) fn vjp_tangent(
     par::acc4(xbardot, x, y, xdot, ybar, |x, y, t, g| u.d2(x, y) * t * g);
 }
 
-// Rules that call libm stay out of line. Inlined into the elementwise
-// loops, which match on the op per element, LLVM speculated such calls
-// (they have no side effects) for every op: a Hessian of exp and log terms
-// paid a logarithm per element for `RPowC`'s ln c (14 % of HS111's solve).
-
-#[inline(never)]
-fn cos_of(x: f64) -> f64 {
-    x.cos()
-}
-
-#[inline(never)]
-fn sin_of(x: f64) -> f64 {
-    x.sin()
-}
+// The power rules stay out of line. Inlined into the elementwise loops,
+// which match on the op inside the loop, `RPowC`'s ln c (loop-invariant and
+// free of side effects) was hoisted out of the loop for every op: each call
+// of every unary rule paid a logarithm (14 % of HS111's solve, whose
+// length-10 vectors make many short calls).
 
 #[inline(never)]
 fn powf_d1(x: f64, p: f64) -> f64 {
