@@ -145,7 +145,7 @@ fn perturbed_starts_converge_or_say_why() {
         "{converged}/{total} converged; failures:\n{}",
         failures.join("\n")
     );
-    // 220/228 at the time of writing (iteration limit 3000, as IPOPT's);
+    // 223/228 at the time of writing (iteration limit 3000, as IPOPT's);
     // IPOPT converges on 225 of the same starts and reports two feasible
     // HS77 runs as infeasible (benches/solver_ipopt.py --perturbed).
     // Guard against regressions:
