@@ -324,7 +324,7 @@ impl Newton {
         let solved = self.kkt.solve_in_place(&mut self.rhs);
         self.factorization_time += clock.elapsed();
         if !solved {
-            let msg = "the Newton system has no finite solution";
+            let msg = "the Newton system has no finite solution, or its factorization could not be refined to the required accuracy";
             return self.stop(Status::Singular, msg.into());
         }
         self.step.copy_from_slice(&self.rhs[..n]);

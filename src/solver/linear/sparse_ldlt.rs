@@ -385,11 +385,14 @@ impl SparseKkt {
         let dim = self.n + self.m;
         let mut b = std::mem::take(&mut self.probe);
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        for v in b.iter_mut() {
+        // Generic in the equilibrated system (the solve multiplies by S):
+        // a right-hand side generic in K's own units would weigh only the
+        // rows S scales up, and miss a near-singular direction elsewhere.
+        for (&f, s) in self.forward.iter().zip(&self.scale) {
             state = state
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            *v = ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5;
+            b[f] = (((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5) / s;
         }
         debug_assert_eq!(b.len(), dim);
         let solved = self.solve_in_place(&mut b);
@@ -401,7 +404,9 @@ impl SparseKkt {
     /// iteratively against K: plain correction steps when the factors are
     /// those of K, GMRES preconditioned by the factors when pivots were
     /// replaced or plain steps stall (see [`Gmres`]). False when there is no
-    /// usable factorization or the solution is not finite.
+    /// usable factorization, the solution is not finite, or refinement could
+    /// not bring the residual to [`PROBE_TOLERANCE`] (the factors are too far
+    /// from K: a solution would be silently wrong).
     pub fn solve_in_place(&mut self, b: &mut [f64]) -> bool {
         let dim = self.n + self.m;
         if !self.factored || b.len() != dim {
@@ -459,6 +464,9 @@ impl SparseKkt {
             );
             let scale = max_abs * inf_norm(&self.solution) + b_norm;
             self.last_refinement_converged = outcome.residual <= PROBE_TOLERANCE * scale;
+            if !self.last_refinement_converged {
+                return false;
+            }
         }
         for ((z, &f), s) in self.solution.iter().zip(&self.forward).zip(&self.scale) {
             b[f] = z * s;
