@@ -71,21 +71,10 @@ impl KktMatrix {
     /// Replaces K by S K S with Ruiz's symmetric scaling.
     fn equilibrate(&mut self) {
         let d = self.n + self.m;
-        for _ in 0..equilibrate::SWEEPS {
-            self.row_max.fill(0.0);
-            for j in 0..d {
-                let col = self.matrix.col(j);
-                let sj = self.scale[j];
-                for i in j..d {
-                    let v = (self.scale[i] * col[i] * sj).abs();
-                    self.row_max[i] = self.row_max[i].max(v);
-                    self.row_max[j] = self.row_max[j].max(v);
-                }
-            }
-            if equilibrate::update(&mut self.scale, &self.row_max) {
-                break;
-            }
-        }
+        let matrix = &self.matrix;
+        equilibrate::sweeps(&mut self.scale, &mut self.row_max, || {
+            (0..d).flat_map(move |j| (j..d).map(move |i| (i, j, matrix[(i, j)])))
+        });
         for j in 0..d {
             let sj = self.scale[j];
             for i in j..d {

@@ -19,10 +19,31 @@
 /// after the first assembly one or two usually suffice.
 pub const SWEEPS: usize = 6;
 
+/// Runs the Ruiz sweeps on a symmetric matrix given by one triangle:
+/// `entries()` yields each stored (row, column, value) once. `scale` is
+/// updated in place from its previous value; `row_max` is workspace of the
+/// matrix dimension. The caller then multiplies entry (i, j) by sᵢ sⱼ.
+pub fn sweeps<I>(scale: &mut [f64], row_max: &mut [f64], entries: impl Fn() -> I)
+where
+    I: Iterator<Item = (usize, usize, f64)>,
+{
+    for _ in 0..SWEEPS {
+        row_max.fill(0.0);
+        for (i, j, value) in entries() {
+            let v = (scale[i] * value * scale[j]).abs();
+            row_max[i] = row_max[i].max(v);
+            row_max[j] = row_max[j].max(v);
+        }
+        if update(scale, row_max) {
+            break;
+        }
+    }
+}
+
 /// One Ruiz update from the row maxima of the currently scaled matrix:
 /// sᵢ ← sᵢ / √max_j |K̃ᵢⱼ| (rounded to a power of two). Rows that are zero
 /// or not finite keep their factor. Returns whether every factor stayed.
-pub fn update(scale: &mut [f64], row_max: &[f64]) -> bool {
+fn update(scale: &mut [f64], row_max: &[f64]) -> bool {
     let mut settled = true;
     for (s, &r) in scale.iter_mut().zip(row_max) {
         if r > 0.0 && r.is_finite() {
@@ -74,14 +95,10 @@ mod tests {
             [0.0, 0.0015, 0.0, 1e-8],
         ];
         let mut s = vec![1.0f64; d];
-        for _ in 0..SWEEPS {
-            let row_max: Vec<f64> = (0..d)
-                .map(|i| (0..d).fold(0.0f64, |a, j| a.max((s[i] * k[i][j] * s[j]).abs())))
-                .collect();
-            if update(&mut s, &row_max) {
-                break;
-            }
-        }
+        let mut row_max = vec![0.0; d];
+        sweeps(&mut s, &mut row_max, || {
+            (0..d).flat_map(move |j| (j..d).map(move |i| (i, j, k[i][j])))
+        });
         for i in 0..d {
             let r = (0..d).fold(0.0f64, |a, j| a.max((s[i] * k[i][j] * s[j]).abs()));
             assert!((0.25..=4.0).contains(&r), "row {i}: max {r}");

@@ -191,12 +191,12 @@ impl DenseRefinement {
 }
 
 /// Refinement stops once the componentwise backward error is below this.
-pub(crate) const REFINED_BACKWARD_ERROR: f64 = 4.0 * f64::EPSILON;
+const REFINED_BACKWARD_ERROR: f64 = 4.0 * f64::EPSILON;
 
 /// max_i |rᵢ| / (|K||z| + |b|)ᵢ (rows with a zero scale and a zero residual
 /// count as exact): the smallest relative perturbation of each entry of K
 /// and b for which z is exact (Oettli–Prager).
-pub(crate) fn componentwise_backward_error(residual: &[f64], size: &[f64]) -> f64 {
+fn componentwise_backward_error(residual: &[f64], size: &[f64]) -> f64 {
     residual.iter().zip(size).fold(0.0f64, |acc, (r, s)| {
         if *r == 0.0 {
             acc

@@ -260,21 +260,16 @@ impl SparseKkt {
     /// Replaces the stored P K Pᵀ by its Ruiz equilibration S P K Pᵀ S.
     fn equilibrate(&mut self) {
         let (col_ptr, row_idx) = (self.structure.col_ptr(), self.structure.row_idx());
-        for _ in 0..equilibrate::SWEEPS {
-            self.row_max.fill(0.0);
-            for j in 0..col_ptr.len() - 1 {
-                let sj = self.scale[j];
+        let values = &self.values;
+        equilibrate::sweeps(&mut self.scale, &mut self.row_max, || {
+            (0..col_ptr.len() - 1).flat_map(move |j| {
                 let range = col_ptr[j]..col_ptr[j + 1];
-                for (&i, value) in row_idx[range.clone()].iter().zip(&self.values[range]) {
-                    let v = (self.scale[i] * value * sj).abs();
-                    self.row_max[i] = self.row_max[i].max(v);
-                    self.row_max[j] = self.row_max[j].max(v);
-                }
-            }
-            if equilibrate::update(&mut self.scale, &self.row_max) {
-                break;
-            }
-        }
+                row_idx[range.clone()]
+                    .iter()
+                    .zip(&values[range])
+                    .map(move |(&i, &v)| (i, j, v))
+            })
+        });
         for j in 0..col_ptr.len() - 1 {
             let sj = self.scale[j];
             let range = col_ptr[j]..col_ptr[j + 1];
@@ -447,16 +442,7 @@ impl SparseKkt {
                     }
                 },
                 |v| {
-                    for (i, x) in v.iter().enumerate() {
-                        rhs[(i, 0)] = *x;
-                    }
-                    let stack = MemStack::new(solve_mem);
-                    LdltRef::new(symbolic, factors).solve_in_place_with_conj(
-                        Conj::No,
-                        rhs.as_mut(),
-                        Par::Seq,
-                        stack,
-                    );
+                    factor_solve(symbolic, factors, rhs, solve_mem, v);
                     for (i, x) in v.iter_mut().enumerate() {
                         *x = rhs[(i, 0)];
                     }
@@ -480,15 +466,12 @@ impl SparseKkt {
         let mut best = b_norm;
         for _ in 0..=MAX_REFINEMENT {
             // Correction from the factors, added to the current solution.
-            for (i, r) in self.residual.iter().enumerate() {
-                self.rhs[(i, 0)] = *r;
-            }
-            let stack = MemStack::new(&mut self.solve_mem);
-            LdltRef::new(&self.symbolic, &self.factors).solve_in_place_with_conj(
-                Conj::No,
-                self.rhs.as_mut(),
-                Par::Seq,
-                stack,
+            factor_solve(
+                &self.symbolic,
+                &self.factors,
+                &mut self.rhs,
+                &mut self.solve_mem,
+                &self.residual,
             );
             for (i, z) in self.solution.iter_mut().enumerate() {
                 *z += self.rhs[(i, 0)];
@@ -828,6 +811,25 @@ fn numeric_ldlt(
             .map(|_| ())
         }
     }
+}
+
+/// `rhs` = (LDLᵀ)⁻¹ v with the factors (in the stored, permuted order).
+fn factor_solve(
+    symbolic: &SymbolicCholesky<usize>,
+    factors: &[f64],
+    rhs: &mut Mat<f64>,
+    solve_mem: &mut MemBuffer,
+    v: &[f64],
+) {
+    for (i, x) in v.iter().enumerate() {
+        rhs[(i, 0)] = *x;
+    }
+    LdltRef::new(symbolic, factors).solve_in_place_with_conj(
+        Conj::No,
+        rhs.as_mut(),
+        Par::Seq,
+        MemStack::new(solve_mem),
+    );
 }
 
 /// y −= K x for K symmetric with one of its triangles in CSC form.
