@@ -21,10 +21,17 @@ use lagrange::solver::{solve, LinearSolver, NlpProblem, Settings, Solution, Stat
 use std::path::Path;
 
 fn solve_chain(n: usize, linear_solver: LinearSolver) -> (Solution, f64) {
-    let generated = generate("chain", n).unwrap();
+    solve_family("chain", n, linear_solver)
+}
+
+/// Generates `family` at size n (checking its constraint count: n links and
+/// 4 end conditions), loads it as a file and solves it.
+fn solve_family(family: &str, n: usize, linear_solver: LinearSolver) -> (Solution, f64) {
+    let generated = generate(family, n).unwrap();
     let text = serde_json::to_string(&generated.file).unwrap();
     let definition = load_str(Path::new("chain.json"), &text).unwrap();
     let mut problem = compile(&definition).unwrap();
+    assert_eq!(problem.num_constraints(), n + 4);
     let settings = Settings::builder()
         .tolerance(1e-8)
         .linear_solver(linear_solver)
@@ -70,15 +77,8 @@ fn long_chains_converge_on_the_sparse_path() {
 #[test]
 fn scalar_and_sliced_chains_agree() {
     let n = 300;
-    let solve_family = |family: &str| {
-        let generated = generate(family, n).unwrap();
-        let text = serde_json::to_string(&generated.file).unwrap();
-        let definition = load_str(Path::new("chain.json"), &text).unwrap();
-        let mut problem = compile(&definition).unwrap();
-        assert_eq!(problem.num_constraints(), n + 4);
-        solve(&mut problem, &Settings::default())
-    };
-    let (sliced, scalar) = (solve_family("chain"), solve_family("chain-scalar"));
+    let (sliced, _) = solve_family("chain", n, LinearSolver::Auto);
+    let (scalar, _) = solve_family("chain-scalar", n, LinearSolver::Auto);
     assert_eq!(sliced.status, Status::Converged, "{}", sliced.message);
     assert_eq!(scalar.status, Status::Converged, "{}", scalar.message);
     assert_eq!(sliced.iterations, scalar.iterations);
