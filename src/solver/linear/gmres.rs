@@ -1,5 +1,5 @@
-//! Restarted GMRES, right-preconditioned, used to finish a solve when plain
-//! iterative refinement stalls.
+//! Restarted flexible GMRES, right-preconditioned, used to finish a solve
+//! when plain iterative refinement stalls.
 //!
 //! The sparse LDLᵀ factors are those of K + E, where E replaces the few
 //! pivots that vanished merely from the elimination order (see
@@ -12,14 +12,27 @@
 //! arithmetic, whatever the conditioning: this is what makes a
 //! factorization without pivoting usable on such systems.
 //!
-//! The Krylov basis (restart + 1 vectors of the system's dimension) is
-//! allocated on first use only, and kept for later solves.
+//! The variant is the flexible one (FGMRES): the preconditioned vectors
+//! zⱼ = M⁻¹vⱼ are kept and the update is Σ yⱼzⱼ, rather than M⁻¹(Σ yⱼvⱼ).
+//! In floating point a solve with the factors of an ill-conditioned M is
+//! not linear to working accuracy, and y carries large cancelling
+//! coefficients: on a 4·10⁵-link chain the recomputed M⁻¹(V y) left a true
+//! residual of 3·10⁻³ where the Arnoldi estimate was 2·10⁻¹³. With the
+//! stored zⱼ, K x = V H y holds up to the rounding of the products with K,
+//! so the estimate is the true residual. The price is a second set of
+//! vectors.
+//!
+//! The Krylov basis (restart + 1 vectors of the system's dimension) and
+//! the preconditioned vectors (restart) are allocated on first use only, and
+//! kept for later solves.
 
 /// Vectors and the small Hessenberg least-squares problem of GMRES(k).
 #[derive(Debug, Default)]
 pub struct Gmres {
     /// Orthonormal Krylov basis v₀ … v_k (allocated on first use).
     basis: Vec<Vec<f64>>,
+    /// The preconditioned basis zⱼ = M⁻¹vⱼ, j < k.
+    preconditioned: Vec<Vec<f64>>,
     /// Hessenberg matrix, column j at `hessenberg[j * (restart + 1)..]`.
     hessenberg: Vec<f64>,
     /// Givens rotations (cosine, sine) that triangularize it.
@@ -82,12 +95,13 @@ impl Gmres {
             let mut used = 0;
             for j in 0..k {
                 iterations += 1;
-                // w = A M⁻¹ v_j.
-                self.work.copy_from_slice(&self.basis[j]);
-                precondition(&mut self.work);
+                // w = A z_j with z_j = M⁻¹ v_j (kept for the update).
+                let z = &mut self.preconditioned[j];
+                z.copy_from_slice(&self.basis[j]);
+                precondition(z);
                 let (head, tail) = self.basis.split_at_mut(j + 1);
                 let w = &mut tail[0];
-                apply(&self.work, w);
+                apply(z, w);
                 // Modified Gram–Schmidt against v₀ … v_j.
                 let column = &mut self.hessenberg[j * (k + 1)..(j + 1) * (k + 1)];
                 for (i, v) in head.iter().enumerate() {
@@ -128,7 +142,7 @@ impl Gmres {
                     break;
                 }
             }
-            // y from the triangular system, then x += M⁻¹ (V y).
+            // y from the triangular system, then x += Z y.
             let mut y = std::mem::take(&mut self.g);
             for i in (0..used).rev() {
                 let mut s = y[i];
@@ -139,13 +153,12 @@ impl Gmres {
                 y[i] = if d == 0.0 { 0.0 } else { s / d };
             }
             self.work.fill(0.0);
-            for (yi, v) in y[..used].iter().zip(&self.basis) {
-                for (wi, vi) in self.work.iter_mut().zip(v) {
-                    *wi += yi * vi;
+            for (yi, z) in y[..used].iter().zip(&self.preconditioned) {
+                for (wi, zi) in self.work.iter_mut().zip(z) {
+                    *wi += yi * zi;
                 }
             }
             self.g = y;
-            precondition(&mut self.work);
             // Take the update only if the true residual improves.
             for (xi, ui) in x.iter_mut().zip(&self.work) {
                 *xi += ui;
@@ -175,6 +188,7 @@ impl Gmres {
     fn ensure(&mut self, dim: usize, k: usize) {
         if self.basis.len() != k + 1 || self.work.len() != dim {
             self.basis = vec![vec![0.0; dim]; k + 1];
+            self.preconditioned = vec![vec![0.0; dim]; k];
             self.hessenberg = vec![0.0; k * (k + 1)];
             self.rotations = vec![(1.0, 0.0); k];
             self.g = vec![0.0; k + 1];
@@ -251,5 +265,62 @@ mod tests {
             .zip(&b)
             .fold(0.0f64, |a, (y, b)| a.max((y - b).abs()));
         assert!((true_r - out.residual).abs() <= 1e-14 + 1e-6 * out.residual);
+    }
+
+    /// A preconditioner that changes from call to call (a rank-one error of
+    /// a different size each time) stands in for the factors' solves that
+    /// are not linear to working accuracy: flexible GMRES still converges,
+    /// and the residual it reports is the true one. (The non-flexible form,
+    /// x += M⁻¹(V y) with yet another M, makes no progress here: its update
+    /// does not lower the true residual, 0.54, and is rejected.)
+    #[test]
+    fn a_preconditioner_that_varies_between_calls_still_converges() {
+        let n = 200;
+        let apply = |v: &[f64], y: &mut [f64]| {
+            for i in 0..n {
+                let left = if i > 0 { v[i - 1] } else { 0.0 };
+                let right = if i + 1 < n { v[i + 1] } else { 0.0 };
+                y[i] = 2.0 * v[i] - left - right;
+            }
+        };
+        let mut calls = 0usize;
+        let precondition = |v: &mut [f64]| {
+            // Thomas' algorithm for A + c e₀e₀ᵀ, c = 1, 2, 3, 1, …
+            calls += 1;
+            let diag0 = 2.0 + (calls % 3 + 1) as f64;
+            let mut c = vec![0.0; n];
+            let mut d = vec![0.0; n];
+            c[0] = -1.0 / diag0;
+            d[0] = v[0] / diag0;
+            for i in 1..n {
+                let m = 2.0 + c[i - 1];
+                c[i] = -1.0 / m;
+                d[i] = (v[i] + d[i - 1]) / m;
+            }
+            v[n - 1] = d[n - 1];
+            for i in (0..n - 1).rev() {
+                v[i] = d[i] - c[i] * v[i + 1];
+            }
+        };
+        let exact: Vec<f64> = (0..n).map(|i| ((i as f64) * 0.1).cos()).collect();
+        let mut b = vec![0.0; n];
+        apply(&exact, &mut b);
+        let mut x = vec![0.0; n];
+        let mut r = b.clone();
+        let mut gmres = Gmres::default();
+        let out = gmres.refine(&b, &mut x, &mut r, 10, 1, |_| 1e-11, apply, precondition);
+        assert!(out.residual <= 1e-11, "residual {}", out.residual);
+        let mut ax = vec![0.0; n];
+        apply(&x, &mut ax);
+        let true_r = ax
+            .iter()
+            .zip(&b)
+            .fold(0.0f64, |a, (y, b)| a.max((y - b).abs()));
+        assert!((true_r - out.residual).abs() <= 1e-14 + 1e-6 * out.residual);
+        let err = x
+            .iter()
+            .zip(&exact)
+            .fold(0.0f64, |a, (x, e)| a.max((x - e).abs()));
+        assert!(err < 1e-6, "error {err}");
     }
 }

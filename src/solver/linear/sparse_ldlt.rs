@@ -54,6 +54,14 @@ const REFINEMENT_TOLERANCE: f64 = 1e-14;
 /// A probe solve whose refined residual stays above this (relative, as
 /// above) shows K singular.
 const PROBE_TOLERANCE: f64 = 1e-10;
+/// ... and so does one whose residual stays above this times ‖b‖∞: against a
+/// singular K the relative test alone can pass, with a huge z (the backward
+/// error ‖r‖/(‖K‖‖z‖) of z → ∞ along the replaced pivot's direction goes to
+/// zero while ‖r‖ stays at b's distance from the range of K, of the order
+/// of ‖b‖ for a generic b and a null vector that is not spread over
+/// millions of entries). A legitimately ill-conditioned K (a 10⁶-link
+/// chain, cond ≈ 3·10¹¹) leaves 10⁻⁷ at most.
+const PROBE_RESIDUAL: f64 = 1e-4;
 /// Krylov vectors per GMRES cycle (a replaced pivot costs about one
 /// iteration, see [`Gmres`]).
 const GMRES_RESTART: usize = 20;
@@ -392,7 +400,10 @@ impl SparseKkt {
         debug_assert_eq!(b.len(), dim);
         let solved = self.solve_in_place(&mut b);
         self.probe = b;
-        solved && self.last_refinement_converged
+        // (`residual` and `original` are b − K z and b of the last solve.)
+        solved
+            && self.last_refinement_converged
+            && inf_norm(&self.residual) <= PROBE_RESIDUAL * inf_norm(&self.original)
     }
 
     /// Solves K z = b in place with the last factorization, refined
