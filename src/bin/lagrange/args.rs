@@ -52,7 +52,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a problem file of a scalable family with a closed-form solution.
     #[command(
-        after_help = "Families: quadratic, entropy, rayleigh, chain, sphere-quartic.\n\nExamples:\n  lagrange generate rayleigh --n 50\n  lagrange generate chain --n 1000 -o chain-1000.json --compact\n  lagrange generate quadratic --n 10000 -o q.json --npy"
+        after_help = "Families: quadratic, entropy, rayleigh, chain, chain-scalar (the chain with one constraint per link), sphere-quartic.\n\nExamples:\n  lagrange generate rayleigh --n 50\n  lagrange generate chain --n 1000 -o chain-1000.json --compact\n  lagrange generate quadratic --n 10000 -o q.json --npy"
     )]
     Generate(GenerateArgs),
     /// Solve the scalable families at several sizes against their closed forms; write a table, CSV/JSON and SVG plots.
@@ -134,7 +134,7 @@ pub struct CheckArgs {
 /// Options of `lagrange generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// The family: quadratic, entropy, rayleigh, chain or sphere-quartic.
+    /// The family: quadratic, entropy, rayleigh, chain, chain-scalar or sphere-quartic.
     pub family: String,
     /// The size (number of variables; number of links for the chain).
     #[arg(long, short = 'n', value_name = "N")]
