@@ -1,0 +1,271 @@
+//! The tangent and HVP rules of elementwise tensor instructions (unary and
+//! binary ops) for all directions of a batched sweep at once.
+//!
+//! Why: the generic path calls the op's rules once per direction, and each
+//! call dispatches on the op and recomputes the partials f', f'' of every
+//! element (inside the element loop, through a `match` on the op). On short
+//! tensors that overhead is most of a dense Hessian: HS111's ten-element
+//! vectors with ten directions per sweep spent more time there than in
+//! arithmetic. Here the partials are computed once per instruction and
+//! sweep into a scratch buffer, and each direction is a plain multiply-add
+//! loop over them.
+//!
+//! Every (element, direction) result is computed with exactly the
+//! products and the order of additions of the generic rules (including the
+//! `0 + …` of an overwriting JVP and the skipped terms of constant
+//! operands), so both paths give bitwise equal results; the unit test
+//! below compares them. Tensors long enough for the rules' parallel loops
+//! (`PAR_THRESHOLD`) keep the generic path.
+
+use super::instr::{Program, TensorInstr};
+use crate::autodiff::ops::binary::BinaryFn;
+use crate::autodiff::ops::par::{self, PAR_THRESHOLD};
+use crate::autodiff::ops::Op;
+
+/// Partials stored per element by the widest rule (binary: f_a, f_b,
+/// f_aa, f_ab, f_bb).
+const PARTIALS: usize = 5;
+
+/// Length of the scratch buffer the batched rules need on `p`: room for
+/// the partials of its longest eligible instruction.
+pub(crate) fn scratch_len(p: &Program) -> usize {
+    p.tensor
+        .iter()
+        .filter(|ins| eligible(ins).is_some())
+        .map(|ins| PARTIALS * ins.out.shape.numel())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The length of an instruction the batched rules handle: a unary op of a
+/// dynamic operand, or a binary op, shorter than the parallel threshold.
+fn eligible(ins: &TensorInstr) -> Option<usize> {
+    let len = ins.out.shape.numel();
+    let ok = len < PAR_THRESHOLD
+        && match ins.op {
+            Op::Unary(_) => ins.dynamic[0],
+            Op::Binary(_) => true,
+            _ => false,
+        };
+    ok.then_some(len)
+}
+
+/// Element `i` of an operand that may be a broadcast scalar.
+#[inline(always)]
+fn at(s: &[f64], i: usize) -> f64 {
+    if s.len() == 1 {
+        s[0]
+    } else {
+        s[i]
+    }
+}
+
+/// Tangents of `ins`'s result for `dirs` directions (direction-major, `n`
+/// registers each), as the op's `jvp` rule computes them. Returns false,
+/// touching nothing, when `ins` is not eligible or `scratch` too short.
+pub(crate) fn tangent(
+    ins: &TensorInstr,
+    vals: &[f64],
+    tan: &mut [f64],
+    dirs: usize,
+    n: usize,
+    scratch: &mut [f64],
+) -> bool {
+    let Some(len) = eligible(ins) else {
+        return false;
+    };
+    if scratch.len() < PARTIALS * len {
+        return false;
+    }
+    let y = &vals[ins.out.range()];
+    let out = ins.out.off;
+    match ins.op {
+        Op::Unary(u) => {
+            let x = &vals[ins.args[0].range()];
+            let d1 = &mut scratch[..len];
+            for i in 0..len {
+                d1[i] = u.d1(x[i], y[i]);
+            }
+            let a = ins.args[0].range();
+            for d in 0..dirs {
+                let (lo, hi) = tan[d * n..(d + 1) * n].split_at_mut(out);
+                let (t, ydot) = (&lo[a.clone()], &mut hi[..len]);
+                for i in 0..len {
+                    // The generic rule zeroes ẏ, then adds f' ẋ.
+                    ydot[i] = 0.0 + d1[i] * t[i];
+                }
+            }
+        }
+        Op::Binary(f) => {
+            let (ra, rb) = (ins.args[0].range(), ins.args[1].range());
+            let (a, b) = (&vals[ra.clone()], &vals[rb.clone()]);
+            let (da, rest) = scratch.split_at_mut(len);
+            let db = &mut rest[..len];
+            for i in 0..len {
+                (da[i], db[i]) = f.d1(at(a, i), at(b, i), y[i]);
+            }
+            for d in 0..dirs {
+                let (lo, hi) = tan[d * n..(d + 1) * n].split_at_mut(out);
+                let ydot = &mut hi[..len];
+                let adot = ins.dynamic[0].then(|| &lo[ra.clone()]);
+                let bdot = ins.dynamic[1].then(|| &lo[rb.clone()]);
+                match (adot, bdot) {
+                    (Some(ta), Some(tb)) => {
+                        for i in 0..len {
+                            ydot[i] = 0.0 + da[i] * at(ta, i) + db[i] * at(tb, i);
+                        }
+                    }
+                    (Some(ta), None) => {
+                        for i in 0..len {
+                            ydot[i] = 0.0 + da[i] * at(ta, i);
+                        }
+                    }
+                    (None, Some(tb)) => {
+                        for i in 0..len {
+                            ydot[i] = 0.0 + db[i] * at(tb, i);
+                        }
+                    }
+                    (None, None) => ydot.fill(0.0),
+                }
+            }
+        }
+        _ => unreachable!("only elementwise instructions are eligible"),
+    }
+    true
+}
+
+/// The reverse step of `ins` in an HVP sweep, as the generic rules take it:
+/// for every dynamic operand k, x̄̇ₖ += Jₖᵀ ȳ̇ + (d/dε Jₖᵀ) ȳ in each
+/// direction, then x̄ₖ += Jₖᵀ ȳ. Returns false, touching nothing, when
+/// `ins` is not eligible or `scratch` too short.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn hvp_reverse(
+    ins: &TensorInstr,
+    vals: &[f64],
+    adj: &mut [f64],
+    tan: &[f64],
+    adj_tan: &mut [f64],
+    dirs: usize,
+    n: usize,
+    scratch: &mut [f64],
+) -> bool {
+    let Some(len) = eligible(ins) else {
+        return false;
+    };
+    if scratch.len() < PARTIALS * len {
+        return false;
+    }
+    let y = &vals[ins.out.range()];
+    let out = ins.out.off;
+    let (alo, ahi) = adj.split_at_mut(out);
+    let ybar = &ahi[..len];
+    match ins.op {
+        Op::Unary(u) => {
+            let ra = ins.args[0].range();
+            let x = &vals[ra.clone()];
+            let (d1, rest) = scratch.split_at_mut(len);
+            let d2 = &mut rest[..len];
+            let linear = u.is_linear();
+            for i in 0..len {
+                d1[i] = u.d1(x[i], y[i]);
+                if !linear {
+                    d2[i] = u.d2(x[i], y[i]);
+                }
+            }
+            for d in 0..dirs {
+                let (glo, ghi) = adj_tan[d * n..(d + 1) * n].split_at_mut(out);
+                let (ybardot, xbardot) = (&ghi[..len], &mut glo[ra.clone()]);
+                if linear {
+                    for i in 0..len {
+                        xbardot[i] += d1[i] * ybardot[i];
+                    }
+                } else {
+                    let t = &tan[d * n + ra.start..d * n + ra.end];
+                    for i in 0..len {
+                        xbardot[i] += d1[i] * ybardot[i];
+                        xbardot[i] += d2[i] * t[i] * ybar[i];
+                    }
+                }
+            }
+            let xbar = &mut alo[ra];
+            for i in 0..len {
+                xbar[i] += d1[i] * ybar[i];
+            }
+        }
+        Op::Binary(f) => {
+            let (ra, rb) = (ins.args[0].range(), ins.args[1].range());
+            let (a, b) = (&vals[ra.clone()], &vals[rb.clone()]);
+            let (first, second) = scratch.split_at_mut(2 * len);
+            let (da, db) = first.split_at_mut(len);
+            let (daa, rest) = second.split_at_mut(len);
+            let (dab, rest) = rest.split_at_mut(len);
+            let dbb = &mut rest[..len];
+            // Add and sub have no second-order part; mul only the cross term.
+            let second_order = !matches!(f, BinaryFn::Add | BinaryFn::Sub);
+            let cross_only = matches!(f, BinaryFn::Mul);
+            for i in 0..len {
+                let (xa, xb) = (at(a, i), at(b, i));
+                (da[i], db[i]) = f.d1(xa, xb, y[i]);
+                if second_order {
+                    (daa[i], dab[i], dbb[i]) = f.d2(xa, xb, y[i]);
+                }
+            }
+            let (da, db, daa, dab, dbb) = (&*da, &*db, &*daa, &*dab, &*dbb);
+            for (k, r) in [ra.clone(), rb.clone()].into_iter().enumerate() {
+                if !ins.dynamic[k] {
+                    continue;
+                }
+                let (part, own_coef) = if k == 0 { (da, daa) } else { (db, dbb) };
+                let broadcast = r.len() != len;
+                for d in 0..dirs {
+                    let (glo, ghi) = adj_tan[d * n..(d + 1) * n].split_at_mut(out);
+                    let (ybardot, xbardot) = (&ghi[..len], &mut glo[r.clone()]);
+                    // Jₖᵀ ȳ̇ (summed when operand k was broadcast).
+                    if broadcast {
+                        xbardot[0] += par::sum_by(len, |i| part[i] * ybardot[i]);
+                    } else {
+                        for i in 0..len {
+                            xbardot[i] += part[i] * ybardot[i];
+                        }
+                    }
+                    if !second_order {
+                        continue;
+                    }
+                    // (d/dε Jₖᵀ) ȳ = (f_kk ẋₖ + f_ab ẋ_other) ȳ.
+                    let t = &tan[d * n..(d + 1) * n];
+                    let adot = ins.dynamic[0].then(|| &t[ra.clone()]);
+                    let bdot = ins.dynamic[1].then(|| &t[rb.clone()]);
+                    let (own, other) = if k == 0 { (adot, bdot) } else { (bdot, adot) };
+                    let own = if cross_only { None } else { own };
+                    let term = |i: usize| {
+                        let mut s = 0.0;
+                        if let Some(o) = own {
+                            s += own_coef[i] * at(o, i);
+                        }
+                        if let Some(o) = other {
+                            s += dab[i] * at(o, i);
+                        }
+                        s * ybar[i]
+                    };
+                    if broadcast {
+                        xbardot[0] += par::sum_by(len, term);
+                    } else {
+                        for (i, x) in xbardot.iter_mut().enumerate() {
+                            *x += term(i);
+                        }
+                    }
+                }
+                let xbar = &mut alo[r];
+                if broadcast {
+                    xbar[0] += par::sum_by(len, |i| part[i] * ybar[i]);
+                } else {
+                    for i in 0..len {
+                        xbar[i] += part[i] * ybar[i];
+                    }
+                }
+            }
+        }
+        _ => unreachable!("only elementwise instructions are eligible"),
+    }
+    true
+}
