@@ -20,7 +20,7 @@
 use super::instr::{Program, TensorInstr};
 use crate::autodiff::ops::binary::BinaryFn;
 use crate::autodiff::ops::par::{self, PAR_THRESHOLD};
-use crate::autodiff::ops::Op;
+use crate::autodiff::ops::{Op, UnaryFn};
 
 /// Partials stored per element by the widest rule (binary: f_a, f_b,
 /// f_aa, f_ab, f_bb).
@@ -83,9 +83,7 @@ pub(crate) fn tangent(
         Op::Unary(u) => {
             let x = &vals[ins.args[0].range()];
             let d1 = &mut scratch[..len];
-            for i in 0..len {
-                d1[i] = u.d1(x[i], y[i]);
-            }
+            unary_partials(u, x, y, d1, None);
             let a = ins.args[0].range();
             for d in 0..dirs {
                 let (lo, hi) = tan[d * n..(d + 1) * n].split_at_mut(out);
@@ -101,9 +99,7 @@ pub(crate) fn tangent(
             let (a, b) = (&vals[ra.clone()], &vals[rb.clone()]);
             let (da, rest) = scratch.split_at_mut(len);
             let db = &mut rest[..len];
-            for i in 0..len {
-                (da[i], db[i]) = f.d1(at(a, i), at(b, i), y[i]);
-            }
+            binary_partials(f, a, b, y, da, db, None);
             for d in 0..dirs {
                 let (lo, hi) = tan[d * n..(d + 1) * n].split_at_mut(out);
                 let ydot = &mut hi[..len];
@@ -166,12 +162,7 @@ pub(crate) fn hvp_reverse(
             let (d1, rest) = scratch.split_at_mut(len);
             let d2 = &mut rest[..len];
             let linear = u.is_linear();
-            for i in 0..len {
-                d1[i] = u.d1(x[i], y[i]);
-                if !linear {
-                    d2[i] = u.d2(x[i], y[i]);
-                }
-            }
+            unary_partials(u, x, y, d1, (!linear).then_some(&mut *d2));
             for d in 0..dirs {
                 let (glo, ghi) = adj_tan[d * n..(d + 1) * n].split_at_mut(out);
                 let (ybardot, xbardot) = (&ghi[..len], &mut glo[ra.clone()]);
@@ -203,13 +194,8 @@ pub(crate) fn hvp_reverse(
             // Add and sub have no second-order part; mul only the cross term.
             let second_order = !matches!(f, BinaryFn::Add | BinaryFn::Sub);
             let cross_only = matches!(f, BinaryFn::Mul);
-            for i in 0..len {
-                let (xa, xb) = (at(a, i), at(b, i));
-                (da[i], db[i]) = f.d1(xa, xb, y[i]);
-                if second_order {
-                    (daa[i], dab[i], dbb[i]) = f.d2(xa, xb, y[i]);
-                }
-            }
+            let seconds = second_order.then_some((&mut *daa, &mut *dab, &mut *dbb));
+            binary_partials(f, a, b, y, da, db, seconds);
             let (da, db, daa, dab, dbb) = (&*da, &*db, &*daa, &*dab, &*dbb);
             for (k, r) in [ra.clone(), rb.clone()].into_iter().enumerate() {
                 if !ins.dynamic[k] {
@@ -268,4 +254,95 @@ pub(crate) fn hvp_reverse(
         _ => unreachable!("only elementwise instructions are eligible"),
     }
     true
+}
+
+/// f' (and f'' when `d2` is given) of every element of a unary op, with
+/// the dispatch on the op outside the element loop: matched inside it (the
+/// inlined `UnaryFn::d1`), every element paid a jump, and loop-invariant
+/// parts of other ops' rules were computed on entry.
+fn unary_partials(u: UnaryFn, x: &[f64], y: &[f64], d1: &mut [f64], d2: Option<&mut [f64]>) {
+    // Each arm passes a constant variant, so the inlined rules fold to it.
+    macro_rules! each {
+        ($($v:ident $(($c:ident))?),*) => {
+            match u {
+                $(UnaryFn::$v $(($c))? => unary_partials_of(UnaryFn::$v $(($c))?, x, y, d1, d2),)*
+            }
+        };
+    }
+    each!(
+        Neg,
+        Exp,
+        Log,
+        Sqrt,
+        Sin,
+        Cos,
+        Tan,
+        Tanh,
+        Abs,
+        Powf(p),
+        RPowC(c),
+        AddC(c),
+        RSubC(c),
+        MulC(c),
+        DivC(c),
+        RDivC(c)
+    )
+}
+
+#[inline(always)]
+fn unary_partials_of(u: UnaryFn, x: &[f64], y: &[f64], d1: &mut [f64], d2: Option<&mut [f64]>) {
+    let (x, y) = (&x[..d1.len()], &y[..d1.len()]);
+    for i in 0..d1.len() {
+        d1[i] = u.d1(x[i], y[i]);
+    }
+    if let Some(d2) = d2 {
+        let d2 = &mut d2[..x.len()];
+        for i in 0..x.len() {
+            d2[i] = u.d2(x[i], y[i]);
+        }
+    }
+}
+
+/// f_a, f_b (and f_aa, f_ab, f_bb when `d2` is given) of every element of
+/// a binary op, with the dispatch on the op outside the element loop (see
+/// [`unary_partials`]).
+fn binary_partials(
+    f: BinaryFn,
+    a: &[f64],
+    b: &[f64],
+    y: &[f64],
+    da: &mut [f64],
+    db: &mut [f64],
+    d2: Option<(&mut [f64], &mut [f64], &mut [f64])>,
+) {
+    match f {
+        BinaryFn::Add => binary_partials_of(BinaryFn::Add, a, b, y, da, db, d2),
+        BinaryFn::Sub => binary_partials_of(BinaryFn::Sub, a, b, y, da, db, d2),
+        BinaryFn::Mul => binary_partials_of(BinaryFn::Mul, a, b, y, da, db, d2),
+        BinaryFn::Div => binary_partials_of(BinaryFn::Div, a, b, y, da, db, d2),
+        BinaryFn::Pow => binary_partials_of(BinaryFn::Pow, a, b, y, da, db, d2),
+    }
+}
+
+#[inline(always)]
+fn binary_partials_of(
+    f: BinaryFn,
+    a: &[f64],
+    b: &[f64],
+    y: &[f64],
+    da: &mut [f64],
+    db: &mut [f64],
+    d2: Option<(&mut [f64], &mut [f64], &mut [f64])>,
+) {
+    let len = da.len();
+    let (y, db) = (&y[..len], &mut db[..len]);
+    for i in 0..len {
+        (da[i], db[i]) = f.d1(at(a, i), at(b, i), y[i]);
+    }
+    if let Some((daa, dab, dbb)) = d2 {
+        let (daa, dab, dbb) = (&mut daa[..len], &mut dab[..len], &mut dbb[..len]);
+        for i in 0..len {
+            (daa[i], dab[i], dbb[i]) = f.d2(at(a, i), at(b, i), y[i]);
+        }
+    }
 }
