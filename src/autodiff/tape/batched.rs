@@ -1,5 +1,5 @@
 //! The tangent and HVP rules of elementwise tensor instructions (unary and
-//! binary ops) for all directions of a batched sweep at once.
+//! binary ops, and sums) for all directions of a batched sweep at once.
 //!
 //! Why: the generic path calls the op's rules once per direction, and each
 //! call dispatches on the op and recomputes the partials f', f'' of every
@@ -14,13 +14,14 @@
 //! products and the order of additions of the generic rules (including the
 //! `0 + …` of an overwriting JVP and the skipped terms of constant
 //! operands), so both paths give bitwise equal results; the unit test
-//! below compares them. Tensors long enough for the rules' parallel loops
-//! (`PAR_THRESHOLD`) keep the generic path.
+//! below compares them. Elementwise results long enough for the rules'
+//! parallel loops (`PAR_THRESHOLD`) keep the generic path; sums call the
+//! same (possibly parallel) helpers as their generic rule.
 
 use super::instr::{Program, TensorInstr};
 use crate::autodiff::ops::binary::BinaryFn;
 use crate::autodiff::ops::par::{self, PAR_THRESHOLD};
-use crate::autodiff::ops::{Op, UnaryFn};
+use crate::autodiff::ops::{Op, Reduce, UnaryFn};
 
 /// Partials stored per element by the widest rule (binary: f_a, f_b,
 /// f_aa, f_ab, f_bb).
@@ -37,13 +38,14 @@ pub(crate) fn scratch_len(p: &Program) -> usize {
         .unwrap_or(0)
 }
 
-/// The length of an instruction the batched rules handle: a unary op of a
-/// dynamic operand, or a binary op, shorter than the parallel threshold.
+/// The length of an instruction the batched rules handle: a unary op or a
+/// sum of a dynamic operand, or a binary op, shorter than the parallel
+/// threshold.
 fn eligible(ins: &TensorInstr) -> Option<usize> {
     let len = ins.out.shape.numel();
     let ok = len < PAR_THRESHOLD
         && match ins.op {
-            Op::Unary(_) => ins.dynamic[0],
+            Op::Unary(_) | Op::Reduce(Reduce::Sum) => ins.dynamic[0],
             Op::Binary(_) => true,
             _ => false,
         };
@@ -88,9 +90,9 @@ pub(crate) fn tangent(
             for d in 0..dirs {
                 let (lo, hi) = tan[d * n..(d + 1) * n].split_at_mut(out);
                 let (t, ydot) = (&lo[a.clone()], &mut hi[..len]);
-                for i in 0..len {
+                for (yd, (c, t)) in ydot.iter_mut().zip(d1.iter().zip(t)) {
                     // The generic rule zeroes ẏ, then adds f' ẋ.
-                    ydot[i] = 0.0 + d1[i] * t[i];
+                    *yd = 0.0 + c * t;
                 }
             }
         }
@@ -106,6 +108,16 @@ pub(crate) fn tangent(
                 let adot = ins.dynamic[0].then(|| &lo[ra.clone()]);
                 let bdot = ins.dynamic[1].then(|| &lo[rb.clone()]);
                 match (adot, bdot) {
+                    // Operands of the result's length: zipped, without the
+                    // broadcast test and the bounds checks per element.
+                    (Some(ta), Some(tb)) if ta.len() == len && tb.len() == len => {
+                        let coefs = da.iter().zip(db.iter());
+                        for ((yd, (ca, cb)), (a, b)) in
+                            ydot.iter_mut().zip(coefs).zip(ta.iter().zip(tb))
+                        {
+                            *yd = 0.0 + ca * a + cb * b;
+                        }
+                    }
                     (Some(ta), Some(tb)) => {
                         for i in 0..len {
                             ydot[i] = 0.0 + da[i] * at(ta, i) + db[i] * at(tb, i);
@@ -125,7 +137,14 @@ pub(crate) fn tangent(
                 }
             }
         }
-        _ => unreachable!("only elementwise instructions are eligible"),
+        Op::Reduce(Reduce::Sum) => {
+            let a = ins.args[0].range();
+            for d in 0..dirs {
+                let t = &tan[d * n + a.start..d * n + a.end];
+                tan[d * n + out] = par::sum_by(t.len(), |i| t[i]);
+            }
+        }
+        _ => unreachable!("only eligible instructions get here"),
     }
     true
 }
@@ -167,14 +186,16 @@ pub(crate) fn hvp_reverse(
                 let (glo, ghi) = adj_tan[d * n..(d + 1) * n].split_at_mut(out);
                 let (ybardot, xbardot) = (&ghi[..len], &mut glo[ra.clone()]);
                 if linear {
-                    for i in 0..len {
-                        xbardot[i] += d1[i] * ybardot[i];
+                    for (x, (c, g)) in xbardot.iter_mut().zip(d1.iter().zip(ybardot)) {
+                        *x += c * g;
                     }
                 } else {
                     let t = &tan[d * n + ra.start..d * n + ra.end];
-                    for i in 0..len {
-                        xbardot[i] += d1[i] * ybardot[i];
-                        xbardot[i] += d2[i] * t[i] * ybar[i];
+                    let coefs = d1.iter().zip(d2.iter());
+                    let inputs = ybardot.iter().zip(t.iter().zip(ybar));
+                    for (x, ((c1, c2), (gd, (t, g)))) in xbardot.iter_mut().zip(coefs.zip(inputs)) {
+                        *x += c1 * gd;
+                        *x += c2 * t * g;
                     }
                 }
             }
@@ -210,8 +231,8 @@ pub(crate) fn hvp_reverse(
                     if broadcast {
                         xbardot[0] += par::sum_by(len, |i| part[i] * ybardot[i]);
                     } else {
-                        for i in 0..len {
-                            xbardot[i] += part[i] * ybardot[i];
+                        for (x, (c, g)) in xbardot.iter_mut().zip(part.iter().zip(ybardot)) {
+                            *x += c * g;
                         }
                     }
                     if !second_order {
@@ -223,6 +244,29 @@ pub(crate) fn hvp_reverse(
                     let bdot = ins.dynamic[1].then(|| &t[rb.clone()]);
                     let (own, other) = if k == 0 { (adot, bdot) } else { (bdot, adot) };
                     let own = if cross_only { None } else { own };
+                    if !broadcast {
+                        // The common cases without broadcasting, zipped.
+                        let full = |o: Option<&[f64]>| o.is_none_or(|o| o.len() == len);
+                        match (own, other) {
+                            (None, Some(o)) if full(other) => {
+                                let terms = dab.iter().zip(o).zip(ybar);
+                                for (x, ((c, t), g)) in xbardot.iter_mut().zip(terms) {
+                                    *x += (0.0 + c * t) * g;
+                                }
+                                continue;
+                            }
+                            (Some(w), Some(o)) if full(own) && full(other) => {
+                                let coefs = own_coef.iter().zip(dab.iter());
+                                let terms = coefs.zip(w.iter().zip(o)).zip(ybar);
+                                for (x, (((cw, co), (tw, to)), g)) in xbardot.iter_mut().zip(terms)
+                                {
+                                    *x += (0.0 + cw * tw + co * to) * g;
+                                }
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
                     let term = |i: usize| {
                         let mut s = 0.0;
                         if let Some(o) = own {
@@ -251,7 +295,16 @@ pub(crate) fn hvp_reverse(
                 }
             }
         }
-        _ => unreachable!("only elementwise instructions are eligible"),
+        Op::Reduce(Reduce::Sum) => {
+            // Linear: no second-order part.
+            let ra = ins.args[0].range();
+            for d in 0..dirs {
+                let (glo, ghi) = adj_tan[d * n..(d + 1) * n].split_at_mut(out);
+                par::add_const(&mut glo[ra.clone()], ghi[0]);
+            }
+            par::add_const(&mut alo[ra], ybar[0]);
+        }
+        _ => unreachable!("only eligible instructions get here"),
     }
     true
 }
