@@ -160,6 +160,32 @@ impl EvaluationCounter {
         all_finite(&it.gradient) && it.jacobian.all_finite()
     }
 
+    /// [`derivatives`](Self::derivatives) at `it.x`, then, if they are
+    /// finite, [`hessian`](Self::hessian) there, timed as one interval (the
+    /// two follow each other at every accepted point, and on small problems
+    /// a clock read is a visible part of an evaluation). False if any of
+    /// them is not finite.
+    pub fn derivatives_and_hessian<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        it: &mut Iterate,
+        objective_factor: f64,
+        mu: &[f64],
+        hess: &mut Hessian,
+    ) -> bool {
+        let start = Instant::now();
+        self.derivatives += 1;
+        problem.gradient(&it.x, &mut it.gradient);
+        it.jacobian.evaluate(problem, &it.x);
+        let mut finite = all_finite(&it.gradient) && it.jacobian.all_finite();
+        if finite {
+            self.hessians += 1;
+            finite = hess.evaluate(problem, &it.x, objective_factor, mu);
+        }
+        self.time += start.elapsed();
+        finite
+    }
+
     /// Hessian of σ_f f − Σ μᵢ gᵢ into `hess`; false if its lower triangle
     /// is not finite.
     pub fn hessian<P: NlpProblem + ?Sized>(

@@ -50,20 +50,21 @@ impl KktMatrix {
         gamma: f64,
     ) {
         let (n, m) = (self.n, self.m);
+        // Column slices: this runs once per inertia-correction attempt, and
+        // on small problems indexed access was a visible part of it.
         for j in 0..n {
-            for i in j..n {
-                self.matrix[(i, j)] = w.map_or(0.0, |w| w[(i, j)]);
+            let col = self.matrix.col_as_slice_mut(j);
+            match w {
+                Some(w) => copy_col(w, j, j..n, &mut col[j..n]),
+                None => col[j..n].fill(0.0),
             }
-            self.matrix[(j, j)] += delta;
-            for i in 0..m {
-                self.matrix[(n + i, j)] = jac[(i, j)];
-            }
+            col[j] += delta;
+            copy_col(jac, j, 0..m, &mut col[n..n + m]);
         }
         for j in 0..m {
-            for i in j..m {
-                self.matrix[(n + i, n + j)] = 0.0;
-            }
-            self.matrix[(n + j, n + j)] = -gamma;
+            let col = self.matrix.col_as_slice_mut(n + j);
+            col[n + j..].fill(0.0);
+            col[n + j] = -gamma;
         }
         self.equilibrate();
     }
@@ -71,14 +72,12 @@ impl KktMatrix {
     /// Replaces K by S K S with Ruiz's symmetric scaling.
     fn equilibrate(&mut self) {
         let d = self.n + self.m;
-        let matrix = &self.matrix;
-        equilibrate::sweeps(&mut self.scale, &mut self.row_max, || {
-            (0..d).flat_map(move |j| (j..d).map(move |i| (i, j, matrix[(i, j)])))
-        });
+        equilibrate::sweeps_dense(&mut self.scale, &mut self.row_max, &self.matrix);
         for j in 0..d {
             let sj = self.scale[j];
-            for i in j..d {
-                self.matrix[(i, j)] *= self.scale[i] * sj;
+            let col = self.matrix.col_as_slice_mut(j);
+            for (v, si) in col[j..].iter_mut().zip(&self.scale[j..]) {
+                *v *= si * sj;
             }
         }
     }
@@ -99,8 +98,8 @@ impl KktMatrix {
         let d = self.n + self.m;
         let mut max = 0.0f64;
         for j in 0..d {
-            for i in j..d {
-                max = max.max(self.matrix[(i, j)].abs());
+            for v in &self.matrix.col_as_slice(j)[j..] {
+                max = max.max(v.abs());
             }
         }
         max
@@ -139,5 +138,18 @@ impl KktMatrix {
     /// The stored matrix S K S (lower triangle meaningful).
     pub fn as_ref(&self) -> MatRef<'_, f64> {
         self.matrix.as_ref()
+    }
+}
+
+/// `dst = src[rows, j]`, through a slice when the column is contiguous.
+fn copy_col(src: MatRef<'_, f64>, j: usize, rows: std::ops::Range<usize>, dst: &mut [f64]) {
+    let col = src.col(j);
+    match col.try_as_col_major() {
+        Some(c) => dst.copy_from_slice(&c.as_slice()[rows]),
+        None => {
+            for (d, i) in dst.iter_mut().zip(rows) {
+                *d = col[i];
+            }
+        }
     }
 }

@@ -120,6 +120,11 @@ pub struct FilterSearch {
     theta0: f64,
     phi0: f64,
     slope: f64,
+    /// (−slope)^s_φ and δ θ₀^s_θ, the sides of the switching condition
+    /// without α (when slope < 0): computed once per search rather than
+    /// two `powf` per trial.
+    switch_slope: f64,
+    switch_theta: f64,
     alpha: f64,
     alpha_min: f64,
     soc_next: Option<usize>,
@@ -138,10 +143,15 @@ pub struct FilterSearch {
 impl FilterSearch {
     /// Starts a search; `slope` is ∇φᵀd.
     pub fn new(theta0: f64, phi0: f64, slope: f64) -> Self {
+        let (switch_slope, switch_theta) = if slope < 0.0 {
+            ((-slope).powf(S_PHI), DELTA_SWITCH * theta0.powf(S_THETA))
+        } else {
+            (0.0, 0.0)
+        };
         let alpha_min = if slope < 0.0 {
             let t = GAMMA_THETA
                 .min(GAMMA_PHI * theta0 / -slope)
-                .min(DELTA_SWITCH * theta0.powf(S_THETA) / (-slope).powf(S_PHI));
+                .min(switch_theta / switch_slope);
             GAMMA_ALPHA * t
         } else {
             GAMMA_ALPHA * GAMMA_THETA
@@ -150,6 +160,8 @@ impl FilterSearch {
             theta0,
             phi0,
             slope,
+            switch_slope,
+            switch_theta,
             alpha: 1.0,
             alpha_min: alpha_min.max(ALPHA_FLOOR),
             soc_next: None,
@@ -184,8 +196,7 @@ impl FilterSearch {
     /// Whether the step is f-type at length α: it promises a decrease of φ
     /// that dominates the infeasibility (switching condition), near feasibility.
     fn f_type(&self, alpha: f64) -> bool {
-        self.slope < 0.0
-            && alpha * (-self.slope).powf(S_PHI) > DELTA_SWITCH * self.theta0.powf(S_THETA)
+        self.slope < 0.0 && alpha * self.switch_slope > self.switch_theta
     }
 
     /// Judges a trial from its (θ, φ) (None: not finite).

@@ -294,12 +294,17 @@ impl Newton {
         }
         let (n, m) = (self.n, self.m);
 
-        // Phase 1: factor the KKT matrix, correcting its inertia.
+        // Phase 1: factor the KKT matrix, correcting its inertia. One clock
+        // interval covers phases 1 and 2, and phase 3 starts at its end:
+        // on small problems an iteration takes a microsecond or two, and
+        // each clock read tens of nanoseconds.
         let clock = Instant::now();
         let reg = self
             .inertia
             .factor(&mut self.kkt, (n, m), &self.hessian, &self.jac_c);
-        self.factorization_time += clock.elapsed();
+        if reg.is_err() {
+            self.factorization_time += clock.elapsed();
+        }
         let reg = match reg {
             Ok(reg) => reg,
             Err(InertiaFailure::TooLarge) => {
@@ -320,9 +325,9 @@ impl Newton {
         for i in 0..m {
             self.rhs[n + i] = -self.scaling.constraints[i] * self.current.constraints[i];
         }
-        let clock = Instant::now();
         let solved = self.kkt.solve_in_place(&mut self.rhs);
-        self.factorization_time += clock.elapsed();
+        let solved_at = Instant::now();
+        self.factorization_time += solved_at - clock;
         if !solved {
             let msg = "the Newton system has no finite solution, or its factorization could not be refined to the required accuracy";
             return self.stop(Status::Singular, msg.into());
@@ -341,7 +346,7 @@ impl Newton {
 
         // Phase 3: filter line search along d, with second-order corrections;
         // a trial is taken only when its derivatives are finite too.
-        let clock = Instant::now();
+        let clock = solved_at;
         let eval_before = self.counter.time;
         let slope = dot(&self.grad_phi, &self.step);
         let theta0 = self.scaling.c_l1(&self.current.constraints);
@@ -370,9 +375,7 @@ impl Newton {
             for i in 0..m {
                 self.y_trial[i] = self.y[i] + alpha * (self.y_newton[i] - self.y[i]);
             }
-            if self.counter.derivatives(problem, &mut self.trial)
-                && self.evaluate_hessian(problem, Which::Trial)
-            {
+            if self.evaluate_trial_derivatives(problem) {
                 accepted = Some(alpha);
                 break;
             }
@@ -678,16 +681,39 @@ impl Newton {
 
     /// W at the current point with y, or at the trial point with y_trial.
     fn evaluate_hessian<P: NlpProblem + ?Sized>(&mut self, problem: &mut P, which: Which) -> bool {
-        let (x, y) = match which {
-            Which::Current => (&self.current.x, &self.y),
-            Which::Trial => (&self.trial.x, &self.y_trial),
+        let factor = self.lagrangian_weights(which);
+        let x = match which {
+            Which::Current => &self.current.x,
+            Which::Trial => &self.trial.x,
+        };
+        self.counter
+            .hessian(problem, x, factor, &self.mu, &mut self.hessian)
+    }
+
+    /// ∇f, J and then W (with y_trial) at the trial point, timed as one
+    /// evaluation; false if any is not finite.
+    fn evaluate_trial_derivatives<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) -> bool {
+        let factor = self.lagrangian_weights(Which::Trial);
+        self.counter.derivatives_and_hessian(
+            problem,
+            &mut self.trial,
+            factor,
+            &self.mu,
+            &mut self.hessian,
+        )
+    }
+
+    /// Sets μ = diag(s) y (y, or y_trial) for the problem's Hessian and
+    /// returns the objective's factor σ s_f.
+    fn lagrangian_weights(&mut self, which: Which) -> f64 {
+        let y = match which {
+            Which::Current => &self.y,
+            Which::Trial => &self.y_trial,
         };
         for ((mu, y), s) in self.mu.iter_mut().zip(y).zip(&self.scaling.constraints) {
             *mu = s * y;
         }
-        let factor = self.scaling.sense * self.scaling.objective;
-        self.counter
-            .hessian(problem, x, factor, &self.mu, &mut self.hessian)
+        self.scaling.sense * self.scaling.objective
     }
 
     /// Writes the trial point's x; false if it is not finite. The k-th

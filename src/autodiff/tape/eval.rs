@@ -22,6 +22,7 @@
 //! `d · n + r` for `n` registers, so tensor rules see each direction as a
 //! contiguous slice of the register file.
 
+use super::batched;
 use super::instr::{Block, Program, ScalarInstr, ScalarOp, TensorInstr};
 use super::tiled;
 use crate::autodiff::ops;
@@ -155,8 +156,16 @@ fn tensor_reverse(ins: &TensorInstr, vals: &[f64], adj: &mut [f64]) {
 // ---- tangents -------------------------------------------------------------
 
 /// Pushes `dirs` tangents (inputs already set in `tan`) forward; `n` is the
-/// number of registers.
-pub(crate) fn tangent_forward(p: &Program, vals: &[f64], tan: &mut [f64], dirs: usize, n: usize) {
+/// number of registers. With several directions, elementwise instructions
+/// take the batched rules (see [`batched`]) when `scratch` has room.
+pub(crate) fn tangent_forward(
+    p: &Program,
+    vals: &[f64],
+    tan: &mut [f64],
+    dirs: usize,
+    n: usize,
+    scratch: &mut [f64],
+) {
     for block in &p.blocks {
         match *block {
             Block::Scalar { start, end } => {
@@ -182,6 +191,9 @@ pub(crate) fn tangent_forward(p: &Program, vals: &[f64], tan: &mut [f64], dirs: 
             }
             Block::Tensor(i) => {
                 let ins = &p.tensor[i];
+                if dirs > 1 && batched::tangent(ins, vals, tan, dirs, n, scratch) {
+                    continue;
+                }
                 let y = &vals[ins.out.range()];
                 with_args(ins, vals, |xs, shapes| {
                     for d in 0..dirs {
@@ -198,7 +210,8 @@ pub(crate) fn tangent_forward(p: &Program, vals: &[f64], tan: &mut [f64], dirs: 
 
 /// Reverse sweep computing adjoints `adj` (seeded) and, for `dirs`
 /// directions, their tangents `adj_tan` (zeroed), given the tangents `tan`
-/// of the last [`tangent_forward`].
+/// of the last [`tangent_forward`]; `scratch` as there.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn hvp_reverse(
     p: &Program,
     vals: &[f64],
@@ -207,13 +220,21 @@ pub(crate) fn hvp_reverse(
     adj_tan: &mut [f64],
     dirs: usize,
     n: usize,
+    scratch: &mut [f64],
 ) {
     for block in p.blocks.iter().rev() {
         match *block {
             Block::Scalar { start, end } => {
                 scalar_hvp_reverse(&p.scalar[start..end], vals, adj, tan, adj_tan, dirs, n)
             }
-            Block::Tensor(i) => tensor_hvp_reverse(&p.tensor[i], vals, adj, tan, adj_tan, dirs, n),
+            Block::Tensor(i) => {
+                let ins = &p.tensor[i];
+                let batched = dirs > 1
+                    && batched::hvp_reverse(ins, vals, adj, tan, adj_tan, dirs, n, scratch);
+                if !batched {
+                    tensor_hvp_reverse(ins, vals, adj, tan, adj_tan, dirs, n);
+                }
+            }
             Block::Tiled(_) => unreachable!("tiled runs are only in fast_blocks"),
         }
     }

@@ -7,6 +7,7 @@
 //! - `eval`: the sweeps (values, adjoints, tangents, HVPs);
 //! - `tiled`: tile-by-tile execution of runs of large elementwise ops.
 
+mod batched;
 mod eval;
 pub(crate) mod instr;
 mod record;
@@ -61,6 +62,9 @@ pub struct Tape {
     adj_tan: Vec<f64>,
     dirs: usize,
     outputs: Vec<f64>,
+    /// Per-element partials of the batched tangent and HVP rules (sized
+    /// with the tangent buffers).
+    partials: Vec<f64>,
     /// Scratch for Jacobians and Hessians.
     scratch_in: Vec<f64>,
     scratch_out: Vec<f64>,
@@ -90,6 +94,7 @@ impl Tape {
             adj_tan: Vec::new(),
             dirs: 0,
             outputs: vec![0.0; prog.outputs.len()],
+            partials: Vec::new(),
             scratch_in: Vec::new(),
             scratch_out: Vec::new(),
             prog,
@@ -195,6 +200,9 @@ impl Tape {
             self.tan = vec![0.0; dirs * n];
             self.adj_tan = vec![0.0; dirs * n];
             self.dirs = dirs;
+            if dirs > 1 && self.partials.is_empty() {
+                self.partials = vec![0.0; batched::scratch_len(&self.prog)];
+            }
         }
     }
 
@@ -220,7 +228,7 @@ impl Tape {
         self.ensure_dirs(1);
         self.set_direction(0, v.iter().copied());
         let n = self.vals.len();
-        eval::tangent_forward(&self.prog, &self.vals, &mut self.tan, 1, n);
+        eval::tangent_forward(&self.prog, &self.vals, &mut self.tan, 1, n, &mut []);
         for (o, &r) in out.iter_mut().zip(&self.prog.outputs) {
             *o = self.tan[r];
         }
@@ -230,7 +238,14 @@ impl Tape {
     /// set in `tan`, leaving Σₖ seedₖ ∇²yₖ · vᵈ in `adj_tan`.
     fn hvp_sweeps(&mut self, seed: &[f64], dirs: usize) {
         let n = self.vals.len();
-        eval::tangent_forward(&self.prog, &self.vals, &mut self.tan, dirs, n);
+        eval::tangent_forward(
+            &self.prog,
+            &self.vals,
+            &mut self.tan,
+            dirs,
+            n,
+            &mut self.partials,
+        );
         self.seed_adjoints(seed);
         // The HVP sweep does not tile: zero the tiled runs' internals too.
         for r in &self.prog.internal {
@@ -248,6 +263,7 @@ impl Tape {
             &mut self.adj_tan,
             dirs,
             n,
+            &mut self.partials,
         );
     }
 
@@ -374,7 +390,14 @@ impl Tape {
                     let j = j0 + d;
                     self.set_direction(d, (0..n_in).map(|i| if i == j { 1.0 } else { 0.0 }));
                 }
-                eval::tangent_forward(&self.prog, &self.vals, &mut self.tan, dirs, n);
+                eval::tangent_forward(
+                    &self.prog,
+                    &self.vals,
+                    &mut self.tan,
+                    dirs,
+                    n,
+                    &mut self.partials,
+                );
                 for d in 0..dirs {
                     for (i, &r) in self.prog.outputs.iter().enumerate() {
                         out[(i, j0 + d)] = self.tan[d * n + r];

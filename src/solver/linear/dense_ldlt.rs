@@ -69,11 +69,15 @@ impl DenseLdlt {
         self.factored = false;
         let n = self.dim;
         for j in 0..n {
-            for i in 0..j {
-                self.factors[(i, j)] = 0.0;
-            }
-            for i in j..n {
-                self.factors[(i, j)] = a[(i, j)];
+            let dst = self.factors.col_as_slice_mut(j);
+            dst[..j].fill(0.0);
+            match a.col(j).try_as_col_major() {
+                Some(src) => dst[j..].copy_from_slice(&src.as_slice()[j..]),
+                None => {
+                    for i in j..n {
+                        dst[i] = a[(i, j)];
+                    }
+                }
             }
         }
         // The factorization writes the subdiagonal only where it makes 2×2
@@ -139,10 +143,11 @@ impl DenseLdlt {
             }
         }
         for j in 0..n {
-            for i in j + 1..n {
-                if !self.factors[(i, j)].is_finite() {
-                    return None;
-                }
+            if !self.factors.col_as_slice(j)[j + 1..]
+                .iter()
+                .all(|v| v.is_finite())
+            {
+                return None;
             }
         }
         self.factored = inertia.zero == 0;

@@ -211,7 +211,14 @@ impl SparseJacobian {
             for d in 0..dirs {
                 seed_direction(tape, d, self.forward.seeds(d0 + d));
             }
-            super::eval::tangent_forward(&tape.prog, &tape.vals, &mut tape.tan, dirs, n);
+            super::eval::tangent_forward(
+                &tape.prog,
+                &tape.vals,
+                &mut tape.tan,
+                dirs,
+                n,
+                &mut tape.partials,
+            );
             for d in 0..dirs {
                 let tan = &tape.tan[d * n..(d + 1) * n];
                 for (pos, o) in self.forward.reads(d0 + d) {
