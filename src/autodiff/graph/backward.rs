@@ -272,6 +272,11 @@ fn count_consumer(ar: &mut Arena, j: u32, epoch: u32, stack: &mut Vec<u32>) {
 /// Processes non-leaf node `id`, whose adjoint is complete: adds its VJP
 /// into the adjoints of its operands that require grad, then (unless the
 /// graph is retained) releases its edges.
+///
+/// Releasing an edge right after the VJP returns memory to the arena during
+/// the pass. An operand left without references is freed at once if it is
+/// outside this pass (its value is needed by no one), or after its own VJP
+/// if it is still pending here (its value is needed by that VJP).
 #[inline(always)]
 fn process(
     ar: &mut Arena,
@@ -281,76 +286,81 @@ fn process(
     retain: bool,
     edges: &mut Vec<u32>,
 ) {
-    if !scalar_step(ar, id, op, s) {
-        let adj = ar.take_adj(id);
-        let n_in = ar.num_inputs(id);
-        for k in 0..n_in {
-            let j = ar.input(id, k);
-            let m = &ar.nodes[j as usize];
-            if !m.requires_grad {
-                continue;
-            }
-            let first = !m.has_adj;
-            let mut xbar = ar.take_adj(j);
-            accumulate(ar, op, id, k, adj.as_slice(), &mut xbar);
-            ar.put_adj(j, xbar);
-            s.arrive(ar, j, first);
+    if scalar_step(ar, id, op, s, !retain) {
+        if !retain {
+            ar.finish_released(id);
         }
+        return;
+    }
+    let adj = ar.take_adj(id);
+    let n_in = ar.num_inputs(id);
+    for k in 0..n_in {
+        let j = ar.input(id, k);
+        let m = &ar.nodes[j as usize];
+        if !m.requires_grad {
+            continue;
+        }
+        let first = !m.has_adj;
+        let mut xbar = ar.take_adj(j);
+        accumulate(ar, op, id, k, adj.as_slice(), &mut xbar);
+        ar.put_adj(j, xbar);
+        s.arrive(ar, j, first);
     }
     if !retain {
-        // Release this node's edges now. An operand left without references
-        // is freed at once if it is outside this pass (its value is needed
-        // by no one), or after its own VJP if it is still pending here (its
-        // value is needed by that VJP).
         ar.release_after_vjp(id, edges);
     }
 }
 
-/// The VJP of an elementwise op on one-element operands, on the nodes'
-/// inline fields (the common case of graphs of scalar expressions). Returns
-/// false when the node is not of that kind.
-#[inline]
-fn scalar_step(ar: &mut Arena, id: u32, op: Op, s: &mut impl Schedule) -> bool {
+/// The VJP of an elementwise op with a one-element result, on the nodes'
+/// inline fields (the common case of graphs of scalar expressions); with
+/// `release`, each edge is released as soon as its operand has its share
+/// (the caller then finishes the node). Returns false, having done
+/// nothing, when the node is not of that kind.
+#[inline(always)]
+fn scalar_step(ar: &mut Arena, id: u32, op: Op, s: &mut impl Schedule, release: bool) -> bool {
     let n = &ar.nodes[id as usize];
     let Some((y, g)) = n.scalar_and_adj() else {
         return false;
     };
+    // An elementwise op with one element out has one element in each
+    // operand (a scalar broadcasts only to a larger shape), and its one or
+    // two operands are inline.
+    let [a, b] = n.ins;
     match op {
         Op::Unary(u) => {
-            let a = ar.input(id, 0);
-            let Some(x) = ar.scalar(a) else {
-                return false;
-            };
+            let x = ar.scalar_unchecked(a);
             ar.nodes[id as usize].clear_adj();
-            add_adj(ar, a, u.d1(x, y) * g, s);
-            true
+            contribute(ar, a, u.d1(x, y) * g, s, release);
         }
         Op::Binary(f) => {
-            let (a, b) = (ar.input(id, 0), ar.input(id, 1));
-            let (Some(xa), Some(xb)) = (ar.scalar(a), ar.scalar(b)) else {
-                return false;
-            };
+            let (xa, xb) = (ar.scalar_unchecked(a), ar.scalar_unchecked(b));
             ar.nodes[id as usize].clear_adj();
             let (da, db) = f.d1(xa, xb, y);
-            add_adj(ar, a, da * g, s);
-            add_adj(ar, b, db * g, s);
-            true
+            contribute(ar, a, da * g, s, release);
+            contribute(ar, b, db * g, s, release);
         }
-        _ => false,
+        _ => return false,
     }
+    true
 }
 
-/// Adds `d` into the inline adjoint of a one-element node if it requires
-/// grad, and tells the schedule.
-#[inline]
-fn add_adj(ar: &mut Arena, j: u32, d: f64, s: &mut impl Schedule) {
+/// Adds `d` into the inline adjoint of one-element operand `j` if it
+/// requires grad, and tells the schedule; with `release`, also drops the
+/// edge to it (see [`process`]).
+#[inline(always)]
+fn contribute(ar: &mut Arena, j: u32, d: f64, s: &mut impl Schedule, release: bool) {
     let m = &mut ar.nodes[j as usize];
-    if !m.requires_grad {
-        return;
+    if release {
+        m.refs -= 1;
     }
-    let first = !m.has_adj;
-    m.add_scalar_adj(d);
-    s.arrive(ar, j, first);
+    if m.requires_grad {
+        // Left at refs 0 it is doomed, and freed after its own turn.
+        let first = !m.has_adj;
+        m.add_scalar_adj(d);
+        s.arrive(ar, j, first);
+    } else if release && m.refs == 0 {
+        ar.free_cascade(j);
+    }
 }
 
 /// `xbar += J_kᵀ ybar` for operand `k` of node `id`.

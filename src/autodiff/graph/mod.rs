@@ -29,7 +29,7 @@ use crate::autodiff::shape::Shape;
 use std::cell::RefCell;
 
 /// "No index".
-const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = u32::MAX;
 /// Marks operands kept in the extra.
 const MANY: u32 = u32::MAX - 1;
 
@@ -255,14 +255,7 @@ impl Arena {
     ) -> u32 {
         let id = match self.free.pop() {
             Some(id) => id,
-            None => {
-                let id = u32::try_from(self.nodes.len())
-                    .ok()
-                    .filter(|&i| i < MANY)
-                    .expect("more than 2³² − 2 live tensors");
-                self.nodes.push(Node::EMPTY);
-                id
-            }
+            None => self.grow(),
         };
         let mut ordered = true;
         for &i in inputs {
@@ -311,6 +304,62 @@ impl Arena {
         node.refs = 1;
         node.extra = extra;
         id
+    }
+
+    /// [`push`](Arena::push) for a one-element node with at most two
+    /// operands (`NONE` for unused entries), the hot path of recording
+    /// scalar expressions: no value to move, no extra. It requires grad
+    /// exactly when it has an op. The edge to operand `k` takes a new
+    /// reference to it, or, when `handed[k]`, the caller's.
+    #[inline(always)]
+    pub(crate) fn push_scalar(
+        &mut self,
+        op: Option<Op>,
+        ins: [u32; 2],
+        value: f64,
+        handed: [bool; 2],
+    ) -> u32 {
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => self.grow(),
+        };
+        let mut ordered = true;
+        for (k, &i) in ins[..inline_len(ins)].iter().enumerate() {
+            let m = &mut self.nodes[i as usize];
+            m.refs += u32::from(!handed[k]);
+            ordered &= m.op.is_none() || (i < id && m.ordered);
+        }
+        let node = &mut self.nodes[id as usize];
+        node.op = op;
+        node.ins = ins;
+        node.requires_grad = op.is_some();
+        node.freed = false;
+        node.has_adj = false;
+        node.ordered = ordered;
+        node.shape = Shape::SCALAR;
+        node.scalar = value;
+        node.refs = 1;
+        // A free slot has no extra.
+        debug_assert_eq!(node.extra, NONE);
+        id
+    }
+
+    /// A new slot at the end of the arena.
+    fn grow(&mut self) -> u32 {
+        let id = u32::try_from(self.nodes.len())
+            .ok()
+            .filter(|&i| i < MANY)
+            .expect("more than 2³² − 2 live tensors");
+        self.nodes.push(Node::EMPTY);
+        id
+    }
+
+    /// The value of a node known to have one element.
+    #[inline(always)]
+    pub(crate) fn scalar_unchecked(&self, id: u32) -> f64 {
+        let n = &self.nodes[id as usize];
+        debug_assert_eq!(n.shape.numel(), 1);
+        n.scalar
     }
 
     /// The values of node `id`.
@@ -484,12 +533,22 @@ impl Arena {
     /// doomed.
     #[inline(always)]
     pub(crate) fn release_after_vjp(&mut self, id: u32, scratch: &mut Vec<u32>) {
-        let node = &mut self.nodes[id as usize];
-        let ins = node.ins;
+        let ins = self.nodes[id as usize].ins;
         if ins[0] == MANY {
             self.release_many_after_vjp(id, scratch);
             return;
         }
+        for &j in &ins[..inline_len(ins)] {
+            self.release_edge(j);
+        }
+        self.finish_released(id);
+    }
+
+    /// Marks node `id`, whose edges were just released after its VJP, as
+    /// freed, or frees it if it was doomed.
+    #[inline(always)]
+    pub(crate) fn finish_released(&mut self, id: u32) {
+        let node = &mut self.nodes[id as usize];
         node.ins = [NONE; 2];
         if node.is_doomed() {
             // Freed at once; it never counts as `freed_live`.
@@ -497,9 +556,6 @@ impl Arena {
         } else {
             node.freed = true;
             self.freed_live += 1;
-        }
-        for &j in &ins[..inline_len(ins)] {
-            self.release_edge(j);
         }
     }
 
@@ -512,12 +568,7 @@ impl Arena {
         for &j in scratch.iter() {
             self.release_edge(j);
         }
-        if self.nodes[id as usize].is_doomed() {
-            self.free_slot(id);
-        } else {
-            self.nodes[id as usize].freed = true;
-            self.freed_live += 1;
-        }
+        self.finish_released(id);
     }
 
     #[inline]
