@@ -2,7 +2,7 @@
 //! semantics.
 
 use crate::autodiff::error::AutodiffError;
-use crate::autodiff::graph::{backward::backward, with_arena, Arena, Value};
+use crate::autodiff::graph::{backward::backward, with_arena, Arena, Value, NONE};
 use crate::autodiff::ops::{self, BinaryFn, Linalg, Move, Op, Reduce, UnaryFn};
 use crate::autodiff::shape::Shape;
 use std::fmt;
@@ -270,13 +270,28 @@ impl Tensor {
     /// operand requires it.
     #[inline(always)]
     pub(crate) fn apply(op: Op, operands: &[&Tensor]) -> Tensor {
+        Tensor::apply_owning(op, operands, [false; 2])
+    }
+
+    /// [`apply`](Tensor::apply), where `owned[k]` says that operand `k` is a
+    /// handle the caller gives up: its reference is released in the same
+    /// visit to the arena that records the op (rather than by `Drop` in a
+    /// second visit), and the caller must `mem::forget` the handle after
+    /// this returns. Only the first two operands can be owned.
+    #[inline(always)]
+    pub(crate) fn apply_owning(op: Op, operands: &[&Tensor], owned: [bool; 2]) -> Tensor {
         // Fast path for scalar expressions: no shape rules, one arena visit.
         if let (Op::Unary(_) | Op::Binary(_), true) =
             (op, operands.iter().all(|t| t.shape.is_scalar()))
         {
-            let id = with_arena(|ar| record_scalar(ar, op, operands));
+            let id = with_arena(|ar| record_scalar(ar, op, operands, owned));
             return Tensor::from_node(id, Shape::SCALAR);
         }
+        let release = |ar: &mut Arena| {
+            for (t, _) in operands.iter().zip(owned).filter(|(_, o)| *o) {
+                ar.dec_ref(t.id);
+            }
+        };
         let mut shapes_small = [Shape::SCALAR; 2];
         let shapes_vec: Vec<Shape>;
         let shapes: &[Shape] = if operands.len() <= 2 {
@@ -303,7 +318,9 @@ impl Tensor {
         };
         let id = with_arena(|ar| {
             let grad_on = !ar.grad_disabled;
-            record(ar, op, ids, shapes, out_shape, grad_on)
+            let id = record(ar, op, ids, shapes, out_shape, grad_on);
+            release(ar);
+            id
         });
         Tensor::from_node(id, out_shape)
     }
@@ -476,25 +493,35 @@ impl Tensor {
     }
 }
 
-/// Records an elementwise op on scalar operands.
+/// Records an elementwise op on scalar operands, taking over the references
+/// of the handles flagged in `owned`.
 #[inline(always)]
-fn record_scalar(ar: &mut Arena, op: Op, operands: &[&Tensor]) -> u32 {
-    let scalar = |ar: &Arena, t: &Tensor| ar.scalar(t.id).expect("scalar tensors hold one value");
-    let (value, ids, n): (f64, [u32; 2], usize) = match op {
-        Op::Unary(u) => (u.f(scalar(ar, operands[0])), [operands[0].id, 0], 1),
-        Op::Binary(b) => (
-            b.f(scalar(ar, operands[0]), scalar(ar, operands[1])),
-            [operands[0].id, operands[1].id],
-            2,
-        ),
+fn record_scalar(ar: &mut Arena, op: Op, operands: &[&Tensor], owned: [bool; 2]) -> u32 {
+    // The handles' shapes say the nodes hold one element each.
+    let (value, ins): (f64, [u32; 2]) = match op {
+        Op::Unary(u) => {
+            let a = operands[0].id;
+            (u.f(ar.scalar_unchecked(a)), [a, NONE])
+        }
+        Op::Binary(b) => {
+            let (a, c) = (operands[0].id, operands[1].id);
+            let v = b.f(ar.scalar_unchecked(a), ar.scalar_unchecked(c));
+            (v, [a, c])
+        }
         _ => unreachable!("only elementwise ops take the scalar path"),
     };
-    let ids = &ids[..n];
-    let requires = !ar.grad_disabled && ids.iter().any(|&i| ar.nodes[i as usize].requires_grad);
+    let requires = !ar.grad_disabled
+        && (ar.nodes[ins[0] as usize].requires_grad
+            || (ins[1] != NONE && ar.nodes[ins[1] as usize].requires_grad));
     if requires {
-        ar.push(Some(op), ids, Shape::SCALAR, Value::Scalar(value), true)
+        // An owned handle's reference becomes the edge's.
+        ar.push_scalar(Some(op), ins, value, owned)
     } else {
-        ar.push(None, &[], Shape::SCALAR, Value::Scalar(value), false)
+        let id = ar.push_scalar(None, [NONE; 2], value, [false; 2]);
+        for (&j, _) in ins.iter().zip(owned).filter(|(_, o)| *o) {
+            ar.dec_ref(j);
+        }
+        id
     }
 }
 

@@ -4,6 +4,10 @@
 //! A number operand does not become a node: `x * 2.0` records one op that
 //! carries the constant (`MulC(2)`), so constants cost nothing in the graph
 //! and the tape.
+//!
+//! A tensor operand given by value (the temporaries of an expression such as
+//! `a.sin() * &b + &c`) hands its reference to the arena in the same visit
+//! that records the op, instead of releasing it through `Drop` in another.
 
 use crate::autodiff::ops::{BinaryFn, Op, UnaryFn};
 use crate::autodiff::tensor::Tensor;
@@ -20,22 +24,37 @@ macro_rules! tensor_tensor {
         impl $Trait<Tensor> for Tensor {
             type Output = Tensor;
             fn $method(self, rhs: Tensor) -> Tensor {
-                Tensor::apply(Op::Binary($f), &[&self, &rhs])
+                let out = Tensor::apply_owning(Op::Binary($f), &[&self, &rhs], [true, true]);
+                std::mem::forget(self);
+                std::mem::forget(rhs);
+                out
             }
         }
         impl $Trait<&Tensor> for Tensor {
             type Output = Tensor;
             fn $method(self, rhs: &Tensor) -> Tensor {
-                Tensor::apply(Op::Binary($f), &[&self, rhs])
+                let out = Tensor::apply_owning(Op::Binary($f), &[&self, rhs], [true, false]);
+                std::mem::forget(self);
+                out
             }
         }
         impl $Trait<Tensor> for &Tensor {
             type Output = Tensor;
             fn $method(self, rhs: Tensor) -> Tensor {
-                Tensor::apply(Op::Binary($f), &[self, &rhs])
+                let out = Tensor::apply_owning(Op::Binary($f), &[self, &rhs], [false, true]);
+                std::mem::forget(rhs);
+                out
             }
         }
     };
+}
+
+/// Applies a unary `op` to a handle given by value (see the module docs).
+#[inline(always)]
+fn unary_owning(op: Op, t: Tensor) -> Tensor {
+    let out = Tensor::apply_owning(op, &[&t], [true, false]);
+    std::mem::forget(t);
+    out
 }
 
 tensor_tensor!(Add, add, BinaryFn::Add);
@@ -54,7 +73,7 @@ macro_rules! tensor_number {
         impl $Trait<f64> for Tensor {
             type Output = Tensor;
             fn $method(self, $c: f64) -> Tensor {
-                Tensor::apply(Op::Unary($right), &[&self])
+                unary_owning(Op::Unary($right), self)
             }
         }
         impl $Trait<&Tensor> for f64 {
@@ -68,7 +87,7 @@ macro_rules! tensor_number {
             type Output = Tensor;
             fn $method(self, rhs: Tensor) -> Tensor {
                 let $c = self;
-                Tensor::apply(Op::Unary($left), &[&rhs])
+                unary_owning(Op::Unary($left), rhs)
             }
         }
     };
@@ -89,7 +108,7 @@ impl Neg for &Tensor {
 impl Neg for Tensor {
     type Output = Tensor;
     fn neg(self) -> Tensor {
-        Tensor::apply(Op::Unary(UnaryFn::Neg), &[&self])
+        unary_owning(Op::Unary(UnaryFn::Neg), self)
     }
 }
 

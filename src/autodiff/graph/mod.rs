@@ -3,9 +3,14 @@
 //!
 //! Memory management is by reference counts. A node is kept alive by the
 //! [`Tensor`](crate::autodiff::Tensor) handles pointing at it and by the edges
-//! from nodes that consume it; when the count drops to zero its slot goes on
-//! a free list and its edges are released in turn (with an explicit work
-//! list, so dropping a chain of 10⁶ nodes does not recurse).
+//! from nodes that consume it; when the count drops to zero its slot is
+//! freed and its edges are released in turn (with an explicit work list, so
+//! dropping a chain of 10⁶ nodes does not recurse).
+//!
+//! Free slots are handed out lowest first, so that a graph recorded after
+//! the previous one was released gets ascending slots in creation order: a
+//! backward pass can then sweep the slots downwards instead of walking the
+//! edges (see `backward`).
 //!
 //! A node is kept small (80 bytes) because a backward pass over a chain of
 //! scalar ops is bound by memory traffic over the nodes: a one-element value
@@ -24,7 +29,7 @@ use crate::autodiff::shape::Shape;
 use std::cell::RefCell;
 
 /// "No index".
-const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = u32::MAX;
 /// Marks operands kept in the extra.
 const MANY: u32 = u32::MAX - 1;
 
@@ -82,15 +87,19 @@ pub(crate) struct Node {
     /// Its edges were released by a backward pass without retain_graph.
     pub(crate) freed: bool,
     has_adj: bool,
-    /// Lost its last reference during a backward pass while its VJP was
-    /// pending: freed right after that VJP.
-    pub(crate) doomed: bool,
+    /// Every operand that is not a leaf sits in a lower slot and is itself
+    /// ordered, so the graph below this node is topologically sorted by slot
+    /// and a backward pass can sweep the slots downwards (see `backward`).
+    /// Set once when the node is recorded; edges never change afterwards.
+    pub(crate) ordered: bool,
     pub(crate) shape: Shape,
     /// The value of a one-element node.
     scalar: f64,
     /// The adjoint of a one-element node during a backward pass.
     adj: f64,
-    /// Handles plus consumer edges.
+    /// Handles plus consumer edges. Zero on a live node only while it is
+    /// doomed: it lost its last reference during a backward pass while its
+    /// VJP (or grad accumulation) was pending, and is freed right after it.
     pub(crate) refs: u32,
     /// Traversal stamp (equal to the arena's epoch when visited).
     pub(crate) mark: u32,
@@ -117,16 +126,21 @@ struct Extra {
 #[derive(Default)]
 pub(crate) struct Arena {
     pub(crate) nodes: Vec<Node>,
-    free: Vec<u32>,
+    free: FreeSlots,
     extras: Vec<Extra>,
     free_extras: Vec<u32>,
     epoch: u32,
+    /// Number of nodes whose edges a backward pass released (`freed`) that
+    /// still hold a slot: while none does, no graph can reach one, and a
+    /// backward pass needs no walk to look for them.
+    pub(crate) freed_live: u32,
     /// Inside `no_grad` (kept here so that recording an op reads one
     /// thread-local, not two).
     pub(crate) grad_disabled: bool,
     /// Scratch work lists, kept to reuse their capacity.
     pub(crate) stack: Vec<u32>,
     pub(crate) stack2: Vec<u32>,
+    pub(crate) edges: Vec<u32>,
     release: Vec<u32>,
 }
 
@@ -149,7 +163,7 @@ impl Node {
         requires_grad: false,
         freed: false,
         has_adj: false,
-        doomed: false,
+        ordered: true,
         shape: Shape::SCALAR,
         scalar: 0.0,
         adj: 0.0,
@@ -158,6 +172,13 @@ impl Node {
         aux: 0,
         extra: NONE,
     };
+
+    /// Whether this node lost its last reference during a backward pass
+    /// that still has to process it (see `refs`).
+    #[inline]
+    pub(crate) fn is_doomed(&self) -> bool {
+        self.refs == 0
+    }
 
     /// Whether this node is a leaf (no op recorded).
     #[inline]
@@ -189,13 +210,15 @@ impl Node {
 impl Arena {
     const EMPTY: Arena = Arena {
         nodes: Vec::new(),
-        free: Vec::new(),
+        free: FreeSlots::EMPTY,
         extras: Vec::new(),
         free_extras: Vec::new(),
         epoch: 0,
+        freed_live: 0,
         grad_disabled: false,
         stack: Vec::new(),
         stack2: Vec::new(),
+        edges: Vec::new(),
         release: Vec::new(),
     };
 
@@ -230,8 +253,15 @@ impl Arena {
         value: Value,
         requires_grad: bool,
     ) -> u32 {
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => self.grow(),
+        };
+        let mut ordered = true;
         for &i in inputs {
-            self.nodes[i as usize].refs += 1;
+            let m = &mut self.nodes[i as usize];
+            m.refs += 1;
+            ordered &= m.op.is_none() || (i < id && m.ordered);
         }
         let scalar_value = match &value {
             Value::Scalar(v) if shape.numel() == 1 => Some(*v),
@@ -254,17 +284,6 @@ impl Arena {
         } else {
             NONE
         };
-        let id = match self.free.pop() {
-            Some(id) => id,
-            None => {
-                let id = u32::try_from(self.nodes.len())
-                    .ok()
-                    .filter(|&i| i < MANY)
-                    .expect("more than 2³² − 2 live tensors");
-                self.nodes.push(Node::EMPTY);
-                id
-            }
-        };
         // Field by field into the slot: building the node on the stack and
         // copying it stalls on store forwarding, and this is the hot path of
         // eager recording.
@@ -279,12 +298,68 @@ impl Arena {
         node.requires_grad = requires_grad;
         node.freed = false;
         node.has_adj = false;
-        node.doomed = false;
+        node.ordered = ordered;
         node.shape = shape;
         node.scalar = scalar_value.unwrap_or(0.0);
         node.refs = 1;
         node.extra = extra;
         id
+    }
+
+    /// [`push`](Arena::push) for a one-element node with at most two
+    /// operands (`NONE` for unused entries), the hot path of recording
+    /// scalar expressions: no value to move, no extra. It requires grad
+    /// exactly when it has an op. The edge to operand `k` takes a new
+    /// reference to it, or, when `handed[k]`, the caller's.
+    #[inline(always)]
+    pub(crate) fn push_scalar(
+        &mut self,
+        op: Option<Op>,
+        ins: [u32; 2],
+        value: f64,
+        handed: [bool; 2],
+    ) -> u32 {
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => self.grow(),
+        };
+        let mut ordered = true;
+        for (k, &i) in ins[..inline_len(ins)].iter().enumerate() {
+            let m = &mut self.nodes[i as usize];
+            m.refs += u32::from(!handed[k]);
+            ordered &= m.op.is_none() || (i < id && m.ordered);
+        }
+        let node = &mut self.nodes[id as usize];
+        node.op = op;
+        node.ins = ins;
+        node.requires_grad = op.is_some();
+        node.freed = false;
+        node.has_adj = false;
+        node.ordered = ordered;
+        node.shape = Shape::SCALAR;
+        node.scalar = value;
+        node.refs = 1;
+        // A free slot has no extra.
+        debug_assert_eq!(node.extra, NONE);
+        id
+    }
+
+    /// A new slot at the end of the arena.
+    fn grow(&mut self) -> u32 {
+        let id = u32::try_from(self.nodes.len())
+            .ok()
+            .filter(|&i| i < MANY)
+            .expect("more than 2³² − 2 live tensors");
+        self.nodes.push(Node::EMPTY);
+        id
+    }
+
+    /// The value of a node known to have one element.
+    #[inline(always)]
+    pub(crate) fn scalar_unchecked(&self, id: u32) -> f64 {
+        let n = &self.nodes[id as usize];
+        debug_assert_eq!(n.shape.numel(), 1);
+        n.scalar
     }
 
     /// The values of node `id`.
@@ -449,43 +524,60 @@ impl Arena {
         }
     }
 
-    /// Releases the edges of node `id`, just processed by a backward pass
-    /// with stamp `epoch`, and marks it freed. An operand left without
-    /// references is freed at once if it is outside the pass (no one needs
-    /// its value), or doomed if its own VJP is still pending (that VJP needs
-    /// its value); `id` itself is freed if it was doomed.
-    #[inline]
-    pub(crate) fn release_after_vjp(&mut self, id: u32, epoch: u32, scratch: &mut Vec<u32>) {
-        let node = &mut self.nodes[id as usize];
-        node.freed = true;
-        let ins = node.ins;
+    /// Releases the edges of node `id`, just processed by a backward pass,
+    /// and marks it freed. An operand left without references is freed at
+    /// once if it does not require grad (no one needs its value), or doomed
+    /// if it does: every operand of a processed node that requires grad is
+    /// in the pass and its own VJP (or, for a leaf, its grad accumulation)
+    /// is still pending and needs its value. `id` itself is freed if it was
+    /// doomed.
+    #[inline(always)]
+    pub(crate) fn release_after_vjp(&mut self, id: u32, scratch: &mut Vec<u32>) {
+        let ins = self.nodes[id as usize].ins;
         if ins[0] == MANY {
-            scratch.clear();
-            self.detach_inputs(id, scratch);
-            for &j in scratch.iter() {
-                self.release_edge(j, epoch);
-            }
-        } else {
-            node.ins = [NONE; 2];
-            for &j in &ins[..inline_len(ins)] {
-                self.release_edge(j, epoch);
-            }
+            self.release_many_after_vjp(id, scratch);
+            return;
         }
-        if self.nodes[id as usize].doomed {
+        for &j in &ins[..inline_len(ins)] {
+            self.release_edge(j);
+        }
+        self.finish_released(id);
+    }
+
+    /// Marks node `id`, whose edges were just released after its VJP, as
+    /// freed, or frees it if it was doomed.
+    #[inline(always)]
+    pub(crate) fn finish_released(&mut self, id: u32) {
+        let node = &mut self.nodes[id as usize];
+        node.ins = [NONE; 2];
+        if node.is_doomed() {
+            // Freed at once; it never counts as `freed_live`.
             self.free_slot(id);
+        } else {
+            node.freed = true;
+            self.freed_live += 1;
         }
     }
 
+    /// [`release_after_vjp`](Arena::release_after_vjp) for a node with its
+    /// operands in the extra.
+    #[cold]
+    fn release_many_after_vjp(&mut self, id: u32, scratch: &mut Vec<u32>) {
+        scratch.clear();
+        self.detach_inputs(id, scratch);
+        for &j in scratch.iter() {
+            self.release_edge(j);
+        }
+        self.finish_released(id);
+    }
+
     #[inline]
-    fn release_edge(&mut self, j: u32, epoch: u32) {
+    fn release_edge(&mut self, j: u32) {
         let m = &mut self.nodes[j as usize];
         m.refs -= 1;
-        if m.refs == 0 {
-            if m.mark == epoch {
-                m.doomed = true;
-            } else {
-                self.free_cascade(j);
-            }
+        // Doomed (refs left at 0) if it requires grad.
+        if m.refs == 0 && !m.requires_grad {
+            self.free_cascade(j);
         }
     }
 
@@ -510,23 +602,109 @@ impl Arena {
 
     /// Returns the slot of a node without references and operands to the
     /// free list.
+    #[inline(always)]
     pub(crate) fn free_slot(&mut self, id: u32) {
         let node = &mut self.nodes[id as usize];
         node.op = None;
         node.has_adj = false;
-        node.doomed = false;
         node.ins = [NONE; 2];
-        let e = std::mem::replace(&mut node.extra, NONE);
-        if e != NONE {
-            self.extras[e as usize] = Extra::default();
-            self.free_extras.push(e);
+        if node.freed {
+            node.freed = false;
+            self.freed_live -= 1;
+        }
+        if node.extra != NONE {
+            self.free_extra(id);
         }
         self.free.push(id);
     }
 
+    /// Returns the extra of node `id` to its free list.
+    #[cold]
+    fn free_extra(&mut self, id: u32) {
+        let e = std::mem::replace(&mut self.nodes[id as usize].extra, NONE);
+        self.extras[e as usize] = Extra::default();
+        self.free_extras.push(e);
+    }
+
     /// Number of live nodes (for tests of memory release).
     pub(crate) fn live(&self) -> usize {
-        self.nodes.len() - self.free.len()
+        self.nodes.len() - self.free.len
+    }
+}
+
+/// The free slots of the arena, handed out lowest first (a LIFO list would
+/// hand the slot of the last tensor dropped, often the loss of the previous
+/// graph and high up, to the first node of the next graph, so that its
+/// graph would not be sorted by slot).
+#[derive(Default)]
+struct FreeSlots {
+    /// Bit `i % 64` of `words[i / 64]` is set when slot `i` is free.
+    words: Vec<u64>,
+    /// Bit `w % 64` of `summary[w / 64]` is set when `words[w]` is not 0,
+    /// so that finding the lowest free slot skips 4096 taken ones per word
+    /// read.
+    summary: Vec<u64>,
+    /// No word below this one has a bit set.
+    low: usize,
+    /// Number of free slots.
+    len: usize,
+}
+
+impl FreeSlots {
+    const EMPTY: FreeSlots = FreeSlots {
+        words: Vec::new(),
+        summary: Vec::new(),
+        low: 0,
+        len: 0,
+    };
+
+    #[inline(always)]
+    fn push(&mut self, id: u32) {
+        let i = id as usize;
+        let w = i / 64;
+        if w >= self.words.len() {
+            self.words.resize(w + 1, 0);
+            self.summary.resize(w / 64 + 1, 0);
+        }
+        let word = self.words[w];
+        if word == 0 {
+            self.summary[w / 64] |= 1 << (w % 64);
+        }
+        self.words[w] = word | 1 << (i % 64);
+        self.low = self.low.min(w);
+        self.len += 1;
+    }
+
+    /// The lowest free slot, taken.
+    #[inline(always)]
+    fn pop(&mut self) -> Option<u32> {
+        if self.len == 0 {
+            return None;
+        }
+        let mut w = self.low;
+        let mut word = self.words[w];
+        if word == 0 {
+            w = self.find_word();
+            self.low = w;
+            word = self.words[w];
+        }
+        let rest = word & (word - 1);
+        self.words[w] = rest;
+        if rest == 0 {
+            self.summary[w / 64] &= !(1 << (w % 64));
+        }
+        self.len -= 1;
+        Some((w * 64 + word.trailing_zeros() as usize) as u32)
+    }
+
+    /// The lowest word with a free slot (there is one).
+    #[cold]
+    fn find_word(&self) -> usize {
+        let mut s = self.low / 64;
+        while self.summary[s] == 0 {
+            s += 1;
+        }
+        s * 64 + self.summary[s].trailing_zeros() as usize
     }
 }
 
@@ -539,5 +717,32 @@ mod tests {
             "{}",
             std::mem::size_of::<super::Node>()
         );
+    }
+
+    #[test]
+    fn free_slots_come_lowest_first() {
+        let mut f = super::FreeSlots::default();
+        // Spread over several words and summary words.
+        let ids = [9000u32, 3, 64, 4095, 4096, 0, 70, 12345, 63];
+        for &i in &ids {
+            f.push(i);
+        }
+        let mut sorted = ids.to_vec();
+        sorted.sort_unstable();
+        let mut got = Vec::new();
+        for _ in 0..4 {
+            got.push(f.pop().unwrap());
+        }
+        assert_eq!(got, sorted[..4]);
+        // Slots returned in between are found again.
+        f.push(1);
+        f.push(5000);
+        assert_eq!(f.pop(), Some(1));
+        let rest: Vec<u32> = std::iter::from_fn(|| f.pop()).collect();
+        let mut want = sorted[4..].to_vec();
+        want.push(5000);
+        want.sort_unstable();
+        assert_eq!(rest, want);
+        assert_eq!(f.len, 0);
     }
 }
