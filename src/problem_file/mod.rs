@@ -2,7 +2,7 @@
 //!
 //! The data flow, one file per step:
 //! - [`model`]: the serde model of the file (unknown fields rejected);
-//! - [`load`]: reading and validation (names, lengths, parameters, [`npy`]),
+//! - [`load()`]: reading and validation (names, lengths, parameters, [`npy`]),
 //!   with [`diagnose`] naming the field of errors serde reports by position;
 //! - [`lexer`], [`parser`], [`ast`]: expression text → syntax tree with spans;
 //! - [`check`]: names resolved and shapes checked → [`ir::Node`];

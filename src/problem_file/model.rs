@@ -1,6 +1,6 @@
 //! The serde model of a problem file, field for field as in the spec.
 //!
-//! Every struct rejects unknown fields. The loader ([`super::load`]) reads
+//! Every struct rejects unknown fields. The loader ([`super::load()`]) reads
 //! files into these types and then validates what serde cannot (names,
 //! lengths, rectangular matrices, expressions).
 

@@ -9,7 +9,7 @@
 //! the (scaled) Lagrangian, J the (scaled) constraint Jacobian. With
 //! unknowns (d, −y⁺) and right-hand side −(∇φ, c) it is the Newton step on
 //! ∇φ − Jᵀy = 0, c = 0. The matrix is stored equilibrated, S K S (see
-//! [`equilibrate`](super::linear::equilibrate)).
+//! [`super::linear::equilibrate`]).
 
 use faer::{Mat, MatRef};
 

@@ -411,7 +411,7 @@ impl SparseKkt {
     /// those of K, GMRES preconditioned by the factors when pivots were
     /// replaced or plain steps stall (see [`Gmres`]). False when there is no
     /// usable factorization, the solution is not finite, or refinement could
-    /// not bring the residual to [`PROBE_TOLERANCE`] (the factors are too far
+    /// not bring the residual to `PROBE_TOLERANCE` (the factors are too far
     /// from K: a solution would be silently wrong).
     pub fn solve_in_place(&mut self, b: &mut [f64]) -> bool {
         let dim = self.n + self.m;
