@@ -137,13 +137,24 @@ pub struct EvaluationCounter {
 impl EvaluationCounter {
     /// f, g and the constraint magnitudes at `it.x`; false if any is not finite.
     pub fn values<P: NlpProblem + ?Sized>(&mut self, problem: &mut P, it: &mut Iterate) -> bool {
+        self.values_lap(problem, it).0
+    }
+
+    /// [`values`](Self::values), returning also the clock read that ended
+    /// its interval, from which the caller may time what follows.
+    pub fn values_lap<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        it: &mut Iterate,
+    ) -> (bool, Instant) {
         let start = Instant::now();
         self.values += 1;
         it.objective = problem.objective(&it.x);
         problem.constraints(&it.x, &mut it.constraints);
         problem.constraint_magnitudes(&it.x, &mut it.magnitudes);
-        self.time += start.elapsed();
-        it.objective.is_finite() && all_finite(&it.constraints)
+        let end = Instant::now();
+        self.time += end - start;
+        (it.objective.is_finite() && all_finite(&it.constraints), end)
     }
 
     /// ∇f and J at `it.x`; false if any entry is not finite.
@@ -161,10 +172,13 @@ impl EvaluationCounter {
     }
 
     /// [`derivatives`](Self::derivatives) at `it.x`, then, if they are
-    /// finite, [`hessian`](Self::hessian) there, timed as one interval (the
-    /// two follow each other at every accepted point, and on small problems
-    /// a clock read is a visible part of an evaluation). False if any of
-    /// them is not finite.
+    /// finite, [`hessian`](Self::hessian) there, timed as one interval from
+    /// `since`, a clock read the caller took shortly before (the end of the
+    /// values' interval, from [`values_lap`](Self::values_lap)): the two
+    /// follow each other at every accepted point, and on small problems a
+    /// clock read (about 20 ns) costs as much as the little solver work in
+    /// between, which therefore counts with the evaluation. Returns whether
+    /// all of them are finite, and the clock read ending the interval.
     pub fn derivatives_and_hessian<P: NlpProblem + ?Sized>(
         &mut self,
         problem: &mut P,
@@ -172,8 +186,8 @@ impl EvaluationCounter {
         objective_factor: f64,
         mu: &[f64],
         hess: &mut Hessian,
-    ) -> bool {
-        let start = Instant::now();
+        since: Instant,
+    ) -> (bool, Instant) {
         self.derivatives += 1;
         problem.gradient(&it.x, &mut it.gradient);
         it.jacobian.evaluate(problem, &it.x);
@@ -182,8 +196,9 @@ impl EvaluationCounter {
             self.hessians += 1;
             finite = hess.evaluate(problem, &it.x, objective_factor, mu);
         }
-        self.time += start.elapsed();
-        finite
+        let end = Instant::now();
+        self.time += end.saturating_duration_since(since);
+        (finite, end)
     }
 
     /// Hessian of σ_f f − Σ μᵢ gᵢ into `hess`; false if its lower triangle

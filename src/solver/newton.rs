@@ -357,12 +357,16 @@ impl Newton {
         let tiny = inf_norm(&self.step) <= 10.0 * f64::EPSILON * inf_norm(&self.current.x).max(1.0);
         let mut search = FilterSearch::new(theta0, phi0, slope).with_noise_terms(n);
         let mut accepted = None;
+        // The clock read ending the search when a trial is accepted (that
+        // of its evaluation: nothing but the loop's exit follows).
+        let mut ended = None;
         while let Some(trial) = search.next_trial() {
             if !self.form_trial_point(trial) {
                 search.reject_non_finite(trial);
                 continue;
             }
-            let values = self.counter.values(problem, &mut self.trial).then(|| {
+            let (finite, values_end) = self.counter.values_lap(problem, &mut self.trial);
+            let values = finite.then(|| {
                 let theta = self.scaling.c_l1(&self.trial.constraints);
                 (theta, self.scaling.phi(self.trial.objective))
             });
@@ -378,14 +382,17 @@ impl Newton {
             for i in 0..m {
                 self.y_trial[i] = self.y[i] + alpha * (self.y_newton[i] - self.y[i]);
             }
-            if self.evaluate_trial_derivatives(problem) {
+            let (finite, end) = self.evaluate_trial_derivatives(problem, values_end);
+            if finite {
                 accepted = Some(alpha);
+                ended = Some(end);
                 break;
             }
             search.reject_non_finite(trial);
         }
-        self.line_search_time += clock
-            .elapsed()
+        let ended = ended.unwrap_or_else(Instant::now);
+        self.line_search_time += ended
+            .saturating_duration_since(clock)
             .saturating_sub(self.counter.time - eval_before);
         let Some(alpha) = accepted else {
             if search.saw_non_finite {
@@ -717,21 +724,27 @@ impl Newton {
     }
 
     /// ∇f, J and then W (with y_trial) at the trial point, timed as one
-    /// evaluation; false if any is not finite.
-    fn evaluate_trial_derivatives<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) -> bool {
+    /// evaluation from `since`; whether all are finite, and the clock read
+    /// that ended the evaluation.
+    fn evaluate_trial_derivatives<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        since: Instant,
+    ) -> (bool, Instant) {
         let factor = self.lagrangian_weights(Which::Trial);
-        let finite = self.counter.derivatives_and_hessian(
+        let (finite, end) = self.counter.derivatives_and_hessian(
             problem,
             &mut self.trial,
             factor,
             &self.mu,
             &mut self.hessian,
+            since,
         );
         // Derivatives that are not finite leave the Hessian unevaluated:
         // invalid either way.
         self.hessian_args
             .set(&self.trial.x, factor, &self.mu, finite);
-        finite
+        (finite, end)
     }
 
     /// Sets μ = diag(s) y (y, or y_trial) for the problem's Hessian and
