@@ -365,7 +365,9 @@ impl Newton {
                 search.reject_non_finite(trial);
                 continue;
             }
-            let (finite, values_end) = self.counter.values_lap(problem, &mut self.trial);
+            // The values' timing interval stays open: the derivatives of an
+            // accepted trial close it, a rejection closes it here.
+            let (finite, opened) = self.counter.values_open(problem, &mut self.trial);
             let values = finite.then(|| {
                 let theta = self.scaling.c_l1(&self.trial.constraints);
                 (theta, self.scaling.phi(self.trial.objective))
@@ -376,13 +378,14 @@ impl Newton {
                 search.judge(trial, values, &self.filter)
             };
             if verdict == Verdict::Reject {
+                self.counter.close_interval(opened);
                 continue;
             }
             let alpha = trial.step_length();
             for i in 0..m {
                 self.y_trial[i] = self.y[i] + alpha * (self.y_newton[i] - self.y[i]);
             }
-            let (finite, end) = self.evaluate_trial_derivatives(problem, values_end);
+            let (finite, end) = self.evaluate_trial_derivatives(problem, opened);
             if finite {
                 accepted = Some(alpha);
                 ended = Some(end);
@@ -724,8 +727,8 @@ impl Newton {
     }
 
     /// ∇f, J and then W (with y_trial) at the trial point, timed as one
-    /// evaluation from `since`; whether all are finite, and the clock read
-    /// that ended the evaluation.
+    /// evaluation with its values (interval opened at `since`); whether all
+    /// are finite, and the clock read that ended the evaluation.
     fn evaluate_trial_derivatives<P: NlpProblem + ?Sized>(
         &mut self,
         problem: &mut P,

@@ -67,8 +67,8 @@ pub struct IterationRecord {
 pub struct Timings {
     /// Evaluating f, g and their derivatives (the problem's own time; the
     /// few operations between a trial point's values and its derivatives,
-    /// the filter's verdict among them, count with the derivatives, whose
-    /// interval starts where the values' ended: one clock read less).
+    /// the filter's verdict among them, count with them: values and
+    /// derivatives of a trial are timed as one interval, saving clock reads).
     pub evaluation: Duration,
     /// Assembling and factoring KKT matrices, including inertia correction.
     pub factorization: Duration,
