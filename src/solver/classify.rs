@@ -68,6 +68,24 @@ pub fn classify<P: NlpProblem + ?Sized>(
     jac: MatRef<'_, f64>,
     with_hessian: bool,
 ) -> Classification {
+    classify_with_hessian(problem, counter, x, lambda, jac, with_hessian, None)
+}
+
+/// [`classify`], given ∇²(f − λᵀg) at `x` when the caller already holds it
+/// (`hessian`: n × n, at least its lower triangle, exactly what
+/// `problem.hessian_of_lagrangian(x, 1.0, lambda, ·)` writes); `None`
+/// evaluates it. The solver passes the Hessian of its last iteration when
+/// that was evaluated with these very arguments: on small problems the
+/// evaluation is a visible part of the solve.
+pub fn classify_with_hessian<P: NlpProblem + ?Sized>(
+    problem: &mut P,
+    counter: &mut EvaluationCounter,
+    x: &[f64],
+    lambda: &[f64],
+    jac: MatRef<'_, f64>,
+    with_hessian: bool,
+    hessian: Option<MatRef<'_, f64>>,
+) -> Classification {
     let m = jac.nrows();
     let n = x.len();
     let Some((rank, z)) = null_space(jac) else {
@@ -94,12 +112,22 @@ pub fn classify<P: NlpProblem + ?Sized>(
         });
         return out;
     }
-    let mut hess = Hessian::Dense(Mat::zeros(n, n));
-    if !counter.hessian(problem, x, 1.0, lambda, &mut hess) {
-        return out;
-    }
-    let Hessian::Dense(hess) = hess else {
-        unreachable!()
+    let evaluated;
+    let hess = match hessian {
+        Some(h) => {
+            // Held by the caller, finite (it was checked when evaluated).
+            assert!(h.nrows() == n && h.ncols() == n, "Hessian is not n × n");
+            h
+        }
+        None => {
+            let mut h = Hessian::Dense(Mat::zeros(n, n));
+            if !counter.hessian(problem, x, 1.0, lambda, &mut h) {
+                return out;
+            }
+            let Hessian::Dense(h) = h else { unreachable!() };
+            evaluated = h;
+            evaluated.as_ref()
+        }
     };
     // Symmetric W from its lower triangle.
     let w = Mat::from_fn(n, n, |i, j| hess[(i.max(j), i.min(j))]);

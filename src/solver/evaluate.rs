@@ -137,13 +137,39 @@ pub struct EvaluationCounter {
 impl EvaluationCounter {
     /// f, g and the constraint magnitudes at `it.x`; false if any is not finite.
     pub fn values<P: NlpProblem + ?Sized>(&mut self, problem: &mut P, it: &mut Iterate) -> bool {
-        let start = Instant::now();
+        let (finite, opened) = self.values_open(problem, it);
+        self.close_interval(opened);
+        finite
+    }
+
+    /// [`values`](Self::values) with its timing interval left open: returns
+    /// whether they are finite and the clock read that opened the
+    /// interval. The caller closes it with
+    /// [`close_interval`](Self::close_interval), or passes it on to
+    /// [`derivatives_and_hessian`](Self::derivatives_and_hessian), which
+    /// then times values and derivatives as one interval.
+    pub fn values_open<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        it: &mut Iterate,
+    ) -> (bool, Instant) {
+        let opened = Instant::now();
         self.values += 1;
         it.objective = problem.objective(&it.x);
         problem.constraints(&it.x, &mut it.constraints);
         problem.constraint_magnitudes(&it.x, &mut it.magnitudes);
-        self.time += start.elapsed();
-        it.objective.is_finite() && all_finite(&it.constraints)
+        (
+            it.objective.is_finite() && all_finite(&it.constraints),
+            opened,
+        )
+    }
+
+    /// Adds the time since `opened` (from [`values_open`](Self::values_open))
+    /// and returns the clock read that closed the interval.
+    pub fn close_interval(&mut self, opened: Instant) -> Instant {
+        let now = Instant::now();
+        self.time += now.saturating_duration_since(opened);
+        now
     }
 
     /// ∇f and J at `it.x`; false if any entry is not finite.
@@ -161,10 +187,14 @@ impl EvaluationCounter {
     }
 
     /// [`derivatives`](Self::derivatives) at `it.x`, then, if they are
-    /// finite, [`hessian`](Self::hessian) there, timed as one interval (the
-    /// two follow each other at every accepted point, and on small problems
-    /// a clock read is a visible part of an evaluation). False if any of
-    /// them is not finite.
+    /// finite, [`hessian`](Self::hessian) there, timed as one interval with
+    /// the values' evaluation at this point, opened at `since` by
+    /// [`values_open`](Self::values_open): values, derivatives and Hessian
+    /// follow each other at every accepted point, and on small problems a
+    /// clock read (about 20 ns) costs as much as the little solver work in
+    /// between (the filter's verdict), which therefore counts with the
+    /// evaluation. Returns whether all of them are finite, and the clock
+    /// read that closed the interval.
     pub fn derivatives_and_hessian<P: NlpProblem + ?Sized>(
         &mut self,
         problem: &mut P,
@@ -172,8 +202,8 @@ impl EvaluationCounter {
         objective_factor: f64,
         mu: &[f64],
         hess: &mut Hessian,
-    ) -> bool {
-        let start = Instant::now();
+        since: Instant,
+    ) -> (bool, Instant) {
         self.derivatives += 1;
         problem.gradient(&it.x, &mut it.gradient);
         it.jacobian.evaluate(problem, &it.x);
@@ -182,8 +212,9 @@ impl EvaluationCounter {
             self.hessians += 1;
             finite = hess.evaluate(problem, &it.x, objective_factor, mu);
         }
-        self.time += start.elapsed();
-        finite
+        let end = Instant::now();
+        self.time += end.saturating_duration_since(since);
+        (finite, end)
     }
 
     /// Hessian of σ_f f − Σ μᵢ gᵢ into `hess`; false if its lower triangle

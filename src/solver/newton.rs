@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use faer::Mat;
 
-use super::classify::{classify, classify_by_inertia, DENSE_INERTIA_MIN_VARIABLES};
+use super::classify::{classify_by_inertia, classify_with_hessian, DENSE_INERTIA_MIN_VARIABLES};
 use super::evaluate::{inf_norm, EvaluationCounter, Iterate, Scaling};
 use super::inertia::{InertiaCorrector, InertiaFailure};
 use super::line_search::{Filter, FilterSearch, Trial, Verdict};
@@ -92,6 +92,8 @@ pub struct Newton {
     residual: Vec<f64>,
     /// W: Hessian of the scaled Lagrangian at (current x, y).
     hessian: Hessian,
+    /// The arguments `hessian` was last evaluated with.
+    hessian_args: HessianArgs,
     /// Scaled Jacobian J_c and gradient ∇φ at the current iterate.
     jac_c: Jacobian,
     grad_phi: Vec<f64>,
@@ -140,6 +142,7 @@ impl Newton {
             lambda: Vec::new(),
             residual: Vec::new(),
             hessian: Hessian::Dense(Mat::zeros(0, 0)),
+            hessian_args: HessianArgs::default(),
             jac_c: Jacobian::Dense(Mat::zeros(0, 0)),
             grad_phi: Vec::new(),
             kkt: KktSolver::dense(0, 0),
@@ -354,12 +357,18 @@ impl Newton {
         let tiny = inf_norm(&self.step) <= 10.0 * f64::EPSILON * inf_norm(&self.current.x).max(1.0);
         let mut search = FilterSearch::new(theta0, phi0, slope).with_noise_terms(n);
         let mut accepted = None;
+        // The clock read ending the search when a trial is accepted (that
+        // of its evaluation: nothing but the loop's exit follows).
+        let mut ended = None;
         while let Some(trial) = search.next_trial() {
             if !self.form_trial_point(trial) {
                 search.reject_non_finite(trial);
                 continue;
             }
-            let values = self.counter.values(problem, &mut self.trial).then(|| {
+            // The values' timing interval stays open: the derivatives of an
+            // accepted trial close it, a rejection closes it here.
+            let (finite, opened) = self.counter.values_open(problem, &mut self.trial);
+            let values = finite.then(|| {
                 let theta = self.scaling.c_l1(&self.trial.constraints);
                 (theta, self.scaling.phi(self.trial.objective))
             });
@@ -369,20 +378,24 @@ impl Newton {
                 search.judge(trial, values, &self.filter)
             };
             if verdict == Verdict::Reject {
+                self.counter.close_interval(opened);
                 continue;
             }
             let alpha = trial.step_length();
             for i in 0..m {
                 self.y_trial[i] = self.y[i] + alpha * (self.y_newton[i] - self.y[i]);
             }
-            if self.evaluate_trial_derivatives(problem) {
+            let (finite, end) = self.evaluate_trial_derivatives(problem, opened);
+            if finite {
                 accepted = Some(alpha);
+                ended = Some(end);
                 break;
             }
             search.reject_non_finite(trial);
         }
-        self.line_search_time += clock
-            .elapsed()
+        let ended = ended.unwrap_or_else(Instant::now);
+        self.line_search_time += ended
+            .saturating_duration_since(clock)
             .saturating_sub(self.counter.time - eval_before);
         let Some(alpha) = accepted else {
             if search.saw_non_finite {
@@ -462,14 +475,28 @@ impl Newton {
         let clock = Instant::now();
         let with_hessian = self.settings.classify() && status == Status::Converged;
         let classification = usable.then(|| match &self.current.jacobian {
-            Jacobian::Dense(jac) if self.n <= DENSE_INERTIA_MIN_VARIABLES => classify(
-                problem,
-                &mut self.counter,
-                &self.current.x,
-                &self.lambda,
-                jac.as_ref(),
-                with_hessian,
-            ),
+            Jacobian::Dense(jac) if self.n <= DENSE_INERTIA_MIN_VARIABLES => {
+                // The last W is ∇²(f − λᵀg) itself when it was evaluated at
+                // this point with factor 1 and μ = λ, bit for bit (no
+                // scaling, minimizing): reused instead of evaluated again.
+                let reusable = match &self.hessian {
+                    Hessian::Dense(h)
+                        if self.hessian_args.are(&self.current.x, 1.0, &self.lambda) =>
+                    {
+                        Some(h.as_ref())
+                    }
+                    _ => None,
+                };
+                classify_with_hessian(
+                    problem,
+                    &mut self.counter,
+                    &self.current.x,
+                    &self.lambda,
+                    jac.as_ref(),
+                    with_hessian,
+                    reusable,
+                )
+            }
             jac => classify_by_inertia(
                 problem,
                 &mut self.counter,
@@ -596,6 +623,12 @@ impl Newton {
         self.lambda = vec![0.0; m];
         self.residual = vec![0.0; n];
         self.hessian = hessian;
+        self.hessian_args = HessianArgs {
+            x: vec![0.0; n],
+            objective_factor: 0.0,
+            mu: vec![0.0; m],
+            valid: false,
+        };
         self.jac_c = jacobian;
         self.grad_phi = vec![0.0; n];
         self.work_n = vec![0.0; n];
@@ -686,21 +719,35 @@ impl Newton {
             Which::Current => &self.current.x,
             Which::Trial => &self.trial.x,
         };
-        self.counter
-            .hessian(problem, x, factor, &self.mu, &mut self.hessian)
+        let finite = self
+            .counter
+            .hessian(problem, x, factor, &self.mu, &mut self.hessian);
+        self.hessian_args.set(x, factor, &self.mu, finite);
+        finite
     }
 
     /// ∇f, J and then W (with y_trial) at the trial point, timed as one
-    /// evaluation; false if any is not finite.
-    fn evaluate_trial_derivatives<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) -> bool {
+    /// evaluation with its values (interval opened at `since`); whether all
+    /// are finite, and the clock read that ended the evaluation.
+    fn evaluate_trial_derivatives<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        since: Instant,
+    ) -> (bool, Instant) {
         let factor = self.lagrangian_weights(Which::Trial);
-        self.counter.derivatives_and_hessian(
+        let (finite, end) = self.counter.derivatives_and_hessian(
             problem,
             &mut self.trial,
             factor,
             &self.mu,
             &mut self.hessian,
-        )
+            since,
+        );
+        // Derivatives that are not finite leave the Hessian unevaluated:
+        // invalid either way.
+        self.hessian_args
+            .set(&self.trial.x, factor, &self.mu, finite);
+        (finite, end)
     }
 
     /// Sets μ = diag(s) y (y, or y_trial) for the problem's Hessian and
@@ -852,6 +899,39 @@ impl Newton {
     }
 }
 
+/// The arguments of the last evaluation of the solver's Hessian storage,
+/// so that a later use can tell whether it holds the Hessian it needs.
+#[derive(Debug, Default)]
+struct HessianArgs {
+    x: Vec<f64>,
+    objective_factor: f64,
+    mu: Vec<f64>,
+    /// False before the first evaluation and after one that was not finite.
+    valid: bool,
+}
+
+impl HessianArgs {
+    /// Records an evaluation (copies into the storage sized at allocation).
+    fn set(&mut self, x: &[f64], objective_factor: f64, mu: &[f64], finite: bool) {
+        self.x.copy_from_slice(x);
+        self.objective_factor = objective_factor;
+        self.mu.copy_from_slice(mu);
+        self.valid = finite;
+    }
+
+    /// Whether the last evaluation was finite and had exactly these
+    /// arguments (bit for bit: the same call gives the same matrix).
+    fn are(&self, x: &[f64], objective_factor: f64, mu: &[f64]) -> bool {
+        let same = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits())
+        };
+        self.valid
+            && self.objective_factor.to_bits() == objective_factor.to_bits()
+            && same(&self.x, x)
+            && same(&self.mu, mu)
+    }
+}
+
 /// Storage of the Jacobian, the Hessian and the KKT matrix.
 enum Layout {
     Dense,
@@ -904,4 +984,128 @@ pub fn solve<P: NlpProblem + ?Sized>(problem: &mut P, settings: &Settings) -> So
         newton.next_iter(problem);
     }
     newton.finish(problem, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::classify::classify;
+    use crate::solver::Sense;
+    use faer::MatMut;
+
+    /// c · (x₀⁴ + x₀x₁ + x₁² + x₂²) (minimized, or its negative maximized)
+    /// subject to x₀² + x₁ + x₂ = 1: a Lagrangian Hessian that depends on
+    /// x and λ; counts the Hessian evaluations.
+    struct Quartic {
+        sense: Sense,
+        c: f64,
+        hessians: usize,
+    }
+
+    impl Quartic {
+        fn sign(&self) -> f64 {
+            self.sense.sign() * self.c
+        }
+    }
+
+    impl NlpProblem for Quartic {
+        fn num_variables(&self) -> usize {
+            3
+        }
+        fn num_constraints(&self) -> usize {
+            1
+        }
+        fn sense(&self) -> Sense {
+            self.sense
+        }
+        fn start(&self) -> Vec<f64> {
+            vec![0.5, 0.4, 0.3]
+        }
+        fn objective(&mut self, x: &[f64]) -> f64 {
+            self.sign() * (x[0].powi(4) + x[0] * x[1] + x[1] * x[1] + x[2] * x[2])
+        }
+        fn gradient(&mut self, x: &[f64], g: &mut [f64]) {
+            let s = self.sign();
+            g[0] = s * (4.0 * x[0].powi(3) + x[1]);
+            g[1] = s * (x[0] + 2.0 * x[1]);
+            g[2] = s * 2.0 * x[2];
+        }
+        fn constraints(&mut self, x: &[f64], v: &mut [f64]) {
+            v[0] = x[0] * x[0] + x[1] + x[2] - 1.0;
+        }
+        fn jacobian(&mut self, x: &[f64], mut j: MatMut<'_, f64>) {
+            j[(0, 0)] = 2.0 * x[0];
+            j[(0, 1)] = 1.0;
+            j[(0, 2)] = 1.0;
+        }
+        fn hessian_of_lagrangian(
+            &mut self,
+            x: &[f64],
+            factor: f64,
+            lambda: &[f64],
+            mut h: MatMut<'_, f64>,
+        ) {
+            self.hessians += 1;
+            let s = factor * self.sign();
+            h.fill(0.0);
+            h[(0, 0)] = s * 12.0 * x[0] * x[0] - 2.0 * lambda[0];
+            h[(1, 0)] = s;
+            h[(0, 1)] = s;
+            h[(1, 1)] = 2.0 * s;
+            h[(2, 2)] = 2.0 * s;
+        }
+    }
+
+    /// The classification takes the solver's last Hessian only when it was
+    /// evaluated at the returned point with factor 1 and μ = λ (then it is
+    /// bit for bit the Hessian it would evaluate); maximizing (μ = −λ) and
+    /// a scaled objective (factor s_f ≠ 1) evaluate it afresh. Either way
+    /// the verdict is that of a fresh evaluation.
+    #[test]
+    fn classification_reuses_only_the_hessian_it_needs() {
+        for (sense, c, reused) in [
+            (Sense::Minimize, 1.0, true),
+            (Sense::Maximize, 1.0, false),
+            (Sense::Minimize, 1e4, false),
+        ] {
+            let mut p = Quartic {
+                sense,
+                c,
+                hessians: 0,
+            };
+            let mut newton = Newton::new(Settings::default());
+            newton.init(&mut p);
+            while newton.status().is_none() {
+                newton.next_iter(&mut p);
+            }
+            assert_eq!(newton.status(), Some(Status::Converged));
+            let (x, lambda) = (newton.x().to_vec(), newton.multipliers().to_vec());
+            assert_eq!(newton.hessian_args.are(&x, 1.0, &lambda), reused);
+            if reused {
+                let Hessian::Dense(held) = &newton.hessian else {
+                    panic!("dense storage expected")
+                };
+                let mut fresh = Mat::zeros(3, 3);
+                p.hessian_of_lagrangian(&x, 1.0, &lambda, fresh.as_mut());
+                for j in 0..3 {
+                    for i in j..3 {
+                        assert_eq!(held[(i, j)].to_bits(), fresh[(i, j)].to_bits());
+                    }
+                }
+            }
+            let before = p.hessians;
+            let solution = newton.finish(&mut p, None);
+            assert_eq!(
+                p.hessians - before,
+                usize::from(!reused),
+                "{sense:?}, c = {c}"
+            );
+            let mut jac = Mat::zeros(1, 3);
+            p.jacobian(&x, jac.as_mut());
+            let mut counter = EvaluationCounter::default();
+            let fresh = classify(&mut p, &mut counter, &x, &lambda, jac.as_ref(), true);
+            assert!(fresh.point.is_some());
+            assert_eq!(solution.point, fresh.point, "{sense:?}, c = {c}");
+        }
+    }
 }

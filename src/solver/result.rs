@@ -65,7 +65,10 @@ pub struct IterationRecord {
 /// Wall-clock time spent in each phase of the solver.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Timings {
-    /// Evaluating f, g and their derivatives (the problem's own time).
+    /// Evaluating f, g and their derivatives (the problem's own time; the
+    /// few operations between a trial point's values and its derivatives,
+    /// the filter's verdict among them, count with them: values and
+    /// derivatives of a trial are timed as one interval, saving clock reads).
     pub evaluation: Duration,
     /// Assembling and factoring KKT matrices, including inertia correction.
     pub factorization: Duration,

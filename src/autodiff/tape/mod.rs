@@ -25,6 +25,23 @@ pub use sparsity::{
 
 /// Directions per sweep when a Hessian or Jacobian is built from HVPs/JVPs.
 const BATCH: usize = 8;
+/// Up to this many directions in all, a Hessian or sparse derivative takes
+/// them in one sweep instead of sweeps of [`BATCH`]: a last, short sweep
+/// costs nearly the per-instruction work of a full one (ten variables took
+/// sweeps of 8 and 2; one sweep of 10 takes about 5 % off HS111's solve).
+/// Every direction's arithmetic is the same in any batch (see `batched`),
+/// so the results do not change.
+const ONE_SWEEP_MAX: usize = 2 * BATCH;
+
+/// Directions per sweep for `total` directions: all of them when there are
+/// at most [`ONE_SWEEP_MAX`] and `cap_one` allows, else at most `cap`.
+fn directions_per_sweep(total: usize, cap_one: usize, cap: usize) -> usize {
+    if total <= ONE_SWEEP_MAX.min(cap_one) {
+        total.max(1)
+    } else {
+        cap
+    }
+}
 
 /// A recorded graph compiled for fast re-evaluation.
 ///
@@ -327,9 +344,10 @@ impl Tape {
         self.check("rows of the Hessian", n_in, out.nrows());
         self.check("columns of the Hessian", n_in, out.ncols());
         let n = self.vals.len();
+        let batch = directions_per_sweep(n_in, usize::MAX, BATCH);
         let mut j0 = 0;
         while j0 < n_in {
-            let dirs = BATCH.min(n_in - j0);
+            let dirs = batch.min(n_in - j0);
             self.ensure_dirs(dirs);
             for d in 0..dirs {
                 let j = j0 + d;

@@ -116,9 +116,11 @@ impl NonzeroPattern {
 }
 
 /// How many directions one batched sweep may carry on a tape of `regs`
-/// registers.
-fn max_dirs(regs: usize) -> usize {
-    (BATCH_BUDGET / regs.max(1)).clamp(1, 8)
+/// registers, for `total` directions in all (in one sweep when they are
+/// few and the memory budget allows).
+fn max_dirs(regs: usize, total: usize) -> usize {
+    let budget = BATCH_BUDGET / regs.max(1);
+    super::directions_per_sweep(total, budget, budget.clamp(1, 8))
 }
 
 /// Sets direction `d`'s input tangents to the sum of the unit vectors `seeds`.
@@ -203,7 +205,7 @@ impl SparseJacobian {
             self.pattern.nnz()
         );
         let n = tape.vals.len();
-        let max = max_dirs(n);
+        let max = max_dirs(n, self.forward.len());
         let mut d0 = 0;
         while d0 < self.forward.len() {
             let dirs = max.min(self.forward.len() - d0);
@@ -311,7 +313,7 @@ impl SparseHessian {
             self.pattern.nnz()
         );
         let n = tape.vals.len();
-        let max = max_dirs(n);
+        let max = max_dirs(n, self.plan.len());
         let mut d0 = 0;
         while d0 < self.plan.len() {
             let dirs = max.min(self.plan.len() - d0);
