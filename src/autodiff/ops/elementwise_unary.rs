@@ -18,6 +18,7 @@
 //! scalar functions ([`UnaryFn::f`], [`UnaryFn::d1`], [`UnaryFn::d2`]).
 
 use super::par;
+use super::vector_math::{self, Func};
 
 /// An elementwise function of one argument.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -193,8 +194,9 @@ fn sign(x: f64) -> f64 {
 pub(crate) fn forward(u: UnaryFn, x: &[f64], y: &mut [f64]) {
     // A match outside the loop gives each function its own tight loop.
     match u {
-        UnaryFn::Sin => par::map1(x, y, f64::sin),
-        UnaryFn::Exp => par::map1(x, y, f64::exp),
+        UnaryFn::Sin => vector_math::map(Func::Sin, x, y),
+        UnaryFn::Cos => vector_math::map(Func::Cos, x, y),
+        UnaryFn::Exp => vector_math::map(Func::Exp, x, y),
         UnaryFn::Powf(2.0) => par::map1(x, y, |x| x * x),
         UnaryFn::MulC(c) => par::map1(x, y, |x| c * x),
         UnaryFn::AddC(c) => par::map1(x, y, |x| x + c),
@@ -205,7 +207,8 @@ pub(crate) fn forward(u: UnaryFn, x: &[f64], y: &mut [f64]) {
 /// VJP: `x̄[i] += f'(x[i]) ȳ[i]`.
 pub(crate) fn vjp(u: UnaryFn, x: &[f64], y: &[f64], ybar: &[f64], xbar: &mut [f64]) {
     match u {
-        UnaryFn::Sin => par::acc3(xbar, x, y, ybar, |x, _, g| x.cos() * g),
+        UnaryFn::Sin => vector_math::acc_mul(Func::Cos, 1.0, x, ybar, xbar),
+        UnaryFn::Cos => vector_math::acc_mul(Func::Sin, -1.0, x, ybar, xbar),
         UnaryFn::Exp => par::acc3(xbar, x, y, ybar, |_, y, g| y * g),
         UnaryFn::Powf(2.0) => par::acc3(xbar, x, y, ybar, |x, _, g| 2.0 * x * g),
         UnaryFn::AddC(_) => par::axpy(xbar, 1.0, ybar),

@@ -24,6 +24,7 @@ pub(crate) mod linalg;
 pub(crate) mod par;
 pub(crate) mod reduce;
 pub(crate) mod shape_ops;
+pub(crate) mod vector_math;
 
 use crate::autodiff::shape::Shape;
 pub(crate) use binary::BinaryFn;

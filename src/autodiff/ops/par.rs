@@ -24,6 +24,38 @@ pub(crate) fn map1(x: &[f64], y: &mut [f64], f: impl Fn(f64) -> f64 + Sync) {
     }
 }
 
+/// `f` over matching chunks of `x` and `y` (one call for short slices).
+#[inline]
+pub(crate) fn chunks2(x: &[f64], y: &mut [f64], f: impl Fn(&[f64], &mut [f64]) + Sync) {
+    debug_assert_eq!(x.len(), y.len());
+    if y.len() >= PAR_THRESHOLD {
+        y.par_chunks_mut(CHUNK)
+            .zip(x.par_chunks(CHUNK))
+            .for_each(|(y, x)| f(x, y));
+    } else {
+        f(x, y);
+    }
+}
+
+/// `f` over matching chunks of `a`, `b` and `acc` (one call for short
+/// slices).
+#[inline]
+pub(crate) fn chunks3(
+    a: &[f64],
+    b: &[f64],
+    acc: &mut [f64],
+    f: impl Fn(&[f64], &[f64], &mut [f64]) + Sync,
+) {
+    debug_assert!(a.len() == acc.len() && b.len() == acc.len());
+    if acc.len() >= PAR_THRESHOLD {
+        acc.par_chunks_mut(CHUNK)
+            .zip(a.par_chunks(CHUNK).zip(b.par_chunks(CHUNK)))
+            .for_each(|(acc, (a, b))| f(a, b, acc));
+    } else {
+        f(a, b, acc);
+    }
+}
+
 /// `y[i] = f(a[i], b[i])`.
 #[inline]
 pub(crate) fn map2(a: &[f64], b: &[f64], y: &mut [f64], f: impl Fn(f64, f64) -> f64 + Sync) {
@@ -142,9 +174,22 @@ pub(crate) fn axpy(acc: &mut [f64], s: f64, x: &[f64]) {
 /// Sets every element to zero.
 #[inline]
 pub(crate) fn zero(buf: &mut [f64]) {
+    // (Beside `copy`: one core does not saturate the memory bandwidth.)
     if buf.len() >= PAR_THRESHOLD * 4 {
         buf.par_chunks_mut(CHUNK * 4).for_each(|b| b.fill(0.0));
     } else {
         buf.fill(0.0);
+    }
+}
+
+/// `dst.copy_from_slice(src)`, in parallel chunks for long slices.
+pub(crate) fn copy(dst: &mut [f64], src: &[f64]) {
+    assert_eq!(dst.len(), src.len(), "par::copy: lengths differ");
+    if dst.len() >= PAR_THRESHOLD * 4 {
+        dst.par_chunks_mut(CHUNK * 4)
+            .zip(src.par_chunks(CHUNK * 4))
+            .for_each(|(d, s)| d.copy_from_slice(s));
+    } else {
+        dst.copy_from_slice(src);
     }
 }

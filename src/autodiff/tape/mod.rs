@@ -16,6 +16,7 @@ mod tiled;
 
 use crate::autodiff::error::AutodiffError;
 use crate::autodiff::graph::with_arena;
+use crate::autodiff::ops::par;
 use crate::autodiff::tensor::Tensor;
 use faer::{MatMut, MatRef};
 use instr::Program;
@@ -164,7 +165,7 @@ impl Tape {
     /// When `x.len() != num_inputs()`.
     pub fn forward(&mut self, x: &[f64]) {
         self.check("x", self.num_inputs(), x.len());
-        self.vals[..x.len()].copy_from_slice(x);
+        par::copy(&mut self.vals[..x.len()], x);
         eval::forward(&self.prog, &mut self.vals);
         self.gather_outputs();
     }
@@ -193,7 +194,7 @@ impl Tape {
         self.check("grad", self.num_inputs(), grad.len());
         self.seed_adjoints(seed);
         eval::reverse(&self.prog, &self.vals, &mut self.adj);
-        grad.copy_from_slice(&self.adj[..grad.len()]);
+        par::copy(grad, &self.adj[..grad.len()]);
     }
 
     /// Forward then gradient of a one-output tape; returns f(x).
