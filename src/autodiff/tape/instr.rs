@@ -88,6 +88,25 @@ pub(crate) struct TiledRun {
     /// adjoints are zeroed tile by tile inside the run's reverse sweep
     /// instead of in a separate pass.
     pub(crate) internal: Vec<Operand>,
+    /// A full sum of one of the run's results right after it, folded into
+    /// the run (see `tape::tiled`).
+    pub(crate) sum: Option<TiledSum>,
+}
+
+/// The trailing sum of a tiled run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct TiledSum {
+    /// Its tensor instruction (the one after the run's elementwise ones).
+    pub(crate) instr: usize,
+    /// First of the scratch registers that hold one partial sum per tile.
+    pub(crate) partials: usize,
+}
+
+impl TiledRun {
+    /// Whether tensor instruction `t` belongs to the run.
+    pub(crate) fn contains(&self, t: usize) -> bool {
+        (self.start..self.end).contains(&t) || self.sum.is_some_and(|s| s.instr == t)
+    }
 }
 
 /// A compiled program: instructions, their order, and the register layout.

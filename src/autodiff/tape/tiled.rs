@@ -15,8 +15,17 @@
 //! (whose broadcast needs no reduction in the reverse sweep), and when the
 //! register ranges it touches are pairwise equal or disjoint, so that the
 //! tiles of different threads never touch the same element.
+//!
+//! A full `sum` of one of the run's results that follows the run (the
+//! common `sum(f(x))` objective) is folded in: each tile adds up its part
+//! while it is in cache, into one scratch register per tile, and the total
+//! is the sum of those partials in tile order (deterministic, whatever the
+//! threads); in the reverse sweep each tile starts from the broadcast
+//! adjoint. The summed vector then never goes back to memory for the sum,
+//! and its adjoint is neither zeroed nor written in a separate pass.
 
-use super::instr::{Block, Operand, Program, TensorInstr, TiledRun};
+use super::instr::{Block, Operand, Program, TensorInstr, TiledRun, TiledSum};
+use crate::autodiff::ops::Reduce;
 use crate::autodiff::ops::{self, par::PAR_THRESHOLD, Op};
 use crate::autodiff::shape::Shape;
 use rayon::prelude::*;
@@ -58,6 +67,14 @@ fn ranges_separate(instrs: &[TensorInstr]) -> bool {
     ranges.windows(2).all(|w| w[0].1 <= w[1].0)
 }
 
+/// Whether `ins` is the full sum of (all of) one of the results of `run`.
+fn is_sum_of_result(ins: &TensorInstr, run: &[TensorInstr]) -> bool {
+    ins.op == Op::Reduce(Reduce::Sum)
+        && ins.args.len() == 1
+        && ins.dynamic[0]
+        && run.iter().any(|r| r.out == ins.args[0])
+}
+
 /// Finds the runs of at least two tileable instructions of one length,
 /// records them in `p.runs` and `p.fast_blocks`, and moves the runs'
 /// internal results from `p.dynamic` to `p.internal`.
@@ -95,11 +112,23 @@ pub(crate) fn tile(p: &mut Program) {
             }
         }
         if end - first >= 2 {
+            let sum = match p.blocks.get(j) {
+                Some(&Block::Tensor(t))
+                    if t == end && is_sum_of_result(&p.tensor[t], &p.tensor[first..end]) =>
+                {
+                    j += 1;
+                    let partials = p.init.len();
+                    p.init.resize(partials + n.div_ceil(TILE), 0.0);
+                    Some(TiledSum { instr: t, partials })
+                }
+                _ => None,
+            };
             blocks.push(Block::Tiled(runs.len()));
             runs.push(TiledRun {
                 start: first,
                 end,
                 internal: Vec::new(),
+                sum,
             });
         } else {
             blocks.push(p.blocks[i]);
@@ -139,7 +168,7 @@ fn find_internal(p: &mut Program, runs: &mut [TiledRun]) {
             let inside = reads[first..]
                 .iter()
                 .take_while(|&&(off, _)| off < r.end)
-                .all(|&(_, t)| (run.start..run.end).contains(&t));
+                .all(|&(_, t)| t != usize::MAX && run.contains(t));
             let o = outputs.partition_point(|&o| o < r.start);
             let is_output = outputs.get(o).is_some_and(|&o| o < r.end);
             if inside && !is_output {
@@ -215,9 +244,10 @@ fn for_tiles(n: usize, f: impl Fn(usize, usize) + Sync) {
 }
 
 /// Forward sweep over the tiled run `instrs`.
-pub(crate) fn forward(run: &TiledRun, instrs: &[TensorInstr], vals: &mut [f64]) {
-    let instrs = &instrs[run.start..run.end];
+pub(crate) fn forward(run: &TiledRun, all: &[TensorInstr], vals: &mut [f64]) {
+    let instrs = &all[run.start..run.end];
     let n = instrs[0].out.shape.numel();
+    let sum = run.sum.map(|s| (&all[s.instr], s.partials));
     let regs = Regs(vals.as_mut_ptr());
     for_tiles(n, |lo, m| {
         for ins in instrs {
@@ -235,13 +265,29 @@ pub(crate) fn forward(run: &TiledRun, instrs: &[TensorInstr], vals: &mut [f64]) 
                 }
             }
         }
+        if let Some((ins, partials)) = sum {
+            // SAFETY: this tile of a run result, written above by this
+            // thread; the partial's register is this tile's alone.
+            unsafe {
+                let part = regs.tile(&ins.args[0], lo, m).iter().sum::<f64>();
+                *regs.0.add(partials + lo / TILE) = part;
+            }
+        }
     });
+    if let Some((ins, partials)) = sum {
+        let total = vals[partials..partials + n.div_ceil(TILE)].iter().sum();
+        vals[ins.out.off] = total;
+    }
 }
 
 /// Reverse sweep over the tiled run `instrs` (adjoints accumulate).
-pub(crate) fn reverse(run: &TiledRun, instrs: &[TensorInstr], vals: &[f64], adj: &mut [f64]) {
-    let instrs = &instrs[run.start..run.end];
+pub(crate) fn reverse(run: &TiledRun, all: &[TensorInstr], vals: &[f64], adj: &mut [f64]) {
+    let instrs = &all[run.start..run.end];
     let n = instrs[0].out.shape.numel();
+    // The sum's adjoint, broadcast into its operand's tiles below.
+    let sum = run
+        .sum
+        .map(|s| (&all[s.instr].args[0], adj[all[s.instr].out.off]));
     // The values are only read; the pointer is shared for tiles.
     let v = Regs(vals.as_ptr() as *mut f64);
     let g = Regs(adj.as_mut_ptr());
@@ -249,6 +295,10 @@ pub(crate) fn reverse(run: &TiledRun, instrs: &[TensorInstr], vals: &[f64], adj:
         for r in &run.internal {
             // SAFETY: this thread's tile, touched by no one else.
             unsafe { g.tile_mut(r, lo, m).fill(0.0) };
+        }
+        if let Some((a, ybar)) = sum {
+            // SAFETY: this thread's tile of a run result.
+            unsafe { g.tile_mut(a, lo, m).iter_mut().for_each(|v| *v += ybar) };
         }
         for ins in instrs.iter().rev() {
             // SAFETY: as in `forward`; adjoint tiles of distinct threads are
@@ -301,5 +351,46 @@ mod tests {
         let run = &p.runs[0];
         assert_eq!(run.end - run.start, 4);
         assert_eq!(run.internal.len(), 3);
+    }
+
+    /// sum(exp(sin x)·x²) + sum(x): the first sum is folded into the run
+    /// (its operand becomes internal), the second follows a different
+    /// instruction and is not; value and gradient agree with the eager
+    /// graph, which never tiles.
+    #[test]
+    fn trailing_sum_is_folded_and_gradient_matches_eager() {
+        let n = 40_001;
+        let data: Vec<f64> = (0..n).map(|i| (i % 997) as f64 * 1e-3 - 0.4).collect();
+        let x = Tensor::vector(data.clone()).requires_grad();
+        let f = (x.sin().exp() * x.powf(2.0)).sum() + x.sum();
+        let mut tape = Tape::record(&[&x], &[&f]).unwrap();
+        {
+            let p = &tape.prog;
+            assert_eq!(p.runs.len(), 1, "{:?}", p.fast_blocks);
+            let run = &p.runs[0];
+            assert!(run.sum.is_some(), "the sum is folded");
+            // sin, exp, x², and the product (read only by the folded sum).
+            assert_eq!(run.internal.len(), 4, "{:?}", run.internal);
+        }
+        f.backward().unwrap();
+        let eager = x.grad().unwrap();
+        let mut g = vec![0.0; n];
+        // Twice: the second sweep must not see the first's partials.
+        for _ in 0..2 {
+            tape.forward(&data);
+            tape.vjp(&[1.0], &mut g);
+        }
+        let value = tape.outputs()[0];
+        assert!(
+            (value - f.item()).abs() <= 1e-12 * f.item().abs(),
+            "{value} vs {}",
+            f.item()
+        );
+        for (i, (a, b)) in g.iter().zip(&eager).enumerate() {
+            assert!(
+                (a - b).abs() <= 1e-13 * b.abs().max(1.0),
+                "x[{i}]: {a} vs {b}"
+            );
+        }
     }
 }
