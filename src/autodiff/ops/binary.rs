@@ -168,7 +168,7 @@ pub(crate) fn out_shape(f: BinaryFn, a: Shape, b: Shape) -> Shape {
 
 /// Element `i` of an operand that may be a broadcast scalar.
 #[inline(always)]
-fn at(s: &[f64], i: usize) -> f64 {
+pub(crate) fn at(s: &[f64], i: usize) -> f64 {
     if s.len() == 1 {
         s[0]
     } else {

@@ -107,11 +107,14 @@ pub(crate) fn acc_mul(f: Func, c: f64, x: &[f64], g: &[f64], acc: &mut [f64]) {
         x.len() == acc.len() && g.len() == acc.len(),
         "vector_math::acc_mul: lengths differ"
     );
-    if x.len() < MIN_LEN || !has_avx2_fma() {
-        par::acc3(acc, x, g, x, |x, g, _| c * f.libm(x) * g);
-        return;
-    }
+    let fast = x.len() >= MIN_LEN && has_avx2_fma();
     par::chunks3(x, g, acc, |x, g, acc| {
+        if !fast {
+            for ((a, x), g) in acc.iter_mut().zip(x).zip(g) {
+                *a += c * f.libm(*x) * g;
+            }
+            return;
+        }
         let mut buf = [0.0f64; 256];
         for ((x, g), acc) in x.chunks(256).zip(g.chunks(256)).zip(acc.chunks_mut(256)) {
             let b = &mut buf[..x.len()];
@@ -180,31 +183,34 @@ fn kernel(f: Func, x: &[f64], y: &mut [f64]) {
     }
 }
 
+/// `y[i] = lane(x[i])` for the kernels below; false when some |x[i]| is
+/// above `max` (or NaN). Inlined into each `target_feature` wrapper, so the
+/// loop is vectorized with that wrapper's instruction set; the range test
+/// rides along in the vector loop, and the caller rescans only when it
+/// failed somewhere.
+#[inline(always)]
+fn lanes(x: &[f64], y: &mut [f64], max: f64, lane: impl Fn(f64) -> f64) -> bool {
+    let mut inside = true;
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y = lane(x);
+        inside &= x.abs() <= max;
+    }
+    inside
+}
+
 /// sin (`shift` 0) or cos (`shift` 1: cos x = sin(x + π/2), one quadrant
-/// on); false when some |x| is outside the reduction's range (or NaN).
+/// on), four lanes; see [`lanes`].
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn trig_avx2(x: &[f64], y: &mut [f64], shift: u64) -> bool {
-    // (The range test rides along in the vector loop; the caller rescans
-    // only when it failed somewhere.)
-    let mut inside = true;
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = trig_lane(x, shift);
-        inside &= x.abs() <= TRIG_MAX;
-    }
-    inside
+    lanes(x, y, TRIG_MAX, |x| trig_lane(x, shift))
 }
 
 /// [`trig_avx2`] with eight lanes.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
 unsafe fn trig_avx512(x: &[f64], y: &mut [f64], shift: u64) -> bool {
-    let mut inside = true;
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = trig_lane(x, shift);
-        inside &= x.abs() <= TRIG_MAX;
-    }
-    inside
+    lanes(x, y, TRIG_MAX, |x| trig_lane(x, shift))
 }
 
 /// One lane of sin/cos, branch-free (out-of-range x give garbage, fixed
@@ -244,27 +250,18 @@ fn trig_lane(x: f64, shift: u64) -> f64 {
     f64::from_bits(bits ^ ((quadrant & 2) << 62))
 }
 
+/// exp, four lanes; see [`lanes`].
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn exp_avx2(x: &[f64], y: &mut [f64]) -> bool {
-    let mut inside = true;
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = exp_lane(x);
-        inside &= x.abs() <= EXP_MAX;
-    }
-    inside
+    lanes(x, y, EXP_MAX, exp_lane)
 }
 
 /// [`exp_avx2`] with eight lanes.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
 unsafe fn exp_avx512(x: &[f64], y: &mut [f64]) -> bool {
-    let mut inside = true;
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = exp_lane(x);
-        inside &= x.abs() <= EXP_MAX;
-    }
-    inside
+    lanes(x, y, EXP_MAX, exp_lane)
 }
 
 /// One lane of exp for |x| ≤ 708 (others fixed up by the caller).

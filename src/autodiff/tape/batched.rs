@@ -19,7 +19,7 @@
 //! same (possibly parallel) helpers as their generic rule.
 
 use super::instr::{Program, TensorInstr};
-use crate::autodiff::ops::binary::BinaryFn;
+use crate::autodiff::ops::binary::{at, BinaryFn};
 use crate::autodiff::ops::par::{self, PAR_THRESHOLD};
 use crate::autodiff::ops::{Op, Reduce, UnaryFn};
 
@@ -50,16 +50,6 @@ fn eligible(ins: &TensorInstr) -> Option<usize> {
             _ => false,
         };
     ok.then_some(len)
-}
-
-/// Element `i` of an operand that may be a broadcast scalar.
-#[inline(always)]
-fn at(s: &[f64], i: usize) -> f64 {
-    if s.len() == 1 {
-        s[0]
-    } else {
-        s[i]
-    }
 }
 
 /// Tangents of `ins`'s result for `dirs` directions (direction-major, `n`
