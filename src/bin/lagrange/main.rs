@@ -5,23 +5,14 @@
 //! library reads files ([`lagrange::problem_file`]) and solves problems
 //! ([`lagrange::solver`]).
 
-#[path = "lagrange/args.rs"]
 mod args;
-#[path = "lagrange/bench.rs"]
 mod bench;
-#[path = "lagrange/check.rs"]
 mod check;
-#[path = "lagrange/eval.rs"]
 mod eval;
-#[path = "lagrange/generate.rs"]
 mod generate;
-#[path = "lagrange/json.rs"]
 mod json;
-#[path = "lagrange/plot.rs"]
 mod plot;
-#[path = "lagrange/report.rs"]
 mod report;
-#[path = "lagrange/solve.rs"]
 mod solve;
 
 use std::process::ExitCode;
