@@ -30,7 +30,7 @@ pub mod status;
 
 pub use argmin_adapter::{NewtonKkt, NewtonKktState};
 pub use newton::{solve, Newton};
-pub use nlp::{NlpProblem, Sense, SparsityPattern};
-pub use result::{IterationRecord, PointKind, Solution, Timings};
-pub use settings::{LinearSolver, Settings, SettingsBuilder, SettingsError};
+pub use nlp::{NlpProblem, Sense, SparsityPattern, NO_BOUND};
+pub use result::{Activity, IterationRecord, PointKind, Solution, Timings};
+pub use settings::{Barrier, LinearSolver, Settings, SettingsBuilder, SettingsError, WarmStart};
 pub use status::Status;

@@ -39,7 +39,7 @@ use super::line_search::{Filter, FilterSearch, Trial, Verdict};
 use super::linear::{KktSolver, SparseKkt};
 use super::matrices::{check_pattern, Hessian, Jacobian};
 use super::nlp::{NlpProblem, SparsityPattern};
-use super::result::{IterationRecord, Solution, Timings};
+use super::result::{Activity, IterationRecord, Solution, Timings};
 use super::settings::{LinearSolver, Settings, SPARSE_MAX_DENSITY, SPARSE_MIN_DIMENSION};
 use super::status::Status;
 
@@ -521,6 +521,9 @@ impl Newton {
             message,
             x: self.current.x.clone(),
             multipliers: self.lambda.clone(),
+            bound_multipliers: vec![0.0; self.current.x.len()],
+            constraint_activity: vec![Activity::Fixed; self.lambda.len()],
+            bound_activity: vec![Activity::Inactive; self.current.x.len()],
             objective: self.current.objective,
             iterations: self.iteration,
             kkt_residual: self.kkt_residual(),

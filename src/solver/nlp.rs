@@ -8,10 +8,19 @@
 
 use faer::MatMut;
 
-/// An equality-constrained nonlinear program: optimize f(x) subject to g(x) = 0.
+/// A nonlinear program: optimize f(x) subject to g_L ≤ g(x) ≤ g_U and
+/// x_L ≤ x ≤ x_U.
 ///
 /// The solver always *minimizes* `sense · f`; [`Sense`] says how f was written.
-/// Constraint values are gᵢ(x) = lhsᵢ(x) − rhsᵢ(x).
+/// Constraint values are gᵢ(x) = lhsᵢ(x) − rhsᵢ(x) for equations and for
+/// `lhs <= rhs` / `lhs >= rhs`, and gᵢ = e(x) for a range `lo <= e <= hi`;
+/// [`constraint_bounds`](Self::constraint_bounds) says which ends hold
+/// (both 0 for an equation, the default, so an implementor that states
+/// only equations needs neither bound method).
+///
+/// Multipliers follow one convention for every kind: λᵢ = d f*/d(the active
+/// end of gᵢ) and zᵢ = d f*/d(the active bound of xᵢ), so ∇f = Jᵀλ + z at a
+/// solution, for f as written, minimized or maximized.
 ///
 /// Implementations may cache work between calls at the same `x` (the solver
 /// calls `objective`, `gradient`, `constraints` and `jacobian` at one point
@@ -27,6 +36,21 @@ pub trait NlpProblem {
     }
     /// The start point x₀ (length n).
     fn start(&self) -> Vec<f64>;
+    /// The bounds x_L ≤ x ≤ x_U into `lower` and `upper` (length n each).
+    /// An infinite entry, or one of magnitude ≥ [`NO_BOUND`], means none;
+    /// equal ends fix the variable. The default: no bounds.
+    fn variable_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
+        lower.fill(f64::NEG_INFINITY);
+        upper.fill(f64::INFINITY);
+    }
+    /// The ends g_L ≤ g(x) ≤ g_U of each constraint into `lower` and `upper`
+    /// (length m each): (0, 0) for an equation, (−∞, 0) for `lhs <= rhs`,
+    /// (0, ∞) for `lhs >= rhs`, (lo, hi) for a range. Entries of magnitude
+    /// ≥ [`NO_BOUND`] mean none. The default: every constraint an equation.
+    fn constraint_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
+        lower.fill(0.0);
+        upper.fill(0.0);
+    }
     /// f(x), as written (not negated for maximization).
     fn objective(&mut self, x: &[f64]) -> f64;
     /// ∇f(x) into `grad` (length n).
@@ -92,6 +116,10 @@ pub trait NlpProblem {
         pattern.gather(dense.as_ref(), values);
     }
 }
+
+/// Bounds of this magnitude or more mean "no bound" (IPOPT's
+/// `nlp_lower_bound_inf` / `nlp_upper_bound_inf`).
+pub const NO_BOUND: f64 = 1e20;
 
 /// Positions of the structural nonzeros of a sparse matrix, in coordinate
 /// form: entry k is at (`rows[k]`, `cols[k]`). Values are passed separately
@@ -164,6 +192,12 @@ impl<P: NlpProblem + ?Sized> NlpProblem for &mut P {
     }
     fn start(&self) -> Vec<f64> {
         (**self).start()
+    }
+    fn variable_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
+        (**self).variable_bounds(lower, upper)
+    }
+    fn constraint_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
+        (**self).constraint_bounds(lower, upper)
     }
     fn objective(&mut self, x: &[f64]) -> f64 {
         (**self).objective(x)

@@ -43,6 +43,39 @@ impl std::fmt::Display for PointKind {
     }
 }
 
+/// Which end of a constraint or bound holds at the returned point.
+///
+/// A constraint or bound is active when its slack is within the feasibility
+/// tolerance of the convergence test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Activity {
+    /// Neither end holds: the multiplier is 0.
+    Inactive,
+    /// The lower end holds (`e >= lo`, or x at its lower bound).
+    Lower,
+    /// The upper end holds (`e <= hi`, or x at its upper bound).
+    Upper,
+    /// Both ends are one value: an equation, or a fixed variable.
+    Fixed,
+}
+
+impl Activity {
+    /// Whether the constraint or bound holds with equality.
+    pub fn is_active(self) -> bool {
+        self != Activity::Inactive
+    }
+
+    /// The word used in reports: `inactive`, `lower`, `upper`, `fixed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Activity::Inactive => "inactive",
+            Activity::Lower => "lower",
+            Activity::Upper => "upper",
+            Activity::Fixed => "fixed",
+        }
+    }
+}
+
 /// One iterate of the run. Entry 0 is the start point (with `step_length`
 /// and `regularization` zero); entry k the iterate after k Newton steps.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -90,9 +123,18 @@ pub struct Solution {
     /// The returned point (length n).
     pub x: Vec<f64>,
     /// Multipliers λ (length m) in the contract's convention:
-    /// L = f − Σ λᵢ gᵢ, so ∇f = Jᵀλ and λᵢ = d f*/d rhsᵢ for f as written,
-    /// whether it was minimized or maximized.
+    /// L = f − Σ λᵢ gᵢ − Σ zⱼ xⱼ, so ∇f = Jᵀλ + z and λᵢ = d f*/d(the active
+    /// end of constraint i) for f as written, whether it was minimized or
+    /// maximized; exactly 0 for an inactive inequality.
     pub multipliers: Vec<f64>,
+    /// Bound multipliers z (length n): zⱼ = d f*/d(the active bound of xⱼ),
+    /// exactly 0 when neither bound is active (all 0 without bounds).
+    pub bound_multipliers: Vec<f64>,
+    /// Which end of each constraint holds (length m; [`Activity::Fixed`]
+    /// for every equation).
+    pub constraint_activity: Vec<Activity>,
+    /// Which bound of each variable holds (length n).
+    pub bound_activity: Vec<Activity>,
     /// f(x) as written.
     pub objective: f64,
     /// Number of Newton iterations taken.

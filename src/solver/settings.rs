@@ -26,6 +26,71 @@ pub struct Settings {
     record_history: bool,
     classify: bool,
     linear_solver: LinearSolver,
+    barrier: Barrier,
+    warm_start: Option<WarmStart>,
+}
+
+/// How the interior-point method drives the barrier parameter μ to zero
+/// (problems with bounds or inequalities only).
+///
+/// Its text forms (for options and the command line) are `monotone` and
+/// `adaptive`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Barrier {
+    /// Fiacco–McCormick: μ is kept until the barrier problem is solved to
+    /// κ_ε μ, then decreased superlinearly (IPOPT's `mu_strategy monotone`).
+    Monotone,
+    /// Mehrotra's probing: each iteration takes μ from the complementarity
+    /// an affine-scaling step would reach (IPOPT's `mu_strategy adaptive`
+    /// with `mu_oracle probing`), falling back to the monotone rule when
+    /// progress stalls.
+    #[default]
+    Adaptive,
+}
+
+impl Barrier {
+    /// The text form: `monotone` or `adaptive`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Barrier::Monotone => "monotone",
+            Barrier::Adaptive => "adaptive",
+        }
+    }
+}
+
+impl std::fmt::Display for Barrier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Barrier {
+    type Err = SettingsError;
+
+    /// Parses `monotone` or `adaptive`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "monotone" => Ok(Barrier::Monotone),
+            "adaptive" => Ok(Barrier::Adaptive),
+            other => Err(SettingsError::Invalid {
+                name: "barrier",
+                value: other.to_string(),
+                expected: "one of monotone, adaptive",
+            }),
+        }
+    }
+}
+
+/// A starting point with its multipliers, typically an earlier solution
+/// of a nearby problem (shapes as in [`crate::solver::Solution`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WarmStart {
+    /// The point (length n); replaces the problem's start.
+    pub x: Vec<f64>,
+    /// Constraint multipliers λ (length m), in the solution's convention.
+    pub multipliers: Vec<f64>,
+    /// Bound multipliers z (length n), in the solution's convention.
+    pub bound_multipliers: Vec<f64>,
 }
 
 /// Which linear algebra the Newton iteration uses for the KKT systems.
@@ -108,6 +173,8 @@ impl Default for Settings {
             record_history: true,
             classify: true,
             linear_solver: LinearSolver::Auto,
+            barrier: Barrier::default(),
+            warm_start: None,
         }
     }
 }
@@ -172,6 +239,18 @@ impl Settings {
     pub fn linear_solver(&self) -> LinearSolver {
         self.linear_solver
     }
+
+    /// The barrier update of the interior-point method (default
+    /// [`Barrier::Adaptive`]).
+    pub fn barrier(&self) -> Barrier {
+        self.barrier
+    }
+
+    /// The warm start, if any (default none: the problem's start, least-squares
+    /// multipliers).
+    pub fn warm_start(&self) -> Option<&WarmStart> {
+        self.warm_start.as_ref()
+    }
 }
 
 /// Builder of [`Settings`]; [`SettingsBuilder::build`] validates.
@@ -230,6 +309,19 @@ impl SettingsBuilder {
         self
     }
 
+    /// Sets [`Settings::barrier`].
+    pub fn barrier(mut self, value: Barrier) -> Self {
+        self.settings.barrier = value;
+        self
+    }
+
+    /// Sets [`Settings::warm_start`]; every entry must be finite (lengths
+    /// are checked against the problem when it is solved).
+    pub fn warm_start(mut self, value: WarmStart) -> Self {
+        self.settings.warm_start = Some(value);
+        self
+    }
+
     /// Checks every value and returns the settings, or the first invalid field.
     pub fn build(self) -> Result<Settings, SettingsError> {
         let s = self.settings;
@@ -267,6 +359,18 @@ impl SettingsBuilder {
                 s.max_gradient_scale.to_string(),
                 "a number > 0",
             );
+        }
+        if let Some(w) = &s.warm_start {
+            let all_finite = |v: &[f64]| v.iter().all(|v| v.is_finite());
+            for (name, values) in [
+                ("warm_start.x", &w.x),
+                ("warm_start.multipliers", &w.multipliers),
+                ("warm_start.bound_multipliers", &w.bound_multipliers),
+            ] {
+                if !all_finite(values) {
+                    return invalid(name, "a non-finite entry".into(), "finite numbers");
+                }
+            }
         }
         Ok(s)
     }
