@@ -227,7 +227,11 @@ impl FilterSearch {
             self.reject_non_finite(trial);
             return Verdict::Reject;
         };
-        let alpha = trial.step_length();
+        // A correction is judged as the first step it corrects.
+        let alpha = match trial {
+            Trial::Step(alpha) => alpha,
+            Trial::SecondOrderCorrection(_) => self.alpha_first,
+        };
         let noise = self.noise;
         let f_type = self.f_type(alpha) && self.theta0 <= filter.theta_min;
         let accept = filter.acceptable(theta, phi)

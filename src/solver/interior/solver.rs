@@ -568,7 +568,7 @@ impl InteriorPoint {
         };
 
         // Step 3: the search direction (dx, dt, dy, dz, dv).
-        let solved = self.direction();
+        let solved = self.direction(None);
         self.clock.factorization += clock.elapsed();
         if !solved {
             return self.stop(
@@ -579,27 +579,7 @@ impl InteriorPoint {
         }
 
         // Step 4: fraction to the boundary.
-        let alpha_primal = max_primal_step(
-            &self.structure.x,
-            &self.current.x,
-            &self.direction.dx,
-            self.tau,
-        )
-        .min(max_primal_step(
-            &self.slack_bounds,
-            &self.point.t,
-            &self.direction.dt,
-            self.tau,
-        ));
-        let alpha_dual = self
-            .point
-            .z
-            .max_step(&self.structure.x, &self.direction.dz, self.tau)
-            .min(
-                self.point
-                    .v
-                    .max_step(&self.slack_bounds, &self.direction.dv, self.tau),
-            );
+        let alpha_primal = self.max_primal_step();
 
         // Step 5: filter line search on (θ, φ_μ).
         let clock = Instant::now();
@@ -608,11 +588,10 @@ impl InteriorPoint {
         self.clock.line_search += clock
             .elapsed()
             .saturating_sub(self.counter.time - eval_before);
-        let alpha =
-            match accepted {
-                Ok(alpha) => alpha,
-                Err(status) => {
-                    let msg = match status {
+        let alpha = match accepted {
+            Ok(alpha) => alpha,
+            Err(status) => {
+                let msg = match status {
                     Status::EvaluationError => {
                         "f, g or a derivative is not finite at every trial point along the step"
                     }
@@ -620,12 +599,16 @@ impl InteriorPoint {
                         "locally infeasible: the constraint violation cannot be reduced further \
                          (stationary point of the violation within the bounds)"
                     }
-                    _ => "no acceptable step: the filter line search and the feasibility \
-                          fallback both failed",
+                    _ => {
+                        "no acceptable step: the filter line search and the feasibility \
+                         fallback both failed"
+                    }
                 };
-                    return self.stop(status, msg);
-                }
-            };
+                return self.stop(status, msg);
+            }
+        };
+        // The direction holds the accepted step (a correction replaces it).
+        let alpha_dual = self.max_dual_step();
 
         // Step 6: accept the trial point and advance the multipliers.
         std::mem::swap(&mut self.current, &mut self.trial);
@@ -676,9 +659,11 @@ impl InteriorPoint {
         }
     }
 
-    /// Solves the factored system for the primal-dual direction; false when
+    /// Solves the factored system for the primal-dual direction into
+    /// `self.direction`; the rows' residuals are those of the current
+    /// iterate, or `rows` (a second-order correction's c_soc). False when
     /// the solve fails.
-    fn direction(&mut self) -> bool {
+    fn direction(&mut self, rows: Option<&[f64]>) -> bool {
         let (n, m) = (self.n(), self.m());
         let mu = self.mu;
         // rₜ = y_I − μ/(t − t_L) + μ/(t_U − t).
@@ -696,7 +681,10 @@ impl InteriorPoint {
             *r = -*r;
         }
         let mut residual = std::mem::take(&mut self.work.residual);
-        self.row_residuals(&self.current, &self.point.t, &mut residual);
+        match rows {
+            Some(rows) => residual.copy_from_slice(rows),
+            None => self.row_residuals(&self.current, &self.point.t, &mut residual),
+        }
         for i in 0..m {
             let extra = match self.structure.slack_of[i] {
                 Some(k) => self.work.r_t[k] * self.work.dual_diagonal[i],
@@ -724,6 +712,26 @@ impl InteriorPoint {
             .v
             .step(&self.slack_bounds, &self.point.t, &d.dt, mu, &mut d.dv);
         d.dx.iter().chain(&d.dt).chain(&d.dy).all(|v| v.is_finite())
+    }
+
+    /// The largest primal step along the direction (fraction to the boundary).
+    fn max_primal_step(&self) -> f64 {
+        let d = &self.direction;
+        max_primal_step(&self.structure.x, &self.current.x, &d.dx, self.tau).min(max_primal_step(
+            &self.slack_bounds,
+            &self.point.t,
+            &d.dt,
+            self.tau,
+        ))
+    }
+
+    /// The largest dual step along the direction (fraction to the boundary).
+    fn max_dual_step(&self) -> f64 {
+        let d = &self.direction;
+        self.point
+            .z
+            .max_step(&self.structure.x, &d.dz, self.tau)
+            .min(self.point.v.max_step(&self.slack_bounds, &d.dv, self.tau))
     }
 
     /// Writes the trial (x + α dx, t + α dt); false if not finite.
@@ -770,11 +778,39 @@ impl InteriorPoint {
             .sum::<f64>();
         let mut search = FilterSearch::new(theta0, phi0, slope)
             .with_noise_terms(n)
-            .with_max_step(alpha_max)
-            .without_corrections();
+            .with_max_step(alpha_max);
+        // The direction of the step; corrections overwrite self.direction.
+        let step = self.direction.clone();
+        let mut c_soc = vec![0.0; self.m()];
+        let mut alpha_soc = alpha_max;
         while let Some(trial) = search.next_trial() {
-            let Trial::Step(alpha) = trial else {
-                unreachable!("the barrier search asks for no corrections")
+            let alpha = match trial {
+                Trial::Step(alpha) => {
+                    self.direction.clone_from(&step);
+                    alpha
+                }
+                Trial::SecondOrderCorrection(k) => {
+                    // c_soc = α c_soc + (c(x + α d) − t − α dt): the trial
+                    // iterate still holds the rejected trial's values.
+                    let mut rows = std::mem::take(&mut self.work.residual);
+                    if k == 1 {
+                        self.row_residuals(&self.current, &self.point.t, &mut c_soc);
+                    }
+                    self.row_residuals(&self.trial, &self.trial_point.t, &mut rows);
+                    for (c, r) in c_soc.iter_mut().zip(&rows) {
+                        *c = alpha_soc * *c + r;
+                    }
+                    self.work.residual = rows;
+                    let clock = Instant::now();
+                    let solved = self.direction(Some(&c_soc));
+                    self.clock.factorization += clock.elapsed();
+                    if !solved {
+                        search.reject_non_finite(trial);
+                        continue;
+                    }
+                    alpha_soc = self.max_primal_step();
+                    alpha_soc
+                }
             };
             if !self.form_trial(alpha) {
                 search.reject_non_finite(trial);
@@ -794,6 +830,7 @@ impl InteriorPoint {
                 return Ok(alpha);
             }
         }
+        self.direction = step;
         if search.saw_non_finite {
             return Err(Status::EvaluationError);
         }
