@@ -141,6 +141,28 @@ impl BoundDuals {
     }
 }
 
+/// Σ (dᵢ + α_P ddᵢ)(zᵢ + α_D dzᵢ) over the finite ends: the complementarity
+/// after a step of lengths α_P (primal) and α_D (dual).
+pub fn complementarity_after(
+    bounds: &Bounds,
+    v: &[f64],
+    dv: &[f64],
+    duals: &BoundDuals,
+    step: &BoundDuals,
+    (alpha_primal, alpha_dual): (f64, f64),
+) -> f64 {
+    let mut sum = 0.0;
+    for &i in &bounds.has_lower {
+        let d = v[i] + alpha_primal * dv[i] - bounds.lower[i];
+        sum += d * (duals.lower[i] + alpha_dual * step.lower[i]);
+    }
+    for &i in &bounds.has_upper {
+        let d = bounds.upper[i] - v[i] - alpha_primal * dv[i];
+        sum += d * (duals.upper[i] + alpha_dual * step.upper[i]);
+    }
+    sum
+}
+
 /// The largest α ∈ (0, 1] with v + α dv − v_L ≥ (1 − τ)(v − v_L) and
 /// v_U − v − α dv ≥ (1 − τ)(v_U − v) (fraction to the boundary).
 pub fn max_primal_step(bounds: &Bounds, v: &[f64], dv: &[f64], tau: f64) -> f64 {

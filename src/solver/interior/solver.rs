@@ -18,17 +18,24 @@ use crate::solver::linear::KktSolver;
 use crate::solver::matrices::{Hessian, Jacobian};
 use crate::solver::nlp::{NlpProblem, Sense};
 use crate::solver::result::{Activity, IterationRecord, PointKind, Solution, Timings};
-use crate::solver::settings::{LinearSolver, Settings};
+use crate::solver::settings::{Barrier, LinearSolver, Settings};
 use crate::solver::status::Status;
 
 use super::answer::{self, Answer, Internal};
-use super::barrier::{fraction_to_boundary, BarrierUpdate, Monotone, INITIAL_MU};
-use super::point::{add_barrier_gradient, barrier_value, max_primal_step, BoundDuals};
+use super::barrier::{fraction_to_boundary, Adaptive, BarrierUpdate, Monotone, INITIAL_MU};
+use super::point::{
+    add_barrier_gradient, barrier_value, complementarity_after, max_primal_step, BoundDuals,
+};
 use super::structure::{Bounds, Structure};
 
 /// Least-squares multipliers larger than this (scaled problem) are replaced
 /// by zero (IPOPT's `constr_mult_init_max`).
 const MAX_INITIAL_MULTIPLIER: f64 = 1e3;
+/// Bounds are relaxed by this relative amount inside the iteration (IPOPT's
+/// `bound_relax_factor`), or by the tolerance when that is smaller, so that
+/// an active bound can be approached without its distance falling below
+/// rounding; the returned point is moved back inside the original bounds.
+const BOUND_RELAXATION: f64 = 1e-8;
 /// Successive iterates that must look locally infeasible before the solver
 /// says so.
 const INFEASIBLE_STREAK: usize = 3;
@@ -89,7 +96,12 @@ pub struct InteriorPoint {
     settings: Settings,
     started: Option<Instant>,
     structure: Structure,
-    /// Bounds of the slacks, scaled like their rows.
+    /// Bounds of x as the iteration sees them: relaxed by
+    /// [`BOUND_RELAXATION`], and moved when an iterate comes closer to one
+    /// than rounding can resolve.
+    x_bounds: Bounds,
+    /// Bounds of the slacks, scaled like their rows, relaxed and moved
+    /// likewise.
     slack_bounds: Bounds,
     scaling: Scaling,
     current: Iterate,
@@ -103,7 +115,10 @@ pub struct InteriorPoint {
     kkt: KktSolver,
     inertia: InertiaCorrector,
     filter: Filter,
-    barrier: Monotone,
+    adaptive: Adaptive,
+    /// Largest μ the adaptive rule may choose (10³ times the first average
+    /// complementarity, IPOPT's `mu_max_fact`).
+    mu_ceiling: f64,
     mu: f64,
     tau: f64,
     work: Workspace,
@@ -123,10 +138,13 @@ impl InteriorPoint {
     /// [`InteriorPoint::init`].
     pub fn new(settings: Settings, structure: Structure) -> Self {
         let empty = Jacobian::Dense(Mat::zeros(0, 0));
+        let relaxation = BOUND_RELAXATION.min(settings.tolerance());
+        let x_bounds = structure.x.relaxed(relaxation);
         InteriorPoint {
             settings,
             started: None,
             structure,
+            x_bounds,
             slack_bounds: Bounds::default(),
             scaling: Scaling::identity(1.0, 0),
             current: Iterate::new(0, 0, &empty),
@@ -140,7 +158,8 @@ impl InteriorPoint {
             kkt: KktSolver::dense(0, 0),
             inertia: InertiaCorrector::new(),
             filter: Filter::default(),
-            barrier: Monotone,
+            adaptive: Adaptive::default(),
+            mu_ceiling: f64::INFINITY,
             mu: INITIAL_MU,
             tau: fraction_to_boundary(INITIAL_MU),
             work: Workspace::default(),
@@ -242,7 +261,7 @@ impl InteriorPoint {
                 "the start point has a non-finite entry",
             );
         }
-        self.structure.x.push_inside(&mut self.current.x);
+        self.x_bounds.push_inside(&mut self.current.x);
         if !self.counter.values(problem, &mut self.current) {
             return self.stop(
                 Status::EvaluationError,
@@ -264,7 +283,7 @@ impl InteriorPoint {
             self.point.t[k] = self.scaling.constraints[i] * self.current.constraints[i];
         }
         self.slack_bounds.push_inside(&mut self.point.t);
-        self.point.z = BoundDuals::new(&self.structure.x, 1.0);
+        self.point.z = BoundDuals::new(&self.x_bounds, 1.0);
         self.point.v = BoundDuals::new(&self.slack_bounds, 1.0);
         match &warm {
             Some(w) => self.warm_multipliers(&w.multipliers, &w.bound_multipliers),
@@ -292,7 +311,7 @@ impl InteriorPoint {
         let duals = Duals {
             t: vec![0.0; mi],
             y: vec![0.0; m],
-            z: BoundDuals::new(&self.structure.x, 0.0),
+            z: BoundDuals::new(&self.x_bounds, 0.0),
             v: BoundDuals::default(),
         };
         self.point = duals.clone();
@@ -301,7 +320,7 @@ impl InteriorPoint {
             dx: vec![0.0; n],
             dt: vec![0.0; mi],
             dy: vec![0.0; m],
-            dz: BoundDuals::new(&self.structure.x, 0.0),
+            dz: BoundDuals::new(&self.x_bounds, 0.0),
             dv: BoundDuals::default(),
         };
         self.work = Workspace {
@@ -334,7 +353,8 @@ impl InteriorPoint {
                 )
             })
             .unzip();
-        self.slack_bounds = Bounds::new(lower, upper);
+        let relaxation = BOUND_RELAXATION.min(self.settings.tolerance());
+        self.slack_bounds = Bounds::new(lower, upper).relaxed(relaxation);
         let mi = self.structure.inequalities.len();
         self.point.v = BoundDuals::new(&self.slack_bounds, 0.0);
         self.trial_point.v = self.point.v.clone();
@@ -381,7 +401,7 @@ impl InteriorPoint {
     /// The barrier objective φ_μ = φ − μ Σ ln(distances) at an iterate.
     fn barrier_objective(&self, it: &Iterate, t: &[f64]) -> f64 {
         self.scaling.phi(it.objective)
-            + barrier_value(&self.structure.x, &it.x, self.mu)
+            + barrier_value(&self.x_bounds, &it.x, self.mu)
             + barrier_value(&self.slack_bounds, t, self.mu)
     }
 
@@ -394,10 +414,10 @@ impl InteriorPoint {
             *y = sigma * lambda[i] * sf / self.scaling.constraints[i];
         }
         let floor = self.mu;
-        for &j in &self.structure.x.has_lower {
+        for &j in &self.x_bounds.has_lower {
             self.point.z.lower[j] = (sigma * z[j] * sf).max(floor);
         }
-        for &j in &self.structure.x.has_upper {
+        for &j in &self.x_bounds.has_upper {
             self.point.z.upper[j] = (-sigma * z[j] * sf).max(floor);
         }
         for (k, &i) in self.structure.inequalities.iter().enumerate() {
@@ -498,7 +518,7 @@ impl InteriorPoint {
         self.row_residuals(&self.current, &self.point.t, &mut residual);
         let primal = inf_norm(&residual);
         self.work.residual = residual;
-        let (zx, cx) = self.point.z.l1_and_count(&self.structure.x);
+        let (zx, cx) = self.point.z.l1_and_count(&self.x_bounds);
         let (zt, ct) = self.point.v.l1_and_count(&self.slack_bounds);
         let y1: f64 = self.point.y.iter().map(|y| y.abs()).sum();
         let s_d = (S_MAX.max((y1 + zx + zt) / ((m + cx + ct).max(1) as f64))) / S_MAX;
@@ -506,7 +526,7 @@ impl InteriorPoint {
         let (kx, _) = self
             .point
             .z
-            .complementarity(&self.structure.x, &self.current.x, mu);
+            .complementarity(&self.x_bounds, &self.current.x, mu);
         let (kt, _) = self
             .point
             .v
@@ -521,24 +541,8 @@ impl InteriorPoint {
         }
         let (n, m) = (self.n(), self.m());
 
-        // Step 1: barrier update (Fiacco–McCormick), with a fresh filter.
-        let floor = self.settings.tolerance() / 10.0;
-        loop {
-            let error = self.barrier_error(self.mu);
-            let Some(mu) = self.barrier.next(self.mu, error, floor) else {
-                break;
-            };
-            self.mu = mu;
-            self.tau = fraction_to_boundary(mu);
-            let theta = self.theta(&self.current, &self.point.t);
-            self.filter = Filter::new(
-                theta.max(self.filter.scale()),
-                self.settings.max_iterations().min(1000) + 1,
-            );
-        }
-
-        // Step 2: factor the KKT matrix with the barrier diagonals,
-        // correcting its inertia.
+        // Step 1: factor the KKT matrix with the barrier diagonals,
+        // correcting its inertia (the matrix does not depend on μ).
         let clock = Instant::now();
         self.barrier_diagonals();
         let reg = self.inertia.factor(
@@ -567,8 +571,9 @@ impl InteriorPoint {
             }
         };
 
-        // Step 3: the search direction (dx, dt, dy, dz, dv).
-        let solved = self.direction(None);
+        // Step 2: the barrier update (which may probe with an affine step),
+        // then step 3: the search direction (dx, dt, dy, dz, dv).
+        let solved = self.update_barrier() && self.direction(None);
         self.clock.factorization += clock.elapsed();
         if !solved {
             return self.stop(
@@ -578,6 +583,18 @@ impl InteriorPoint {
             );
         }
 
+        if std::env::var_os("LAGRANGE_TRACE").is_some() {
+            let err0 = self.barrier_error(0.0);
+            eprintln!(
+                "it {} mu {:.3e} delta {:.1e} |dx| {:.3e} theta {:.3e} err0 {:.3e}",
+                self.iteration,
+                self.mu,
+                reg.delta,
+                inf_norm(&self.direction.dx),
+                self.theta(&self.current, &self.point.t),
+                err0
+            );
+        }
         // Step 4: fraction to the boundary.
         let alpha_primal = self.max_primal_step();
 
@@ -620,10 +637,12 @@ impl InteriorPoint {
         self.point.v.advance(&self.direction.dv, alpha_dual);
         self.point
             .z
-            .safeguard(&self.structure.x, &self.current.x, self.mu);
+            .safeguard(&self.x_bounds, &self.current.x, self.mu);
         self.point
             .v
             .safeguard(&self.slack_bounds, &self.point.t, self.mu);
+        self.x_bounds.keep_distance(&self.current.x);
+        self.slack_bounds.keep_distance(&self.point.t);
         self.iteration += 1;
         if !self.counter.derivatives(problem, &mut self.current) {
             return self.stop(
@@ -643,12 +662,110 @@ impl InteriorPoint {
         self.check_termination(alpha, reg.delta);
     }
 
+    /// Sets μ (and τ), with a fresh filter: the barrier objective changed.
+    fn set_mu(&mut self, mu: f64) {
+        self.mu = mu;
+        self.tau = fraction_to_boundary(mu);
+        let theta = self.theta(&self.current, &self.point.t);
+        self.filter = Filter::new(
+            theta.max(self.filter.scale()),
+            self.settings.max_iterations().min(1000) + 1,
+        );
+    }
+
+    /// The monotone rule: decrease μ while the barrier problem is solved at
+    /// the current iterate; whether it decreased.
+    fn monotone_update(&mut self, floor: f64) -> bool {
+        let mut decreased = false;
+        loop {
+            let error = self.barrier_error(self.mu);
+            let Some(mu) = Monotone.next(self.mu, error, floor) else {
+                return decreased;
+            };
+            self.set_mu(mu);
+            decreased = true;
+        }
+    }
+
+    /// The barrier update of the settings; false when the probing solve
+    /// fails.
+    fn update_barrier(&mut self) -> bool {
+        let floor = self.settings.tolerance() / 10.0;
+        if self.settings.barrier() == Barrier::Monotone {
+            self.monotone_update(floor);
+            return true;
+        }
+        let (_, sum_x) = self
+            .point
+            .z
+            .complementarity(&self.x_bounds, &self.current.x, 0.0);
+        let (_, sum_t) = self
+            .point
+            .v
+            .complementarity(&self.slack_bounds, &self.point.t, 0.0);
+        let count = self.x_bounds.has_lower.len()
+            + self.x_bounds.has_upper.len()
+            + self.slack_bounds.has_lower.len()
+            + self.slack_bounds.has_upper.len();
+        if count == 0 {
+            self.monotone_update(floor);
+            return true;
+        }
+        let average = (sum_x + sum_t) / count as f64;
+        let error = self.barrier_error(0.0);
+        if self.adaptive.is_fixed() {
+            if self.monotone_update(floor) {
+                self.adaptive.resume(error);
+            }
+            return true;
+        }
+        if !self.adaptive.progress(error) {
+            let mu = self.adaptive.fall_back(average, floor);
+            self.set_mu(mu);
+            return true;
+        }
+        if !self.mu_ceiling.is_finite() {
+            self.mu_ceiling = 1e3 * average;
+        }
+        // Affine-scaling probe: the direction with μ = 0 and τ = 1.
+        let (mu, tau) = (self.mu, self.tau);
+        self.mu = 0.0;
+        self.tau = 1.0;
+        let solved = self.direction(None);
+        let (alpha_primal, alpha_dual) = (self.max_primal_step(), self.max_dual_step());
+        self.mu = mu;
+        self.tau = tau;
+        if !solved {
+            return false;
+        }
+        let d = &self.direction;
+        let alphas = (alpha_primal, alpha_dual);
+        let affine = (complementarity_after(
+            &self.x_bounds,
+            &self.current.x,
+            &d.dx,
+            &self.point.z,
+            &d.dz,
+            alphas,
+        ) + complementarity_after(
+            &self.slack_bounds,
+            &self.point.t,
+            &d.dt,
+            &self.point.v,
+            &d.dv,
+            alphas,
+        )) / count as f64;
+        let mu = Adaptive::probe(average, affine, floor, self.mu_ceiling);
+        self.set_mu(mu);
+        true
+    }
+
     /// Σₓ, Σₜ and the constraint block's diagonal D (0 on equation rows,
     /// Σₜ⁻¹ on inequality rows).
     fn barrier_diagonals(&mut self) {
         self.point
             .z
-            .sigma(&self.structure.x, &self.current.x, &mut self.work.sigma_x);
+            .sigma(&self.x_bounds, &self.current.x, &mut self.work.sigma_x);
         self.point
             .v
             .sigma(&self.slack_bounds, &self.point.t, &mut self.work.sigma_t);
@@ -676,7 +793,7 @@ impl InteriorPoint {
         rhs[..n].copy_from_slice(&self.grad_phi);
         self.jac_c
             .add_transpose_mul(-1.0, &self.point.y, &mut rhs[..n]);
-        add_barrier_gradient(&self.structure.x, &self.current.x, mu, &mut rhs[..n]);
+        add_barrier_gradient(&self.x_bounds, &self.current.x, mu, &mut rhs[..n]);
         for r in &mut rhs[..n] {
             *r = -*r;
         }
@@ -707,7 +824,7 @@ impl InteriorPoint {
         }
         self.point
             .z
-            .step(&self.structure.x, &self.current.x, &d.dx, mu, &mut d.dz);
+            .step(&self.x_bounds, &self.current.x, &d.dx, mu, &mut d.dz);
         self.point
             .v
             .step(&self.slack_bounds, &self.point.t, &d.dt, mu, &mut d.dv);
@@ -717,7 +834,7 @@ impl InteriorPoint {
     /// The largest primal step along the direction (fraction to the boundary).
     fn max_primal_step(&self) -> f64 {
         let d = &self.direction;
-        max_primal_step(&self.structure.x, &self.current.x, &d.dx, self.tau).min(max_primal_step(
+        max_primal_step(&self.x_bounds, &self.current.x, &d.dx, self.tau).min(max_primal_step(
             &self.slack_bounds,
             &self.point.t,
             &d.dt,
@@ -730,7 +847,7 @@ impl InteriorPoint {
         let d = &self.direction;
         self.point
             .z
-            .max_step(&self.structure.x, &d.dz, self.tau)
+            .max_step(&self.x_bounds, &d.dz, self.tau)
             .min(self.point.v.max_step(&self.slack_bounds, &d.dv, self.tau))
     }
 
@@ -762,7 +879,7 @@ impl InteriorPoint {
         // Slope of φ_μ along (dx, dt).
         let mut grad = std::mem::take(&mut self.work.n);
         grad.copy_from_slice(&self.grad_phi);
-        add_barrier_gradient(&self.structure.x, &self.current.x, self.mu, &mut grad);
+        add_barrier_gradient(&self.x_bounds, &self.current.x, self.mu, &mut grad);
         let mut slope: f64 = grad
             .iter()
             .zip(&self.direction.dx)
@@ -961,6 +1078,9 @@ impl InteriorPoint {
             self.answer.bound_activity = vec![Activity::Inactive; n];
             self.answer.stationarity = f64::NAN;
         }
+        if usable {
+            self.honor_original_bounds(problem);
+        }
         let clock = Instant::now();
         let point = (usable && status == Status::Converged && self.settings.classify())
             .then(|| self.classify(problem))
@@ -999,6 +1119,40 @@ impl InteriorPoint {
             } else {
                 LinearSolver::Dense
             },
+        }
+    }
+
+    /// Moves x into the original bounds (the iteration saw them relaxed)
+    /// and, if that changed it, evaluates the problem there again and
+    /// recomputes the answer.
+    fn honor_original_bounds<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
+        let bounds = &self.structure.x;
+        let mut moved = false;
+        for (j, x) in self.current.x.iter_mut().enumerate() {
+            let clamped = x.max(bounds.lower[j]).min(bounds.upper[j]);
+            moved |= clamped != *x;
+            *x = clamped;
+        }
+        if !moved {
+            return;
+        }
+        let finite = self.counter.values(problem, &mut self.current)
+            && self.counter.derivatives(problem, &mut self.current);
+        if finite {
+            let input = Internal {
+                iterate: &self.current,
+                scaling: &self.scaling,
+                y: &self.point.y,
+                z: &self.point.z,
+            };
+            let tol = self.settings.tolerance();
+            answer::evaluate(
+                &self.structure,
+                &input,
+                tol,
+                &mut self.answer,
+                &mut self.work.n,
+            );
         }
     }
 

@@ -54,6 +54,39 @@ impl Bounds {
         !self.has_lower.is_empty() || !self.has_upper.is_empty()
     }
 
+    /// The bounds moved outward by `factor · max(1, |end|)` (IPOPT's
+    /// `bound_relax_factor`); equal ends stay equal.
+    pub fn relaxed(&self, factor: f64) -> Self {
+        let mut out = self.clone();
+        for i in 0..self.len() {
+            if self.lower[i] == self.upper[i] {
+                continue;
+            }
+            out.lower[i] -= factor * self.lower[i].abs().max(1.0);
+            out.upper[i] += factor * self.upper[i].abs().max(1.0);
+        }
+        out
+    }
+
+    /// Moves an end away from `v` where their distance fell below what
+    /// rounding resolves, ε^¾ max(1, |v|) (IPOPT's `slack_move`): the
+    /// barrier needs a positive distance.
+    pub fn keep_distance(&mut self, v: &[f64]) {
+        let eps = f64::EPSILON.powf(0.75);
+        for &i in &self.has_lower {
+            let floor = eps * v[i].abs().max(1.0);
+            if v[i] - self.lower[i] < floor {
+                self.lower[i] = v[i] - floor;
+            }
+        }
+        for &i in &self.has_upper {
+            let floor = eps * v[i].abs().max(1.0);
+            if self.upper[i] - v[i] < floor {
+                self.upper[i] = v[i] + floor;
+            }
+        }
+    }
+
     /// Moves `v` strictly inside its bounds, as IPOPT's `bound_push` and
     /// `bound_frac` (κ₁ = κ₂ = 10⁻²): at least min(κ₁ max(1, |end|),
     /// κ₂ (upper − lower)) from each end.
