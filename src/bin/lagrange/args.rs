@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use lagrange::solver::LinearSolver;
+use lagrange::solver::{Barrier, LinearSolver};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -70,6 +70,11 @@ fn positive(text: &str) -> Result<f64, String> {
     }
 }
 
+fn barrier(text: &str) -> Result<Barrier, String> {
+    text.parse::<Barrier>()
+        .map_err(|_| format!("'{text}' is not one of monotone, adaptive"))
+}
+
 fn linear_solver(text: &str) -> Result<LinearSolver, String> {
     text.parse::<LinearSolver>()
         .map_err(|_| format!("'{text}' is not one of auto, dense, sparse"))
@@ -98,6 +103,14 @@ pub struct SolveArgs {
     /// KKT linear algebra: auto (sparse for large sparse systems), dense or sparse.
     #[arg(long, value_name = "auto|dense|sparse", value_parser = linear_solver)]
     pub linear_solver: Option<LinearSolver>,
+    /// Barrier strategy for problems with inequalities or bounds (overrides
+    /// the file's options.barrier).
+    #[arg(long, value_name = "monotone|adaptive", value_parser = barrier)]
+    pub barrier: Option<Barrier>,
+    /// Start from a previous `solve --json` output: its x (by name),
+    /// multipliers and bound_multipliers.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub warm_start: Option<PathBuf>,
     /// For benchmarks: solve R times in this process (compiling afresh each
     /// time) and add the median solve time of runs 2…R, caches warm, to the
     /// JSON as `solve_seconds_warm`; `solve_seconds` stays the first run's.
@@ -118,6 +131,10 @@ pub struct EvalArgs {
     /// entry per constraint (default all zero), or @FILE to read it.
     #[arg(long, value_name = "M")]
     pub multipliers: Option<String>,
+    /// Bound multipliers z: a JSON map shaped like x (variables left out
+    /// have z = 0; default all zero), or @FILE to read it.
+    #[arg(long, value_name = "Z")]
+    pub bound_multipliers: Option<String>,
 }
 
 /// Options of `lagrange check`.

@@ -3,11 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use lagrange::problem_file::expected::compare;
+use lagrange::problem_file::expected::{compare, compare_bound_multipliers};
 use lagrange::solver::LinearSolver;
 
 use crate::args::CheckArgs;
-use crate::solve::{load, settings, solve};
+use crate::solve::{load, settings, solve, Overrides};
 use crate::{unusable, Outcome};
 
 /// Every `*.json` file under `dir`, sorted.
@@ -47,9 +47,11 @@ fn check_file(path: &Path, linear_solver: Option<LinearSolver>) -> Verdict {
         println!("skip  {}: no 'expected'", path.display());
         return Verdict::Skipped;
     };
-    let solution = match settings(&definition, None, None, linear_solver)
-        .and_then(|s| solve(&definition, &s))
-    {
+    let overrides = Overrides {
+        linear_solver,
+        ..Overrides::default()
+    };
+    let solution = match settings(&definition, overrides).and_then(|s| solve(&definition, &s)) {
         Ok(s) => s,
         Err(_) => {
             println!("error {}: unusable (see standard error)", path.display());
@@ -67,13 +69,18 @@ fn check_file(path: &Path, linear_solver: Option<LinearSolver>) -> Verdict {
         );
         return Verdict::Failed;
     }
-    let mismatches = compare(
+    let mut mismatches = compare(
         &definition,
         expected,
         solution.objective,
         &solution.x,
         &solution.multipliers,
     );
+    mismatches.extend(compare_bound_multipliers(
+        &definition,
+        expected,
+        &solution.bound_multipliers,
+    ));
     if mismatches.is_empty() {
         println!(
             "ok    {} ({} iterations, {}, {elapsed:.1} ms)",
