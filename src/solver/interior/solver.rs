@@ -583,18 +583,6 @@ impl InteriorPoint {
             );
         }
 
-        if std::env::var_os("LAGRANGE_TRACE").is_some() {
-            let err0 = self.barrier_error(0.0);
-            eprintln!(
-                "it {} mu {:.3e} delta {:.1e} |dx| {:.3e} theta {:.3e} err0 {:.3e}",
-                self.iteration,
-                self.mu,
-                reg.delta,
-                inf_norm(&self.direction.dx),
-                self.theta(&self.current, &self.point.t),
-                err0
-            );
-        }
         // Step 4: fraction to the boundary.
         let alpha_primal = self.max_primal_step();
 
