@@ -340,3 +340,19 @@ fn an_objective_bounded_only_on_one_side_is_unbounded() {
     let s = solve(&mut p, &Settings::default());
     assert_eq!(s.status, Status::Unbounded, "{}", s.message);
 }
+
+#[test]
+fn the_argmin_adapter_runs_the_interior_point_method() {
+    use argmin::core::{Executor, State};
+    use lagrange::solver::NewtonKkt;
+    let result = Executor::new(budget(4.0), NewtonKkt::new(Settings::default()))
+        .configure(|state| state.max_iters(100))
+        .run()
+        .unwrap();
+    let s = result.state().solution().unwrap();
+    assert_eq!(s.status, Status::Converged, "{}", s.message);
+    let direct = solve(&mut budget(4.0), &Settings::default());
+    assert_eq!(s.iterations, direct.iterations);
+    assert_eq!(s.x, direct.x);
+    assert!(close(s.multipliers[0], 1.0, 1e-6));
+}

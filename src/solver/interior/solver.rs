@@ -180,6 +180,42 @@ impl InteriorPoint {
         self.status
     }
 
+    /// Number of iterations taken.
+    pub fn iteration(&self) -> usize {
+        self.iteration
+    }
+
+    /// The current point.
+    pub fn x(&self) -> &[f64] {
+        &self.current.x
+    }
+
+    /// f at the current point, as written.
+    pub fn objective(&self) -> f64 {
+        self.current.objective
+    }
+
+    /// Contract multipliers λ at the current point (0 for inactive
+    /// inequalities).
+    pub fn multipliers(&self) -> &[f64] {
+        &self.answer.lambda
+    }
+
+    /// Contract bound multipliers z at the current point.
+    pub fn bound_multipliers(&self) -> &[f64] {
+        &self.answer.z
+    }
+
+    /// The contract's KKT residual at the current point.
+    pub fn kkt_residual(&self) -> f64 {
+        self.answer.kkt_residual()
+    }
+
+    /// Counts of problem evaluations so far.
+    pub fn evaluations(&self) -> &EvaluationCounter {
+        &self.counter
+    }
+
     /// Marks the problem unusable before [`InteriorPoint::init`] (bounds
     /// or constraint ends that cross).
     pub fn reject(&mut self, message: String) {
