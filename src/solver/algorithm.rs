@@ -18,7 +18,7 @@ use super::status::Status;
 #[derive(Debug)]
 pub enum Algorithm {
     /// Equations only: Newton's method on the KKT conditions.
-    Newton(Newton),
+    Newton(Box<Newton>),
     /// Bounds or inequalities: the primal-dual interior-point method.
     InteriorPoint(Box<InteriorPoint>),
 }
@@ -30,7 +30,7 @@ impl Algorithm {
     pub fn for_problem<P: NlpProblem + ?Sized>(settings: &Settings, problem: &P) -> Self {
         match Structure::of(problem) {
             Ok(structure) if !structure.needs_interior_point() => {
-                Algorithm::Newton(Newton::new(settings.clone()))
+                Algorithm::Newton(Box::new(Newton::new(settings.clone())))
             }
             Ok(structure) => {
                 Algorithm::InteriorPoint(Box::new(InteriorPoint::new(settings.clone(), structure)))

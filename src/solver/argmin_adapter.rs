@@ -64,7 +64,7 @@ impl NewtonKkt {
     /// apply; the smaller one wins.
     pub fn new(settings: Settings) -> Self {
         NewtonKkt {
-            algorithm: Algorithm::Newton(Newton::new(settings.clone())),
+            algorithm: Algorithm::Newton(Box::new(Newton::new(settings.clone()))),
             settings,
         }
     }
