@@ -150,7 +150,7 @@ pub fn evaluate(
             upper: structure.x.upper[j],
         };
         // Judged where the point is returned: moved into its bounds (the
-        // iteration sees them relaxed by less than the tolerance).
+        // iteration may have moved them by a few units in the last place).
         let x = it.x[j].clamp(ends.lower, ends.upper);
         let (activity, v, to_lower, to_upper) = ends.classify(x, x.abs(), tol);
         violation = violation.max(v);

@@ -32,11 +32,14 @@ use super::structure::{Bounds, Structure};
 /// Least-squares multipliers larger than this (scaled problem) are replaced
 /// by zero (IPOPT's `constr_mult_init_max`).
 const MAX_INITIAL_MULTIPLIER: f64 = 1e3;
-/// Bounds are relaxed by this relative amount inside the iteration (IPOPT's
-/// `bound_relax_factor`), or by the tolerance when that is smaller, so that
-/// an active bound can be approached without its distance falling below
-/// rounding; the returned point is moved back inside the original bounds.
-const BOUND_RELAXATION: f64 = 1e-8;
+/// The smallest μ: a bound whose multiplier matters to the tolerance
+/// (z > tol) must come within the feasibility tolerance of its end to count
+/// as active (distance = μ/z ≤ tol), so μ may have to reach tol² (IPOPT's
+/// floor, tol/10, leaves such bounds "inactive" in the contract's sense).
+fn mu_floor(tol: f64) -> f64 {
+    (tol * tol).min(tol / 10.0)
+}
+
 /// Successive iterates that must look locally infeasible before the solver
 /// says so.
 const INFEASIBLE_STREAK: usize = 3;
@@ -101,12 +104,11 @@ pub struct InteriorPoint {
     structure: Structure,
     /// The map to the full problem when some variables are fixed.
     reduction: Option<Reduction>,
-    /// Bounds of x as the iteration sees them: relaxed by
-    /// [`BOUND_RELAXATION`], and moved when an iterate comes closer to one
-    /// than rounding can resolve.
+    /// Bounds of x as the iteration sees them: moved (by a few units in the
+    /// last place) when an iterate comes closer to one than rounding
+    /// resolves.
     x_bounds: Bounds,
-    /// Bounds of the slacks, scaled like their rows, relaxed and moved
-    /// likewise.
+    /// Bounds of the slacks, scaled like their rows, moved likewise.
     slack_bounds: Bounds,
     scaling: Scaling,
     current: Iterate,
@@ -150,8 +152,7 @@ impl InteriorPoint {
             structure = structure.without_fixed(&r.free);
             reduction = Some(r);
         }
-        let relaxation = BOUND_RELAXATION.min(settings.tolerance());
-        let x_bounds = structure.x.relaxed(relaxation);
+        let x_bounds = structure.x.clone();
         InteriorPoint {
             settings,
             started: None,
@@ -405,8 +406,7 @@ impl InteriorPoint {
                 )
             })
             .unzip();
-        let relaxation = BOUND_RELAXATION.min(self.settings.tolerance());
-        self.slack_bounds = Bounds::new(lower, upper).relaxed(relaxation);
+        self.slack_bounds = Bounds::new(lower, upper);
         let mi = self.structure.inequalities.len();
         self.point.v = BoundDuals::new(&self.slack_bounds, 0.0);
         self.trial_point.v = self.point.v.clone();
@@ -736,7 +736,7 @@ impl InteriorPoint {
     /// The barrier update of the settings; false when the probing solve
     /// fails.
     fn update_barrier(&mut self) -> bool {
-        let floor = self.settings.tolerance() / 10.0;
+        let floor = mu_floor(self.settings.tolerance());
         if self.settings.barrier() == Barrier::Monotone {
             self.monotone_update(floor);
             return true;
@@ -1184,7 +1184,8 @@ impl InteriorPoint {
         }
     }
 
-    /// Moves x into the original bounds (the iteration saw them relaxed)
+    /// Moves x into the original bounds (the iteration may have moved them
+    /// by a few units in the last place)
     /// and, if that changed it, evaluates the problem there again and
     /// recomputes the answer.
     fn honor_original_bounds<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {

@@ -54,33 +54,21 @@ impl Bounds {
         !self.has_lower.is_empty() || !self.has_upper.is_empty()
     }
 
-    /// The bounds moved outward by `factor · max(1, |end|)` (IPOPT's
-    /// `bound_relax_factor`); equal ends stay equal.
-    pub fn relaxed(&self, factor: f64) -> Self {
-        let mut out = self.clone();
-        for i in 0..self.len() {
-            if self.lower[i] == self.upper[i] {
-                continue;
-            }
-            out.lower[i] -= factor * self.lower[i].abs().max(1.0);
-            out.upper[i] += factor * self.upper[i].abs().max(1.0);
-        }
-        out
-    }
-
-    /// Moves an end away from `v` where their distance fell below what
-    /// rounding resolves, ε^¾ max(1, |v|) (IPOPT's `slack_move`): the
-    /// barrier needs a positive distance.
+    /// Moves an end away from `v` where their distance fell to a few
+    /// units in the last place of the end (IPOPT's `slack_move`): the
+    /// barrier needs a positive distance, and the fraction to the boundary
+    /// can ask for less than rounding resolves near a nonzero end. Ends at
+    /// zero never move.
     pub fn keep_distance(&mut self, v: &[f64]) {
-        let eps = f64::EPSILON.powf(0.75);
+        let floor = |end: f64| 4.0 * f64::EPSILON * end.abs() + f64::MIN_POSITIVE;
         for &i in &self.has_lower {
-            let floor = eps * v[i].abs().max(1.0);
+            let floor = floor(self.lower[i]);
             if v[i] - self.lower[i] < floor {
                 self.lower[i] = v[i] - floor;
             }
         }
         for &i in &self.has_upper {
-            let floor = eps * v[i].abs().max(1.0);
+            let floor = floor(self.upper[i]);
             if self.upper[i] - v[i] < floor {
                 self.upper[i] = v[i] + floor;
             }
