@@ -26,6 +26,9 @@ use super::lexer::{tokenize, Token, TokenKind};
 /// The deepest nesting of parentheses, calls, indexing and powers accepted.
 pub const MAX_DEPTH: usize = 1000;
 
+/// Builds the flat node of a chain from its first operand and the rest.
+type ChainNode<Op> = fn(Box<Expr>, Vec<(Op, Span, Expr)>) -> ExprKind;
+
 /// A comparison operator between the operands of a statement.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Comparison {
@@ -287,7 +290,7 @@ impl<'a> Parser<'a> {
         &mut self,
         operand: fn(&mut Self) -> Result<Expr, ExprError>,
         op_of: fn(TokenKind) -> Option<Op>,
-        node: fn(Box<Expr>, Vec<(Op, Span, Expr)>) -> ExprKind,
+        node: ChainNode<Op>,
     ) -> Result<Expr, ExprError> {
         let first = operand(self)?;
         let mut rest = Vec::new();
