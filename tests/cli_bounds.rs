@@ -324,6 +324,15 @@ fn check_compares_bound_multipliers() {
     let good = write(&dir, "good.json", &problem(0.0));
     let (code, stdout, _) = run(&["check", &good]);
     assert_eq!(code, Some(0), "{stdout}");
+    let (code, stdout, _) = run(&[
+        "check",
+        &good,
+        "--barrier",
+        "adaptive",
+        "--linear-solver",
+        "dense",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}");
     let wrong = write(&dir, "wrong.json", &problem(3.0));
     let (code, stdout, _) = run(&["check", &wrong]);
     assert_eq!(code, Some(1));

@@ -149,6 +149,10 @@ pub struct CheckArgs {
     /// KKT linear algebra: auto (sparse for large sparse systems), dense or sparse.
     #[arg(long, value_name = "auto|dense|sparse", value_parser = linear_solver)]
     pub linear_solver: Option<LinearSolver>,
+    /// Barrier strategy for problems with inequalities or bounds (overrides
+    /// each file's options.barrier).
+    #[arg(long, value_name = "monotone|adaptive", value_parser = barrier)]
+    pub barrier: Option<Barrier>,
 }
 
 /// Options of `lagrange generate`.
