@@ -81,6 +81,24 @@ DEVIATIONS: dict[str, str] = {
 # expected.tolerance per problem where the default 1e-6 is too tight, with why
 TOLERANCES: dict[str, tuple[float, str]] = {}
 
+# Closed-form answers replacing IPOPT's where a weakly active constraint or
+# bound (active, multiplier 0) makes an interior-point method approach the
+# solution only like sqrt(mu): IPOPT at tol 1e-12 still carries errors of
+# 1e-6..1e-4 there (checked against these values by verify_expected.py).
+CLOSED = {
+    "hs17": dict(objective=1.0, x=[0.0, 0.0], multipliers=[2.0, 0.0], z=[0.0, 0.0], why=(
+        "At x* = (0, 0) both constraints are active: grad f = (-2, 0) = 2 grad(x2^2 - x1), so lambda = (2, 0) "
+        "and the second constraint is weakly active (multiplier 0). Interior-point iterates approach such a "
+        "point with the weakly active slack and multiplier both of order sqrt(mu), so IPOPT's own answer at "
+        "tol 1e-12 is off by ~1e-5 in x2 and lambda2; `expected` holds the exact values (objective 1, "
+        "x = (0, 0), multipliers (2, 0), z = 0).")),
+    "hs32": dict(objective=1.0, x=[0.0, 0.0, 1.0], multipliers=[0.0, -2.0], z=[0.0, 4.0, 0.0], why=(
+        "At x* = (0, 0, 1) grad f = (2, 6, 2); with the equation's gradient (-1, -1, -1) (g = 1 - x1 - x2 - x3, "
+        "lambda = -2) the bound multipliers are z = (0, 4, 0): the bound x1 >= 0 is weakly active (active, "
+        "multiplier 0), which an interior-point method resolves only like sqrt(mu) (IPOPT at tol 1e-12 is off "
+        "by ~1e-6); `expected` holds the exact values (objective 1, multipliers (0, -2), z = (0, 4, 0)).")),
+}
+
 
 def dumps(obj, indent=0) -> str:
     """JSON with objects indented and arrays of numbers (or null) kept on one line."""
@@ -189,6 +207,20 @@ def active_analysis(prob: T.Problem, res: dict, t: dict, funcs: dict, tol_act=1e
             "sigma_min": sigma_min, "weak": weak}
 
 
+def mid_error(P, res, exp) -> float:
+    """Largest |a - b| / max(1, |b|) of a solve against `expected`."""
+    def err(a, b):
+        a = np.ravel(np.asarray(a, dtype=float))
+        b = np.ravel(np.asarray(b, dtype=float))
+        return float(np.max(np.abs(a - b) / np.maximum(1.0, np.abs(b)))) if a.size else 0.0
+    e = [err(res["objective"], exp["objective"]), err(res["x"], P.pack(exp["x"]))]
+    if "multipliers" in exp:
+        e.append(err(res["multipliers"], P.flatten_multipliers(exp["multipliers"])))
+    if "bound_multipliers" in exp:
+        e.append(err(res["bound_multipliers"], P.pack(exp["bound_multipliers"])))
+    return max(e)
+
+
 def published_check(res, fstar, xstar):
     ef = abs(res["objective"] - fstar) / max(1.0, abs(fstar))
     ex = 0.0
@@ -229,7 +261,24 @@ def make_one(name, spec, out, repeats):
             exp["bound_multipliers"] = P.unpack(an["z"])
     else:
         notes.append("licq")
+    if name in CLOSED:
+        c = CLOSED[name]
+        closed_err = max(abs(tight["objective"] - c["objective"]),
+                         float(np.max(np.abs(tight["x"] - np.array(c["x"])))))
+        exp = {"objective": c["objective"], "x": P.unpack(np.array(c["x"], dtype=float)),
+               "multipliers": P.shape_multipliers(np.array(c["multipliers"], dtype=float), tight["shapes"]),
+               "bound_multipliers": P.unpack(np.array(c["z"], dtype=float))}
+        desc += " " + c["why"] + f" (IPOPT at tol 1e-12 agrees to {closed_err:.1e} in objective and x.)"
+        notes.append("closed form")
     tol, why = TOLERANCES.get(name, (1e-6, ""))
+    # how far an ordinary solve lands: IPOPT at tol 1e-8 (exact bounds) against
+    # the expected values; where that exceeds 1e-7 the tolerance is loosened
+    mid = S.solve_ipopt(P, tol=1e-8, extra={"max_iter": 3000})
+    mid_err = mid_error(P, mid, exp)
+    if mid_err > 1e-7 and not why:
+        tol = min(1e-2, 10.0 ** math.ceil(math.log10(3 * mid_err)))
+        why = (f"expected.tolerance is {tol:g}: this solution is approached slowly (IPOPT at tol 1e-8 is "
+               f"{mid_err:.1e} away from the tol 1e-12 answer in objective, x or multipliers).")
     exp["tolerance"] = tol
     if why:
         desc += " " + why
@@ -251,6 +300,8 @@ def make_one(name, spec, out, repeats):
         "default_tol_error_vs_expected": S.max_error(P, r0),
     }
     ok = tight["success"] and ef <= TOL_F and ex <= TOL_X
+    ref["tolerance"] = tol
+    ref["ipopt_tol_1e-8_error_vs_expected"] = mid_err
     info = dict(ok=ok, status=tight["status"], ef=ef, ex=ex, f=tight["objective"], licq=an["licq"],
                 weak=an["weak"], n_active=an["n_active"], sigma_min=an["sigma_min"], notes=notes,
                 iters_tight=tight["iterations"])
@@ -300,7 +351,7 @@ def main(argv):
         print(f"{name:6s} n={ref['n']:2d} m={ref['m']:2d} b={ref['bounds']:2d} it={ref['iterations']:4d} "
               f"t={ref['solve_seconds'] * 1e3:7.2f} ms f={info['f']:.12g} (pub {spec['fstar']:.10g}, df "
               f"{info['ef']:.1e}, dx {info['ex']:.1e}) act={info['n_active']} licq={info['licq']} "
-              f"smin={info['sigma_min']:.1e} weak={info['weak']} {flag}", flush=True)
+              f"smin={info['sigma_min']:.1e} weak={info['weak']} tol={ref['tolerance']:g} {flag}", flush=True)
     for name, prob in H.EXTRA.items():
         if only and name not in only:
             continue
