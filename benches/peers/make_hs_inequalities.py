@@ -64,18 +64,17 @@ DEVIATIONS: dict[str, str] = {
     "hs44": "Published: x* = (0, 3, 0, 4), f* = -15. " + LOCAL + " Here: the vertex x = (3, 0, 4, 0), f = -13.",
     "hs98": "Published: f* = 3.1358091 (HS97's value: HS97's minimiser is feasible for HS98, whose third and "
             "fourth constraints are looser, so f* <= 3.1358091 holds). " + LOCAL + " Here: f = 4.0712464.",
-    "hs108": "Erratum: the published f* = -0.8660254038 (= -sqrt(3)/2) cannot be right: f = -(area of a "
-             "hexagon whose vertices are pairwise at most 1 apart), and a planar set of diameter 1 has area at "
-             "most pi/4 = 0.785 (isodiametric inequality). IPOPT at tol 1e-12 finds f = -0.6749814429, the "
-             "area of Graham's largest small hexagon (R. L. Graham, 1975: 0.674981...), which is kept.",
+    "hs108": "Published: f* = -0.8660254038 (-sqrt(3)/2; feasible here: from the published-type point of "
+             "CEC 2006 problem g18, the same problem, IPOPT converges to it). " + LOCAL
+             + " Here: f = -0.6749814429.",
     "hs59": "Erratum: the published f* = -7.804226324 disagrees with the objective at the published x* = "
             "(13.55010424, 51.66018129), which is -7.8027798 (computed here from the book's coefficients); "
             "IPOPT's minimum, f = -7.8027894715 at x within 4e-6 of the published x*, is kept.",
     "hs106": "Erratum: the published f* = 7049.330923 is not optimal: IPOPT at tol 1e-12 finds the feasible "
-             "point with f = 7049.2480205 (1.2e-5 lower, KKT residual checked), the value other collections "
-             "(CUTEst) also give.",
+             "point with f = 7049.2480205 (1.2e-5 lower, KKT residual checked), the best known value of the same "
+             "problem as CEC 2006 problem g10 (7049.24802052867).",
     "hs116": "The published f* = 97.588409 is 9.2e-6 (relative) above IPOPT's f = 97.5875095581 at a feasible "
-             "KKT point; the lower value is kept.",
+             "KKT point; the lower value is kept (TOMLAB's copy of the HS set lists 97.5875095537).",
 }
 
 # expected.tolerance per problem where the default 1e-6 is too tight, with why
