@@ -259,6 +259,11 @@ SIGN_CASES = [
     ({"variables": [{"name": "x", "upper": 3}], "minimize": "(x - 5)^2"}, 4.0, None, [-4.0]),
     ({"variables": [{"name": "x", "upper": 3}], "maximize": "-(x - 5)^2"}, -4.0, None, [4.0]),
     ({"variables": [{"name": "x", "lower": 0}], "minimize": "(x + 1)^2"}, 1.0, None, [2.0]),
+    # a fixed variable (lower = upper): z = (grad f - J' lambda)_y = d f*/d(fixed value), of either sign;
+    # a range with equal ends is the equation x + 2y = 1 (lambda = d f*/d(common value) = 0 here)
+    ({"variables": [{"name": "x"}, {"name": "y", "lower": 0, "upper": 0, "start": 3}],
+      "minimize": "(x - 1)^2 + (y - 2)^2 + x * y", "constraints": ["1 <= x + 2 * y <= 1"]},
+     4.0, [0.0], [0.0, -3.0]),
     ({"variables": [{"name": "x", "size": 2, "lower": [0, None], "upper": [None, 1]}],
       "maximize": "-(x[0] + 1)^2 - (x[1] - 2)^2 + x[0] * x[1]"}, None, None, None),
 ]
