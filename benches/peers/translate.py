@@ -831,7 +831,6 @@ class Problem:
             e = low.lower(c.lhs)
             shape = e.shape
             lo, hi = self.range_ends(c, shape)
-            size = lo.size
             ef = be.flatten(e.v, shape)
             # rhs for relative feasibility scales: the larger finite end in size
             scale = np.maximum(np.where(np.isfinite(lo), np.abs(lo), 0.0),
