@@ -44,6 +44,13 @@ pub fn kkt_residual<P: NlpProblem + ?Sized>(
     z: &[f64],
 ) -> KktResidual {
     let (n, m) = (problem.num_variables(), problem.num_constraints());
+    assert!(
+        x.len() == n && z.len() == n && lambda.len() == m,
+        "kkt_residual: x and z need {n} values, λ {m}; found {}, {} and {}",
+        x.len(),
+        z.len(),
+        lambda.len()
+    );
     let mut gradient = vec![0.0; n];
     problem.gradient(x, &mut gradient);
     let mut g = vec![0.0; m];

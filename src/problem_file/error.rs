@@ -361,7 +361,7 @@ impl FileError {
             ),
             ErrorKind::NotConstant { .. } => Some(
                 "bounds and the ends of a range are expressions of parameters only; \
-                 a variable on both sides needs two inequalities"
+                 state what depends on variables as inequality constraints"
                     .to_string(),
             ),
             ErrorKind::Unsupported { .. } => Some(

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lagrange::problem_file::expected::{compare, compare_bound_multipliers};
-use lagrange::solver::LinearSolver;
 
 use crate::args::CheckArgs;
 use crate::solve::{load, settings, solve, Overrides};
@@ -34,7 +33,7 @@ enum Verdict {
     Unusable,
 }
 
-fn check_file(path: &Path, linear_solver: Option<LinearSolver>) -> Verdict {
+fn check_file(path: &Path, flags: &Overrides) -> Verdict {
     let started = Instant::now();
     let definition = match load(path) {
         Ok(d) => d,
@@ -47,11 +46,7 @@ fn check_file(path: &Path, linear_solver: Option<LinearSolver>) -> Verdict {
         println!("skip  {}: no 'expected'", path.display());
         return Verdict::Skipped;
     };
-    let overrides = Overrides {
-        linear_solver,
-        ..Overrides::default()
-    };
-    let solution = match settings(&definition, overrides).and_then(|s| solve(&definition, &s)) {
+    let solution = match settings(&definition, flags.clone()).and_then(|s| solve(&definition, &s)) {
         Ok(s) => s,
         Err(_) => {
             println!("error {}: unusable (see standard error)", path.display());
@@ -124,9 +119,14 @@ pub fn run(args: &CheckArgs) -> Outcome {
             ));
         }
     }
+    let flags = Overrides {
+        linear_solver: args.linear_solver,
+        barrier: args.barrier,
+        ..Overrides::default()
+    };
     let (mut passed, mut failed, mut skipped, mut bad) = (0, 0, 0, 0);
     for file in &files {
-        match check_file(file, args.linear_solver) {
+        match check_file(file, &flags) {
             Verdict::Passed => passed += 1,
             Verdict::Failed => failed += 1,
             Verdict::Skipped => skipped += 1,
