@@ -70,17 +70,27 @@ fn every_problem_converges_to_its_expected_optimum_with_its_multipliers() {
             failures.push(format!("{name}: {:?}: {}", s.status, s.message));
             continue;
         }
-        let expected = definition.expected.as_ref().expect("these files carry expected");
+        let expected = definition
+            .expected
+            .as_ref()
+            .expect("these files carry expected");
         let tol = raw["expected"]["tolerance"].as_f64().unwrap_or(1e-6);
-        let mut mismatches: Vec<String> = compare(&definition, expected, s.objective, &s.x, &s.multipliers)
-            .iter()
-            .map(|m| format!("{m:?}"))
-            .collect();
+        let mut mismatches: Vec<String> =
+            compare(&definition, expected, s.objective, &s.x, &s.multipliers)
+                .iter()
+                .map(|m| format!("{m:?}"))
+                .collect();
         if let Some(z) = expected_bound_multipliers(&raw) {
-            assert_eq!(z.len(), s.bound_multipliers.len(), "{name}: bound multipliers' length");
+            assert_eq!(
+                z.len(),
+                s.bound_multipliers.len(),
+                "{name}: bound multipliers' length"
+            );
             for (j, (&found, &want)) in s.bound_multipliers.iter().zip(&z).enumerate() {
                 if !within(found, want, tol) {
-                    mismatches.push(format!("bound_multipliers[{j}]: found {found}, expected {want}"));
+                    mismatches.push(format!(
+                        "bound_multipliers[{j}]: found {found}, expected {want}"
+                    ));
                 }
             }
         }
@@ -96,9 +106,20 @@ fn every_problem_converges_to_its_expected_optimum_with_its_multipliers() {
         if s.iterations <= ipopt {
             within_ipopt += 1;
         }
-        lines.push(format!("{name}: {} iterations (IPOPT {ipopt})", s.iterations));
+        lines.push(format!(
+            "{name}: {} iterations (IPOPT {ipopt})",
+            s.iterations
+        ));
     }
     println!("{}", lines.join("\n"));
-    println!("iterations within IPOPT's on {within_ipopt} of {}", files.len());
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "iterations within IPOPT's on {within_ipopt} of {}",
+        files.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
