@@ -123,8 +123,11 @@ fn kkt_simplex(file: &File, n: usize) {
             "simplex z[{j}] = {} < 0 at a lower bound",
             z[j]
         );
-        // The construction's margins: both at least 0.1/n.
-        assert!(x[j].max(z[j]) >= 0.1 / n as f64, "simplex margin at {j}");
+        // The construction's margins: x at least 0.5/n, z at least 0.5.
+        assert!(
+            x[j] >= 0.5 / n as f64 || z[j] >= 0.5,
+            "simplex margin at {j}"
+        );
     }
     let f = 0.5 * gradient.iter().map(|g| g * g).sum::<f64>();
     assert_close("simplex objective", f, file.objective(), 1e-13);
@@ -146,7 +149,10 @@ fn kkt_water_filling(file: &File, n: usize) {
             "water-filling z[{i}] = {} > 0 (maximize)",
             z[i]
         );
-        assert!(x[i] >= 0.1 || z[i] <= -0.05, "water-filling margin at {i}");
+        assert!(
+            x[i] >= 0.1 - 1e-12 || z[i] <= -0.4,
+            "water-filling margin at {i}"
+        );
     }
     let f: f64 = x.iter().zip(&alpha).map(|(x, a)| (a + x).ln()).sum();
     assert_close("water-filling objective", f, file.objective(), 1e-13);
@@ -178,7 +184,7 @@ fn kkt_knapsack(file: &File, n: usize) {
             "knapsack x[{i}] outside its box"
         );
         let margin = distance.max(z[i].abs());
-        assert!(margin >= 1e-2, "knapsack margin {margin:e} at {i}");
+        assert!(margin >= 0.05, "knapsack margin {margin:e} at {i}");
     }
     // Each of the three kinds occurs.
     assert!((0..n).any(|i| z[i] > 0.0) && (0..n).any(|i| z[i] < 0.0));
@@ -649,4 +655,230 @@ fn generated_inequality_files_solve_to_their_closed_forms() {
         stdout.contains(&format!("{files} files: {files} passed, 0 failed")),
         "{stdout}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// The solver on hand-coded problems: the same four problems stated through
+// `NlpProblem` with derivatives written by hand (no file grammar needed), so
+// the closed forms' multiplier signs meet the solver's.
+
+use faer::MatMut;
+use lagrange::solver::{solve, NlpProblem, Sense, Settings, Status};
+
+/// One of the four families, its data read from the generated file.
+struct HandCoded {
+    family: &'static str,
+    n: usize,
+    start: Vec<f64>,
+    /// a (simplex, knapsack), alpha (water-filling), y (isotonic).
+    a: Vec<f64>,
+    d: Vec<f64>,
+    b: Vec<f64>,
+    rhs: f64,
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+}
+
+impl HandCoded {
+    fn new(family: &'static str, n: usize) -> Self {
+        let generated = generate(family, n).unwrap();
+        let file = File(&generated.file);
+        let start = match &generated.file["variables"][0]["start"] {
+            Value::Array(_) => numbers(&generated.file["variables"][0]["start"]),
+            v => vec![v.as_f64().unwrap(); n],
+        };
+        let (ones, inf) = (vec![1.0; n], vec![f64::INFINITY; n]);
+        let (a, d, b, rhs, lower, upper) = match family {
+            "simplex" => (file.param("a"), ones.clone(), ones, 1.0, vec![0.0; n], inf),
+            "water-filling" => {
+                let p = file.scalar("P");
+                (
+                    file.param("alpha"),
+                    ones.clone(),
+                    ones,
+                    p,
+                    vec![0.0; n],
+                    inf,
+                )
+            }
+            "knapsack" => (
+                file.param("a"),
+                file.param("d"),
+                file.param("b"),
+                file.scalar("c"),
+                file.param("l"),
+                file.param("u"),
+            ),
+            _ => (
+                file.param("y"),
+                ones.clone(),
+                ones,
+                0.0,
+                vec![-1e20; n],
+                inf,
+            ),
+        };
+        Self {
+            family,
+            n,
+            start,
+            a,
+            d,
+            b,
+            rhs,
+            lower,
+            upper,
+        }
+    }
+
+    fn isotonic(&self) -> bool {
+        self.family == "isotonic"
+    }
+}
+
+impl NlpProblem for HandCoded {
+    fn num_variables(&self) -> usize {
+        self.n
+    }
+    fn num_constraints(&self) -> usize {
+        if self.isotonic() {
+            self.n - 1
+        } else {
+            1
+        }
+    }
+    fn sense(&self) -> Sense {
+        if self.family == "water-filling" {
+            Sense::Maximize
+        } else {
+            Sense::Minimize
+        }
+    }
+    fn start(&self) -> Vec<f64> {
+        self.start.clone()
+    }
+    fn variable_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
+        lower.copy_from_slice(&self.lower);
+        upper.copy_from_slice(&self.upper);
+    }
+    fn constraint_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
+        lower.fill(0.0);
+        upper.fill(if self.isotonic() { f64::INFINITY } else { 0.0 });
+    }
+    fn objective(&mut self, x: &[f64]) -> f64 {
+        (0..self.n)
+            .map(|i| match self.family {
+                "water-filling" => (self.a[i] + x[i]).ln(),
+                _ => 0.5 * self.d[i] * (x[i] - self.a[i]).powi(2),
+            })
+            .sum()
+    }
+    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) {
+        for i in 0..self.n {
+            grad[i] = match self.family {
+                "water-filling" => 1.0 / (self.a[i] + x[i]),
+                _ => self.d[i] * (x[i] - self.a[i]),
+            };
+        }
+    }
+    fn constraints(&mut self, x: &[f64], values: &mut [f64]) {
+        if self.isotonic() {
+            for k in 0..self.n - 1 {
+                values[k] = x[k + 1] - x[k];
+            }
+        } else {
+            values[0] = dot(&self.b, x) - self.rhs;
+        }
+    }
+    fn jacobian(&mut self, _x: &[f64], mut jac: MatMut<'_, f64>) {
+        jac.fill(0.0);
+        if self.isotonic() {
+            for k in 0..self.n - 1 {
+                jac[(k, k)] = -1.0;
+                jac[(k, k + 1)] = 1.0;
+            }
+        } else {
+            for i in 0..self.n {
+                jac[(0, i)] = self.b[i];
+            }
+        }
+    }
+    fn hessian_of_lagrangian(
+        &mut self,
+        x: &[f64],
+        objective_factor: f64,
+        _lambda: &[f64],
+        mut hess: MatMut<'_, f64>,
+    ) {
+        // The constraints are linear: only f contributes.
+        hess.fill(0.0);
+        for i in 0..self.n {
+            hess[(i, i)] = objective_factor
+                * match self.family {
+                    "water-filling" => -1.0 / (self.a[i] + x[i]).powi(2),
+                    _ => self.d[i],
+                };
+        }
+    }
+}
+
+/// Solves the hand-coded `family` at size n and compares with the file's
+/// closed form.
+fn solve_hand_coded(family: &'static str, n: usize) {
+    let settings = Settings::builder().tolerance(1e-10).build().unwrap();
+    let generated = generate(family, n).unwrap();
+    let file = File(&generated.file);
+    let mut problem = HandCoded::new(family, n);
+    let s = solve(&mut problem, &settings);
+    let what = format!("{family} n={n}");
+    assert_eq!(s.status, Status::Converged, "{what}: {}", s.message);
+    assert_close_all(&format!("{what} x"), &s.x, &file.x(), 1e-7);
+    assert_close(
+        &format!("{what} objective"),
+        s.objective,
+        file.objective(),
+        1e-9,
+    );
+    let lambda = if family == "isotonic" {
+        file.lambdas()
+    } else {
+        vec![file.lambda()]
+    };
+    assert_close_all(
+        &format!("{what} multipliers"),
+        &s.multipliers,
+        &lambda,
+        1e-6,
+    );
+    if family != "isotonic" {
+        let z = file.z();
+        assert_close_all(
+            &format!("{what} bound multipliers"),
+            &s.bound_multipliers,
+            &z,
+            1e-6,
+        );
+    }
+}
+
+#[test]
+fn the_interior_point_solver_finds_the_closed_forms_of_hand_coded_problems() {
+    for family in ["water-filling", "knapsack", "isotonic"] {
+        for n in [10, 100] {
+            solve_hand_coded(family, n);
+        }
+    }
+    solve_hand_coded("simplex", 10);
+}
+
+/// The simplex's free xⱼ are about 2/n: a zero bound multiplier there is
+/// μ/xⱼ in the barrier, so the reported z (inactive, printed as 0) leaves
+/// a stationarity residual of about μ/min xⱼ, and the solver must take μ
+/// below tol · min xⱼ. At n = 100 and tol = 1e-10 it stops lowering μ at
+/// about tol/10 and repeats unit steps at stationarity ≈ 1e-9 until the
+/// iteration limit.
+#[test]
+#[ignore = "the interior-point solver stalls when inactive bounds are O(1/n) away (simplex n = 100); issue 12"]
+fn the_interior_point_solver_projects_onto_the_simplex_at_n_100() {
+    solve_hand_coded("simplex", 100);
 }

@@ -16,8 +16,9 @@
 //!
 //! Data: index i mod 3 picks free, at the lower bound, at the upper bound,
 //! with the unclamped point aᵢ + λ bᵢ/dᵢ (λ = 0.7 by construction) inside
-//! the box by at least an eighth of its width, or outside by at least 0.2
-//! times it, so complementarity is strict at every n.
+//! the box by at least an eighth of its width, or outside by at least half
+//! of it (so |zᵢ| = dᵢ·distance ≥ 0.25), so complementarity is strict at
+//! every n.
 
 use super::util::{expected, with_bound_multipliers, Lcg};
 use super::GeneratedProblem;
@@ -52,8 +53,8 @@ fn data(n: usize) -> Knapsack {
                 let p = li + width * (0.125 + 0.75 * v);
                 (p, p)
             }
-            1 => (li - width * (0.2 + v), li),
-            _ => (li + width * (1.2 + v), li + width),
+            1 => (li - width * (0.5 + v), li),
+            _ => (li + width * (1.5 + v), li + width),
         };
         d.push(di);
         b.push(bi);

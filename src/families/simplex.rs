@@ -12,14 +12,16 @@
 //! f* = ½ (ρ τ² + Σ over zero xⱼ of aⱼ²).
 //!
 //! Data: the free set is the even indices, with a margin on both sides of
-//! the threshold (xⱼ ≥ 0.5/Σ, zⱼ ≥ 0.5/n), so complementarity is strict at
-//! every n.
+//! the threshold: the free xⱼ are about 0.5 to 1.5 times their mean 1/⌈n/2⌉,
+//! and the zⱼ are 0.5 to 1.5 whatever n, so complementarity is strict at
+//! every n and the bounds' multipliers do not shrink with it (a solver that
+//! stops at barrier parameter μ leaves a zero xⱼ at about μ/zⱼ).
 
 use super::util::{expected, with_bound_multipliers, Lcg};
 use super::GeneratedProblem;
 use serde_json::json;
 
-/// The data: a with τ = 1/n by construction, half of the entries above it.
+/// The data: a with τ = 1/n by construction, the even entries above it.
 fn data(n: usize) -> Vec<f64> {
     let mut rng = Lcg::new(0x5171 + n as u64);
     let nf = n as f64;
@@ -32,7 +34,7 @@ fn data(n: usize) -> Vec<f64> {
             if j % 2 == 0 {
                 tau + r / free_total
             } else {
-                tau - r / nf
+                tau - r
             }
         })
         .collect()

@@ -10,16 +10,16 @@
 //! has zᵢ = 1/αᵢ − 1/L < 0 (raising its lower bound forces power where it
 //! is worth less). f* = Σ log(max(αᵢ, L)).
 //!
-//! Data: the even channels are below the level by 0.2 to 1.3, the odd ones
-//! above it by 0.2 to 1.2 (level 1.5 by construction), so every active
-//! bound has zᵢ ≤ 1/1.7 − 1/1.5 < 0 and every power is at least 0.2.
+//! Data: the even channels are below the level by 0.1 to 0.6, the odd ones
+//! above it by 0.4 to 1.4 (level 0.8 by construction), so every power is at
+//! least 0.1 and every active bound has zᵢ = −r/(L(L + r)) ≤ −0.41.
 
 use super::util::{expected, with_bound_multipliers, Lcg};
 use super::GeneratedProblem;
 use serde_json::json;
 
 /// The level of the construction.
-const LEVEL: f64 = 1.5;
+const LEVEL: f64 = 0.8;
 
 /// The noise levels α and the total power P.
 fn data(n: usize) -> (Vec<f64>, f64) {
@@ -29,11 +29,11 @@ fn data(n: usize) -> (Vec<f64>, f64) {
         .map(|i| {
             let u = rng.next_f64();
             if i % 2 == 0 {
-                let depth = 0.2 + 1.1 * u;
+                let depth = 0.1 + 0.5 * u;
                 power += depth;
                 LEVEL - depth
             } else {
-                LEVEL + 0.2 + u
+                LEVEL + 0.4 + u
             }
         })
         .collect();
@@ -126,8 +126,8 @@ mod tests {
             assert!((l - LEVEL).abs() <= 1e-12 * n as f64, "n={n}: {l}");
             let (x, _, z, _) = solve(&alpha, power);
             for i in 0..n {
-                assert_eq!(x[i] >= 0.2 - 1e-12, i % 2 == 0, "n={n} i={i}");
-                assert_eq!(z[i] < -0.07, i % 2 == 1, "n={n} i={i}");
+                assert_eq!(x[i] >= 0.1 - 1e-12, i % 2 == 0, "n={n} i={i}");
+                assert_eq!(z[i] < -0.4, i % 2 == 1, "n={n} i={i}");
             }
         }
     }
