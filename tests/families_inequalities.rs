@@ -395,12 +395,14 @@ fn solve_dense(mut m: Vec<Vec<f64>>, mut rhs: Vec<f64>) -> Vec<f64> {
             .unwrap();
         m.swap(col, pivot);
         rhs.swap(col, pivot);
-        for row in col + 1..k {
-            let factor = m[row][col] / m[col][col];
-            for j in col..k {
-                m[row][j] -= factor * m[col][j];
+        let (top, below) = m.split_at_mut(col + 1);
+        let pivot_row = &top[col];
+        for (offset, row) in below.iter_mut().enumerate() {
+            let factor = row[col] / pivot_row[col];
+            for (r, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                *r -= factor * p;
             }
-            rhs[row] -= factor * rhs[col];
+            rhs[col + 1 + offset] -= factor * rhs[col];
         }
     }
     let mut v = vec![0.0; k];
