@@ -106,6 +106,12 @@ fn assert_strictly_complementary(what: &str, distance: f64, multiplier: f64) {
     );
 }
 
+/// Some bounds or rows are active (nonzero multiplier) and some not.
+fn assert_both_kinds(what: &str, multipliers: &[f64]) {
+    assert!(multipliers.iter().any(|&m| m != 0.0), "{what}: none active");
+    assert!(multipliers.contains(&0.0), "{what}: all active");
+}
+
 // ---------------------------------------------------------------------------
 // KKT conditions of each family, from the file alone.
 
@@ -129,6 +135,7 @@ fn kkt_simplex(file: &File, n: usize) {
             "simplex margin at {j}"
         );
     }
+    assert_both_kinds("simplex", &z);
     let f = 0.5 * gradient.iter().map(|g| g * g).sum::<f64>();
     assert_close("simplex objective", f, file.objective(), 1e-13);
 }
@@ -154,6 +161,7 @@ fn kkt_water_filling(file: &File, n: usize) {
             "water-filling margin at {i}"
         );
     }
+    assert_both_kinds("water-filling", &z);
     let f: f64 = x.iter().zip(&alpha).map(|(x, a)| (a + x).ln()).sum();
     assert_close("water-filling objective", f, file.objective(), 1e-13);
 }
@@ -214,6 +222,7 @@ fn kkt_isotonic(file: &File, n: usize) {
             "isotonic margin at {k}"
         );
     }
+    assert_both_kinds("isotonic", &lambda);
     let f = 0.5 * gradient.iter().map(|g| g * g).sum::<f64>();
     assert_close("isotonic objective", f, file.objective(), 1e-13);
 }

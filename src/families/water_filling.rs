@@ -87,7 +87,7 @@ pub fn generate(n: usize) -> GeneratedProblem {
              subject to sum(x) = P, x >= 0. Closed form: x_i = max(0, L - alpha_i) with the water level \
              L = (P + sum of the k smallest alpha)/k for the largest k whose k-th smallest alpha is below \
              that value (here L = {LEVEL} by construction; x_i > 0 exactly for even i). Multipliers: \
-             lambda = 1/L = dF/dP for the power, z_i = 1/alpha_i - 1/L < 0 where x_i = 0."
+             lambda = 1/L = d f*/dP for the power, z_i = 1/alpha_i - 1/L < 0 where x_i = 0."
         ),
         "variables": [{"name": "x", "size": n, "start": power / n as f64, "lower": 0.0}],
         "parameters": {"alpha": alpha, "P": power},
