@@ -882,12 +882,13 @@ fn the_interior_point_solver_finds_the_closed_forms_of_hand_coded_problems() {
     solve_hand_coded("simplex", 10);
 }
 
-/// The simplex's free xⱼ are about 2/n: a zero bound multiplier there is
-/// μ/xⱼ in the barrier, so the reported z (inactive, printed as 0) leaves
-/// a stationarity residual of about μ/min xⱼ, and the solver must take μ
-/// below tol · min xⱼ. At n = 100 and tol = 1e-10 it stops lowering μ at
-/// about tol/10 and repeats unit steps at stationarity ≈ 1e-9 until the
-/// iteration limit.
+/// The simplex's free xⱼ are about 2/n: the barrier leaves their bound
+/// multipliers at μ/xⱼ, which the answer reports as 0 (inactive), so
+/// stationarity is off by about μ/min xⱼ; with μ's floor at tol/10 that
+/// exceeds tol once a free xⱼ is below 0.1. At n = 100 and tol = 1e-10 the
+/// solver repeats unit steps at stationarity ≈ 1e-9 until the iteration
+/// limit. (The mirror case, an active bound whose z is below 0.1 so that
+/// its distance μ/z exceeds tol, is classified inactive the same way.)
 #[test]
 #[ignore = "the interior-point solver stalls when inactive bounds are O(1/n) away (simplex n = 100); issue 12"]
 fn the_interior_point_solver_projects_onto_the_simplex_at_n_100() {
