@@ -641,15 +641,12 @@ fn scratch(test: &str) -> PathBuf {
     dir
 }
 
-/// `lagrange check` on every inequality family at three sizes: it loads the
-/// bounds and the `>=` row, solves, and compares the objective, x, the
-/// multipliers and the bound multipliers with `expected`.
-#[test]
-#[ignore = "needs the interior-point solver and the inequality grammar (issue 12)"]
-fn generated_inequality_files_solve_to_their_closed_forms() {
-    let dir = scratch("check");
+/// Writes every inequality family at n = 10, 100, 1000 (`families` only)
+/// and returns the paths.
+fn family_files(test: &str, families: &[&str]) -> Vec<String> {
+    let dir = scratch(test);
     let mut paths = Vec::new();
-    for family in INEQUALITY_FAMILIES {
+    for family in families {
         for n in [10, 100, 1000] {
             let path = dir.join(format!("{family}-{n}.json"));
             let text = serde_json::to_string(&generate(family, n).unwrap().file).unwrap();
@@ -657,15 +654,47 @@ fn generated_inequality_files_solve_to_their_closed_forms() {
             paths.push(path.to_str().unwrap().to_string());
         }
     }
+    paths
+}
+
+/// `lagrange check` with `options` on `paths`: every file converges and
+/// matches.
+fn assert_check_passes(paths: &[String], options: &[&str]) {
     let mut args = vec!["check"];
+    args.extend_from_slice(options);
     args.extend(paths.iter().map(String::as_str));
     let (code, stdout, stderr) = lagrange(&args);
     let files = paths.len();
-    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(code, Some(0), "{options:?}\n{stdout}\n{stderr}");
     assert!(
         stdout.contains(&format!("{files} files: {files} passed, 0 failed")),
         "{stdout}"
     );
+}
+
+/// `lagrange check` on every inequality family at three sizes: it loads the
+/// bounds and the `>=` row, solves, and compares the objective, x, the
+/// multipliers and the bound multipliers with `expected`. With the monotone
+/// barrier every file; with the default barrier all but the knapsack (see
+/// `knapsack_files_solve_with_the_default_barrier`).
+#[test]
+#[ignore = "needs the interior-point solver and the inequality grammar (issue 12)"]
+fn generated_inequality_files_solve_to_their_closed_forms() {
+    let all = family_files("check", &INEQUALITY_FAMILIES);
+    assert_check_passes(&all, &["--barrier", "monotone"]);
+    let without_knapsack = family_files("check-default", &["simplex", "water-filling", "isotonic"]);
+    assert_check_passes(&without_knapsack, &[]);
+}
+
+/// On main at 3f6ddbb the default (adaptive) barrier stops on every
+/// knapsack file with status `singular` ("the factorization of the KKT
+/// matrix overflowed") after 6 to 12 iterations, an upper bound's z at −inf;
+/// the same files converge with `--barrier monotone`. Each variable has
+/// both bounds, about 1 apart, and a third of them end at each.
+#[test]
+#[ignore = "the adaptive barrier overflows the KKT factorization on the knapsack's box bounds (issue 12)"]
+fn knapsack_files_solve_with_the_default_barrier() {
+    assert_check_passes(&family_files("knapsack-default", &["knapsack"]), &[]);
 }
 
 // ---------------------------------------------------------------------------
@@ -674,7 +703,7 @@ fn generated_inequality_files_solve_to_their_closed_forms() {
 // the closed forms' multiplier signs meet the solver's.
 
 use faer::MatMut;
-use lagrange::solver::{solve, NlpProblem, Sense, Settings, Status};
+use lagrange::solver::{solve, Barrier, NlpProblem, Sense, Settings, Status};
 
 /// One of the four families, its data read from the generated file.
 struct HandCoded {
@@ -836,7 +865,13 @@ impl NlpProblem for HandCoded {
 /// Solves the hand-coded `family` at size n and compares with the file's
 /// closed form.
 fn solve_hand_coded(family: &'static str, n: usize) {
-    let settings = Settings::builder().tolerance(1e-10).build().unwrap();
+    // The monotone barrier: the default one has an open failure on the
+    // knapsack (see `knapsack_files_solve_with_the_default_barrier`).
+    let settings = Settings::builder()
+        .tolerance(1e-10)
+        .barrier(Barrier::Monotone)
+        .build()
+        .unwrap();
     let generated = generate(family, n).unwrap();
     let file = File(&generated.file);
     let mut problem = HandCoded::new(family, n);
@@ -889,6 +924,8 @@ fn the_interior_point_solver_finds_the_closed_forms_of_hand_coded_problems() {
 /// solver repeats unit steps at stationarity ≈ 1e-9 until the iteration
 /// limit. (The mirror case, an active bound whose z is below 0.1 so that
 /// its distance μ/z exceeds tol, is classified inactive the same way.)
+/// Main's 70a4d8a lets μ fall to min(tol², tol/10), after which this
+/// passes.
 #[test]
 #[ignore = "the interior-point solver stalls when inactive bounds are O(1/n) away (simplex n = 100); issue 12"]
 fn the_interior_point_solver_projects_onto_the_simplex_at_n_100() {
