@@ -302,26 +302,22 @@ pub(crate) fn hvp_reverse(
 /// f' (and f'' when `d2` is given) of every element of a unary op, with
 /// the dispatch on the op outside the element loop: matched inside it (the
 /// inlined `UnaryFn::d1`), every element paid a jump, and loop-invariant
-/// parts of other ops' rules were computed on entry.
+/// parts of other ops' rules were computed on entry. The named functions
+/// dispatch in the op table ([`Elementwise::partials`]).
+///
+/// [`Elementwise::partials`]: crate::autodiff::ops::Elementwise::partials
 fn unary_partials(u: UnaryFn, x: &[f64], y: &[f64], d1: &mut [f64], d2: Option<&mut [f64]>) {
     // Each arm passes a constant variant, so the inlined rules fold to it.
     macro_rules! each {
         ($($v:ident $(($c:ident))?),*) => {
             match u {
+                UnaryFn::Map(e) => e.partials(x, y, d1, d2),
                 $(UnaryFn::$v $(($c))? => unary_partials_of(UnaryFn::$v $(($c))?, x, y, d1, d2),)*
             }
         };
     }
     each!(
         Neg,
-        Exp,
-        Log,
-        Sqrt,
-        Sin,
-        Cos,
-        Tan,
-        Tanh,
-        Abs,
         Powf(p),
         RPowC(c),
         AddC(c),
