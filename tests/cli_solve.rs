@@ -369,6 +369,7 @@ fn eval_agrees_with_finite_differences_on_fixtures_and_problems() {
     let mut files = vec![
         fixture("budget.json"),
         fixture("matrix_constraint.json"),
+        fixture("table_functions.json"),
         fixture("typo_name.json"),
     ];
     files.pop(); // typo_name is unusable on purpose
@@ -409,4 +410,37 @@ fn check_passes_and_a_wrong_expected_value_fails_naming_file_and_number() {
         "{line}"
     );
     assert!(stdout.contains("1 passed, 1 failed"), "{stdout}");
+}
+
+/// log1p, expm1, atan and sigmoid in a problem file, solved to the closed
+/// form of `tests/fixtures/table_functions.json` (derivation in its
+/// description): x*, the multipliers (λ = s(1 − s) for sigmoid, −e^½ for
+/// expm1) and f*.
+#[test]
+fn table_functions_solve_to_their_closed_form() {
+    let file = fixture("table_functions.json");
+    let (code, v) = json(&["solve", file.to_str().unwrap(), "--json"]);
+    assert_eq!(code, Some(0), "{v}");
+    let s = 1.0 / (1.0 + (-1.0f64).exp());
+    let f = 2.0 * 2f64.ln() - 2.0 * (0.5f64.exp() - 1.0) + std::f64::consts::FRAC_PI_2 + 2.0 * s;
+    assert!(close(v["objective"].as_f64().unwrap(), f, 1e-10), "{v}");
+    for (name, want) in [("a", 1.0), ("b", 0.5), ("c", 1.0), ("d", 1.0)] {
+        for x in v["x"][name].as_array().unwrap() {
+            assert!(close(x.as_f64().unwrap(), want, 1e-8), "{name}: {v}");
+        }
+    }
+    let lambda: Vec<f64> = v["multipliers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_f64().unwrap())
+        .collect();
+    let want = [0.5, -(0.5f64.exp()), 0.5, s * (1.0 - s)];
+    for (got, want) in lambda.iter().zip(want) {
+        assert!(close(*got, want, 1e-8), "{lambda:?} vs {want}");
+    }
+    assert_eq!(v["point"], "maximum");
+    // `check` compares with the file's `expected`.
+    let (code, _, stderr) = run(&["check", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
 }

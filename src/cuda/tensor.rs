@@ -19,6 +19,8 @@ use super::graph::{self, Op};
 use super::launch::{self, GradOut, Reduction};
 use super::runtime::{runtime, DeviceMem, Runtime};
 use super::Device;
+use crate::autodiff::ops::elementwise::elementwise_table;
+use crate::autodiff::Elementwise;
 
 /// An f64 tensor on a CUDA device, with PyTorch-like autograd.
 ///
@@ -54,6 +56,22 @@ impl fmt::Debug for DeviceTensor {
 fn numel(shape: &[usize]) -> usize {
     shape.iter().product()
 }
+
+/// One method per entry of the op table (`x.sin()`, `x.log1p()`, ...),
+/// each launching that function's kernels.
+macro_rules! device_methods {
+    ($($(#[doc = $doc:expr])* $V:ident $name:ident { $($rules:tt)* })*) => {
+        impl DeviceTensor {
+            $(
+                $(#[doc = $doc])*
+                pub fn $name(&self) -> Result<DeviceTensor, CudaError> {
+                    self.elementwise(Elementwise::$V)
+                }
+            )*
+        }
+    };
+}
+elementwise_table!(device_methods);
 
 impl DeviceTensor {
     pub(crate) fn from_parts(
@@ -328,37 +346,10 @@ impl DeviceTensor {
     pub fn neg(&self) -> Result<DeviceTensor, CudaError> {
         self.unary(graph::Unary::Neg)
     }
-    /// eˣ
-    pub fn exp(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Exp)
-    }
-    /// ln x
-    pub fn log(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Log)
-    }
-    /// √x
-    pub fn sqrt(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Sqrt)
-    }
-    /// sin x
-    pub fn sin(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Sin)
-    }
-    /// cos x
-    pub fn cos(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Cos)
-    }
-    /// tan x
-    pub fn tan(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Tan)
-    }
-    /// tanh x
-    pub fn tanh(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Tanh)
-    }
-    /// |x| (derivative sign(x), 0 at 0)
-    pub fn abs(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Abs)
+    /// The named function `f` of the engine's op table, elementwise; each
+    /// function is also a method (`x.sigmoid()`).
+    pub fn elementwise(&self, f: Elementwise) -> Result<DeviceTensor, CudaError> {
+        self.unary(graph::Unary::Map(f))
     }
     /// x²
     pub fn square(&self) -> Result<DeviceTensor, CudaError> {

@@ -267,7 +267,7 @@ mod tests {
     fn rules_match_central_differences() {
         let h = 1e-5;
         for &e in Elementwise::ALL {
-            for &x in &[-0.6, 0.3, 0.7, 1.9] {
+            for &x in &[-0.6f64, 0.3, 0.7, 1.9] {
                 let x = if matches!(e, Elementwise::Log | Elementwise::Sqrt) {
                     x.abs()
                 } else {

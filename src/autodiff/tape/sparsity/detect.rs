@@ -244,10 +244,11 @@ fn liveness(prog: &Program, consts: &[f64], live: &mut [u8]) {
 
 /// Whether f'' is identically zero (the op adds no interactions).
 fn unary_is_linear(u: UnaryFn) -> bool {
-    u.is_linear() || matches!(
-        u,
-        UnaryFn::Map(Elementwise::Abs) | UnaryFn::Powf(0.0) | UnaryFn::Powf(1.0)
-    )
+    u.is_linear()
+        || matches!(
+            u,
+            UnaryFn::Map(Elementwise::Abs) | UnaryFn::Powf(0.0) | UnaryFn::Powf(1.0)
+        )
 }
 
 /// The forward pass state.
