@@ -8,7 +8,6 @@
 //! accumulate (`+=`) in the kernels themselves: a tensor used twice gets both
 //! contributions without an extra pass.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -20,26 +19,10 @@ use super::runtime::{DeviceMem, Runtime};
 use super::tensor::{DeviceTensor, Node};
 use crate::autodiff::Elementwise;
 
-thread_local! {
-    static GRAD_ENABLED: Cell<bool> = const { Cell::new(true) };
-}
-
-/// Runs `f` without recording ops (PyTorch's `torch.no_grad()`): results
-/// computed inside do not require grad. Restored on exit, also on panic.
-pub fn no_grad<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            GRAD_ENABLED.with(|g| g.set(self.0));
-        }
-    }
-    let _restore = Restore(GRAD_ENABLED.with(|g| g.replace(false)));
-    f()
-}
-
 /// Whether an op on these inputs records itself.
 pub(crate) fn recording(inputs: &[&DeviceTensor]) -> bool {
-    GRAD_ENABLED.with(|g| g.get()) && inputs.iter().any(|t| t.node.requires_grad)
+    // The CPU engine's grad mode: `autodiff::no_grad` is one switch for both.
+    crate::autodiff::is_grad_enabled() && inputs.iter().any(|t| t.node.requires_grad)
 }
 
 /// Elementwise one-input ops.
