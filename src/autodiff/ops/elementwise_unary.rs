@@ -52,6 +52,17 @@ impl From<Elementwise> for UnaryFn {
     }
 }
 
+impl super::elementwise::ScalarRules for UnaryFn {
+    #[inline(always)]
+    fn d1(self, x: f64, y: f64) -> f64 {
+        UnaryFn::d1(self, x, y)
+    }
+    #[inline(always)]
+    fn d2(self, x: f64, y: f64) -> f64 {
+        UnaryFn::d2(self, x, y)
+    }
+}
+
 impl UnaryFn {
     /// The value f(x).
     #[inline(always)]
@@ -195,9 +206,8 @@ pub(crate) fn vjp_tangent(
 
 // The power rules stay out of line. Inlined into the elementwise loops,
 // which match on the op inside the loop, `RPowC`'s ln c (loop-invariant and
-// free of side effects) was hoisted out of the loop for every op: each call
-// of every unary rule paid a logarithm (14 % of HS111's solve, whose
-// length-10 vectors make many short calls).
+// free of side effects) was hoisted out of the loop for every op, so every
+// unary rule paid a logarithm (measurement in docs/benchmarks.md).
 
 #[inline(never)]
 fn powf_d1(x: f64, p: f64) -> f64 {
@@ -236,11 +246,9 @@ fn rpowc_d2(y: f64, c: f64) -> f64 {
 mod tests {
     use super::*;
 
-    /// The ops with a constant; the named functions are tested with the
-    /// table (`elementwise`).
-    const ALL: [UnaryFn; 10] = [
+    /// The ops with a constant (the named functions come from the table).
+    const WITH_CONSTANTS: [UnaryFn; 9] = [
         UnaryFn::Neg,
-        UnaryFn::Map(Elementwise::Tanh),
         UnaryFn::Powf(3.5),
         UnaryFn::Powf(2.0),
         UnaryFn::RPowC(1.7),
@@ -251,11 +259,13 @@ mod tests {
         UnaryFn::RDivC(2.5),
     ];
 
-    /// f' and f'' against central differences of f and f'.
+    /// f' and f'' against central differences of f and f', for every
+    /// function of the op table and every op with a constant.
     #[test]
     fn derivatives_match_central_differences() {
         let h = 1e-5;
-        for u in ALL {
+        let table = Elementwise::ALL.iter().map(|&e| UnaryFn::Map(e));
+        for u in table.chain(WITH_CONSTANTS) {
             for &x in &[0.3, 0.7, 1.9] {
                 let y = u.f(x);
                 let fd1 = (u.f(x + h) - u.f(x - h)) / (2.0 * h);

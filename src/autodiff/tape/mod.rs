@@ -28,8 +28,8 @@ pub use sparsity::{
 const BATCH: usize = 8;
 /// Up to this many directions in all, a Hessian or sparse derivative takes
 /// them in one sweep instead of sweeps of [`BATCH`]: a last, short sweep
-/// costs nearly the per-instruction work of a full one (ten variables took
-/// sweeps of 8 and 2; one sweep of 10 takes about 5 % off HS111's solve).
+/// costs nearly the per-instruction work of a full one (measurement in
+/// `docs/benchmarks.md`).
 /// Every direction's arithmetic is the same in any batch (see `batched`),
 /// so the results do not change.
 const ONE_SWEEP_MAX: usize = 2 * BATCH;
