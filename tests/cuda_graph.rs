@@ -9,10 +9,12 @@
 
 mod cuda_common;
 
-use cuda_common::{
-    assert_reduction, assert_rel, gpu, sum_ref, Rng, ELEMENTWISE_TOL, REDUCTION_TOL,
-};
+use cuda_common::gpu;
 use lagrange::cuda::{no_grad, sum_value_and_grad, DeviceTensor, Expr};
+use lagrange_test_support::accuracy::{
+    assert_reduction, assert_rel, sum_ref, ELEMENTWISE_TOL, REDUCTION_TOL,
+};
+use lagrange_test_support::Rng;
 
 #[test]
 fn seed_tutorial_closed_forms() {

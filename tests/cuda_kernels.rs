@@ -10,11 +10,12 @@
 
 mod cuda_common;
 
-use cuda_common::{
-    assert_reduction, assert_rel, assert_rel_to_terms, gpu, sum_ref, Rng, ELEMENTWISE_TOL,
-    REDUCTION_TOL,
-};
+use cuda_common::gpu;
 use lagrange::cuda::{sum_value_and_grad, BinaryFn, Device, DeviceTensor, Expr};
+use lagrange_test_support::accuracy::{
+    assert_reduction, assert_rel, assert_rel_to_terms, sum_ref, ELEMENTWISE_TOL, REDUCTION_TOL,
+};
+use lagrange_test_support::Rng;
 
 /// Sizes that hit partial blocks, a single element and several blocks.
 const SIZES: &[usize] = &[1, 255, 257, 100_003];

@@ -17,6 +17,7 @@ static REJECTED: AtomicUsize = AtomicUsize::new(0);
 use lagrange::problem_file::load::with_large_stack;
 use lagrange::problem_file::parser::parse_statement;
 use lagrange::problem_file::{load_str, Definition};
+use lagrange_test_support::Rng;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -85,24 +86,6 @@ fn expression() -> impl Strategy<Value = String> {
                 .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
         ]
     })
-}
-
-/// A small deterministic generator (xorshift) for the well-typed builder.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
 }
 
 /// Shapes of the well-typed generator: scalar, vector of 3, vector of 2.
@@ -293,9 +276,9 @@ fn run_fuzz(cases: u32) {
                 |(objective, constraint, expr_edits, file_edits, mode, seed)| {
                     // Half the cases: well-typed files that should load.
                     if mode % 2 == 1 {
-                        let mut rng = Rng(seed | 1);
+                        let mut rng = Rng::new(seed);
                         let objective = typed(&mut rng, Ty::S, 5);
-                        let ty = [Ty::S, Ty::V2, Ty::V3][rng.below(3) as usize];
+                        let ty = [Ty::S, Ty::V2, Ty::V3][rng.below(3)];
                         let constraint =
                             format!("{} = {}", typed(&mut rng, ty, 4), typed(&mut rng, ty, 3));
                         exercise(&file(&objective, &constraint));

@@ -3,14 +3,12 @@
 //! convergence is argmin's `SolverConverged`, and the result equals the
 //! plain `solve` call.
 
-mod solver_common;
-
 use std::sync::{Arc, Mutex};
 
 use argmin::core::observers::{Observe, ObserverMode};
 use argmin::core::{Error, Executor, State, TerminationReason, KV};
 use lagrange::solver::{solve, NewtonKkt, NewtonKktState, Settings, Status};
-use solver_common::hs::problems;
+use lagrange_test_support::hs::problems;
 
 /// Records (iteration, cost, kkt_residual) of every observed iteration.
 struct Recorder(Arc<Mutex<Vec<(u64, f64, f64)>>>);
@@ -82,7 +80,7 @@ fn argmin_iteration_limit_stops_with_max_iterations() {
 #[test]
 fn solver_failures_end_the_run_with_their_status() {
     // x = 1 and x = 2.
-    let mut p = solver_common::Closure::new(1, 2, vec![0.0]);
+    let mut p = lagrange_test_support::Closure::new(1, 2, vec![0.0]);
     p.cons = Box::new(|x, c| {
         c[0] = x[0] - 1.0;
         c[1] = x[0] - 2.0;
