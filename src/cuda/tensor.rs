@@ -91,6 +91,18 @@ impl DeviceTensor {
         }
     }
 
+    /// The result of an op on `inputs`: recorded with `op()` when the grad
+    /// mode is on and an input requires grad (the one place that decides).
+    fn recorded(
+        data: DeviceMem,
+        shape: Vec<usize>,
+        inputs: &[&DeviceTensor],
+        op: impl FnOnce() -> Op,
+    ) -> Self {
+        let requires_grad = graph::recording(inputs);
+        Self::from_parts(data, shape, requires_grad, requires_grad.then(op))
+    }
+
     pub(crate) fn rt(&self) -> &Arc<Runtime> {
         self.node.data.runtime()
     }
@@ -329,17 +341,12 @@ impl DeviceTensor {
     fn unary(&self, op: graph::Unary) -> Result<DeviceTensor, CudaError> {
         let (k, p) = op.forward();
         let data = launch::unary_fwd(self.rt(), k, self.mem(), p)?;
-        let requires_grad = graph::recording(&[self]);
-        let op = requires_grad.then(|| Op::Unary {
-            op,
-            x: self.clone(),
-        });
-        Ok(Self::from_parts(
-            data,
-            self.shape().to_vec(),
-            requires_grad,
-            op,
-        ))
+        Ok(Self::recorded(data, self.shape().to_vec(), &[self], || {
+            Op::Unary {
+                op,
+                x: self.clone(),
+            }
+        }))
     }
 
     /// −x
@@ -407,13 +414,11 @@ impl DeviceTensor {
             other.mem(),
             numel(&shape),
         )?;
-        let requires_grad = graph::recording(&[self, other]);
-        let op = requires_grad.then(|| Op::Binary {
+        Ok(Self::recorded(data, shape, &[self, other], || Op::Binary {
             op,
             a: self.clone(),
             b: other.clone(),
-        });
-        Ok(Self::from_parts(data, shape, requires_grad, op))
+        }))
     }
 
     /// a + b (elementwise; a single-element operand is broadcast)
@@ -461,13 +466,7 @@ impl DeviceTensor {
             scale,
         )?;
         let inputs: Vec<&DeviceTensor> = std::iter::once(self).chain(y).collect();
-        let requires_grad = graph::recording(&inputs);
-        Ok(Self::from_parts(
-            out,
-            vec![],
-            requires_grad,
-            requires_grad.then_some(op),
-        ))
+        Ok(Self::recorded(out, vec![], &inputs, || op))
     }
 
     /// Σ x, a scalar (deterministic: the same bits on every run and device).
@@ -573,12 +572,10 @@ impl DeviceTensor {
             m,
             n,
         )?;
-        let requires_grad = graph::recording(&[self, x]);
-        let op = requires_grad.then(|| Op::MatVec {
+        Ok(Self::recorded(y, vec![m], &[self, x], || Op::MatVec {
             a: self.clone(),
             x: x.clone(),
-        });
-        Ok(Self::from_parts(y, vec![m], requires_grad, op))
+        }))
     }
 
     /// Aᵀ·y for a matrix A = self of shape [m, n] and y of shape [m].
@@ -599,12 +596,10 @@ impl DeviceTensor {
             m,
             n,
         )?;
-        let requires_grad = graph::recording(&[self, y]);
-        let op = requires_grad.then(|| Op::MatVecT {
+        Ok(Self::recorded(z, vec![n], &[self, y], || Op::MatVecT {
             a: self.clone(),
             y: y.clone(),
-        });
-        Ok(Self::from_parts(z, vec![n], requires_grad, op))
+        }))
     }
 
     // ----- fused elementwise expressions ---------------------------------------
@@ -613,17 +608,12 @@ impl DeviceTensor {
     /// is one more kernel reading x and the incoming gradient.
     pub fn map(&self, f: &ElementwiseFn) -> Result<DeviceTensor, CudaError> {
         let data = launch::expr_fwd(self.rt(), &f.program, self.mem())?;
-        let requires_grad = graph::recording(&[self]);
-        let op = requires_grad.then(|| Op::Map {
-            f: f.clone(),
-            x: self.clone(),
-        });
-        Ok(Self::from_parts(
-            data,
-            self.shape().to_vec(),
-            requires_grad,
-            op,
-        ))
+        Ok(Self::recorded(data, self.shape().to_vec(), &[self], || {
+            Op::Map {
+                f: f.clone(),
+                x: self.clone(),
+            }
+        }))
     }
 
     /// Σ f(x) in one pass over x (no intermediate tensor); its backward
@@ -631,12 +621,10 @@ impl DeviceTensor {
     pub fn map_sum(&self, f: &ElementwiseFn) -> Result<DeviceTensor, CudaError> {
         let out = self.rt().alloc(1)?;
         launch::expr_sum(self.rt(), &f.program, self.mem(), &out, None, 1.0)?;
-        let requires_grad = graph::recording(&[self]);
-        let op = requires_grad.then(|| Op::MapSum {
+        Ok(Self::recorded(out, vec![], &[self], || Op::MapSum {
             f: f.clone(),
             x: self.clone(),
-        });
-        Ok(Self::from_parts(out, vec![], requires_grad, op))
+        }))
     }
 }
 

@@ -95,7 +95,7 @@ mod tests {
     #[test]
     fn every_table_function_is_callable_and_reserved() {
         for &e in Elementwise::ALL {
-            let f = Function::from_name(e.name()).expect(e.name());
+            let f = Function::from_name(e.name()).unwrap();
             assert_eq!(f.elementwise(), Some(e));
             assert_eq!(f.name(), e.name());
             assert!(is_reserved(e.name()));
