@@ -24,7 +24,7 @@
 //!   ([`CompiledProblem`](problem::CompiledProblem)) and read the answer by
 //!   name ([`NamedSolution`](problem::NamedSolution)).
 //! - [`problem_file`]: the JSON problem files of the command line:
-//!   [`load`](problem_file::load), [`load_str`](problem_file::load_str),
+//!   [`load`](problem_file::load()), [`load_str`](problem_file::load_str),
 //!   [`Definition`](problem_file::Definition) and
 //!   [`FileError`](problem_file::FileError) with rustc-style rendering.
 //! - [`solver`]: the Newton–KKT solver behind one interface,

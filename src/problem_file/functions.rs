@@ -1,7 +1,7 @@
 //! The functions and constants that expressions may use.
 //!
 //! The elementwise functions are the engine's op table
-//! ([`Elementwise`](crate::autodiff::Elementwise)), by their table names:
+//! ([`Elementwise`]), by their table names:
 //! a function added there is callable in problem files with no change here.
 
 pub use crate::autodiff::Elementwise;
