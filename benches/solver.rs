@@ -153,7 +153,7 @@ fn dense_quadratic_programs(c: &mut Criterion) {
 }
 
 /// The sparse path at n = 10⁴ on the closed-form families of
-/// tests/solver_common/sparse.rs (for 10⁵–10⁶ and peak memory, see
+/// tests/support/src/sparse.rs (for 10⁵–10⁶ and peak memory, see
 /// examples/sparse_scaling.rs).
 fn sparse_families(c: &mut Criterion) {
     use lagrange::solver::LinearSolver;
