@@ -63,24 +63,30 @@ fn quadratic(q: &Mat<f64>, c: &[f64], a: &Mat<f64>, b: &[f64], shift: f64) -> Cl
     p
 }
 
+/// A random convex QP (Q positive definite, random c, A, b) with `m`
+/// constraints, and its solution (x, λ) from one LU solve of
+/// [Q −Aᵀ; A 0] (x, λ) = (−c, b).
+fn random_qp(rng: &mut Rng, n: usize, m: usize) -> (Closure, Mat<f64>) {
+    let q = rng.spd(n);
+    let c: Vec<f64> = (0..n).map(|_| rng.next()).collect();
+    let a = Mat::from_fn(m, n, |_, _| rng.next());
+    let b: Vec<f64> = (0..m).map(|_| rng.next()).collect();
+    let k = Mat::from_fn(n + m, n + m, |i, j| match (i < n, j < n) {
+        (true, true) => q[(i, j)],
+        (true, false) => -a[(j - n, i)],
+        (false, true) => a[(i - n, j)],
+        (false, false) => 0.0,
+    });
+    let rhs = Mat::from_fn(n + m, 1, |i, _| if i < n { -c[i] } else { b[i - n] });
+    let reference = k.full_piv_lu().solve(&rhs);
+    (quadratic(&q, &c, &a, &b, 0.0), reference)
+}
+
 #[test]
 fn quadratic_with_linear_constraints_matches_one_kkt_solve() {
     let mut rng = Rng::new(7);
     for (n, m) in [(2, 1), (5, 2), (12, 5), (30, 10)] {
-        let q = rng.spd(n);
-        let c: Vec<f64> = (0..n).map(|_| rng.next()).collect();
-        let a = Mat::from_fn(m, n, |_, _| rng.next());
-        let b: Vec<f64> = (0..m).map(|_| rng.next()).collect();
-        // Reference: [Q −Aᵀ; A 0] (x, λ) = (−c, b), one LU solve.
-        let k = Mat::from_fn(n + m, n + m, |i, j| match (i < n, j < n) {
-            (true, true) => q[(i, j)],
-            (true, false) => -a[(j - n, i)],
-            (false, true) => a[(i - n, j)],
-            (false, false) => 0.0,
-        });
-        let rhs = Mat::from_fn(n + m, 1, |i, _| if i < n { -c[i] } else { b[i - n] });
-        let reference = k.full_piv_lu().solve(&rhs);
-        let mut p = quadratic(&q, &c, &a, &b, 0.0);
+        let (mut p, reference) = random_qp(&mut rng, n, m);
         check_derivatives(&mut p, &vec![0.3; n], &vec![0.5; m], 1e-6);
         let s = solve(&mut p, &Settings::default());
         assert_converged(&s);
@@ -485,19 +491,7 @@ mod random_programs {
         ) {
             let m = ((n as f64) * m_frac) as usize;
             let mut rng = lagrange_test_support::Rng::new(seed);
-            let q = rng.spd(n);
-            let c: Vec<f64> = (0..n).map(|_| rng.next()).collect();
-            let a = Mat::from_fn(m, n, |_, _| rng.next());
-            let b: Vec<f64> = (0..m).map(|_| rng.next()).collect();
-            let k = Mat::from_fn(n + m, n + m, |i, j| match (i < n, j < n) {
-                (true, true) => q[(i, j)],
-                (true, false) => -a[(j - n, i)],
-                (false, true) => a[(i - n, j)],
-                (false, false) => 0.0,
-            });
-            let rhs = Mat::from_fn(n + m, 1, |i, _| if i < n { -c[i] } else { b[i - n] });
-            let reference = k.full_piv_lu().solve(&rhs);
-            let mut p = quadratic(&q, &c, &a, &b, 0.0);
+            let (mut p, reference) = super::random_qp(&mut rng, n, m);
             p.start = (0..n).map(|_| start_scale * rng.next()).collect();
             let s = solve(&mut p, &Settings::default());
             prop_assert_eq!(s.status, Status::Converged);
