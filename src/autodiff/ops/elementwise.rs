@@ -212,7 +212,10 @@ macro_rules! define_elementwise {
                 d2: Option<&mut [f64]>,
             ) {
                 match self {
-                    $(Elementwise::$V => fill_partials(Elementwise::$V, x, y, d1, d2),)*
+                    $(Elementwise::$V => {
+                        let e = Elementwise::$V;
+                        fill_partials(|x, y| e.d1(x, y), |x, y| e.d2(x, y), x, y, d1, d2)
+                    })*
                 }
             }
         }
@@ -221,31 +224,13 @@ macro_rules! define_elementwise {
 
 elementwise_table!(define_elementwise);
 
-/// A function of one argument with its first and second derivatives
-/// (given y = f(x)): an entry of the table, or any unary op.
-pub(crate) trait ScalarRules: Copy {
-    /// f'(x).
-    fn d1(self, x: f64, y: f64) -> f64;
-    /// f''(x).
-    fn d2(self, x: f64, y: f64) -> f64;
-}
-
-impl ScalarRules for Elementwise {
-    #[inline(always)]
-    fn d1(self, x: f64, y: f64) -> f64 {
-        Elementwise::d1(self, x, y)
-    }
-    #[inline(always)]
-    fn d2(self, x: f64, y: f64) -> f64 {
-        Elementwise::d2(self, x, y)
-    }
-}
-
-/// f' (and f'' when `d2` is given) of every element. Called with a constant
-/// `f`, the inlined rules fold to that function's.
+/// f' (and f'' when `d2` is given) of every element, from the rules
+/// `f1(x, y)` and `f2(x, y)`. Called with the rules of a constant function,
+/// the inlined rules fold to that function's.
 #[inline(always)]
-pub(crate) fn fill_partials<F: ScalarRules>(
-    f: F,
+pub(crate) fn fill_partials(
+    f1: impl Fn(f64, f64) -> f64,
+    f2: impl Fn(f64, f64) -> f64,
     x: &[f64],
     y: &[f64],
     d1: &mut [f64],
@@ -253,12 +238,12 @@ pub(crate) fn fill_partials<F: ScalarRules>(
 ) {
     let (x, y) = (&x[..d1.len()], &y[..d1.len()]);
     for i in 0..d1.len() {
-        d1[i] = f.d1(x[i], y[i]);
+        d1[i] = f1(x[i], y[i]);
     }
     if let Some(d2) = d2 {
         let d2 = &mut d2[..x.len()];
         for i in 0..x.len() {
-            d2[i] = f.d2(x[i], y[i]);
+            d2[i] = f2(x[i], y[i]);
         }
     }
 }

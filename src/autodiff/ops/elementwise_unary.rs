@@ -52,17 +52,6 @@ impl From<Elementwise> for UnaryFn {
     }
 }
 
-impl super::elementwise::ScalarRules for UnaryFn {
-    #[inline(always)]
-    fn d1(self, x: f64, y: f64) -> f64 {
-        UnaryFn::d1(self, x, y)
-    }
-    #[inline(always)]
-    fn d2(self, x: f64, y: f64) -> f64 {
-        UnaryFn::d2(self, x, y)
-    }
-}
-
 impl UnaryFn {
     /// The value f(x).
     #[inline(always)]

@@ -307,7 +307,10 @@ fn unary_partials(u: UnaryFn, x: &[f64], y: &[f64], d1: &mut [f64], d2: Option<&
         ($($v:ident $(($c:ident))?),*) => {
             match u {
                 UnaryFn::Map(e) => e.partials(x, y, d1, d2),
-                $(UnaryFn::$v $(($c))? => fill_partials(UnaryFn::$v $(($c))?, x, y, d1, d2),)*
+                $(UnaryFn::$v $(($c))? => {
+                    let u = UnaryFn::$v $(($c))?;
+                    fill_partials(|x, y| u.d1(x, y), |x, y| u.d2(x, y), x, y, d1, d2)
+                })*
             }
         };
     }
