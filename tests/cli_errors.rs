@@ -238,23 +238,121 @@ fn missing_objective_and_both_objectives() {
 }
 
 #[test]
-fn inequality_is_not_supported_yet() {
-    let dir = scratch("inequality");
-    let text = problem(serde_json::json!({"constraints": ["x + y <= c"]}));
+fn comparison_errors_name_field_and_column() {
+    let dir = scratch("comparisons");
+    let cases: [(&str, serde_json::Value, &[&str]); 7] = [
+        (
+            "lt.json",
+            serde_json::json!({"constraints": ["x + y < c"]}),
+            &[
+                "'<' is not supported",
+                "write '<='",
+                "constraints[0], column 7",
+            ],
+        ),
+        (
+            "gt.json",
+            serde_json::json!({"constraints": [{"name": "cap", "equation": "x > 1"}]}),
+            &["write '>='", "constraints[0].equation, column 3"],
+        ),
+        (
+            "mixed.json",
+            serde_json::json!({"constraints": ["0 <= x >= 1"]}),
+            &["mixed comparisons", "constraints[0], column 8"],
+        ),
+        (
+            "chained.json",
+            serde_json::json!({"constraints": ["0 <= x <= y <= 3"]}),
+            &["chained comparisons", "constraints[0], column 13"],
+        ),
+        (
+            "eq_chain.json",
+            serde_json::json!({"constraints": ["x = y <= 3"]}),
+            &["an equation cannot be chained", "constraints[0], column 3"],
+        ),
+        (
+            "range_var.json",
+            serde_json::json!({"constraints": ["0 <= x <= y"]}),
+            &[
+                "the end of a range must not depend on variables",
+                "column 11",
+            ],
+        ),
+        (
+            "range_crossed.json",
+            serde_json::json!({"constraints": ["c >= x >= 20"]}),
+            &["lower end 20 > upper end 10", "constraints[0], column 1"],
+        ),
+    ];
+    for (name, fields, needles) in cases {
+        assert_unusable(&write(&dir, name, problem(fields)), needles);
+    }
+}
+
+#[test]
+fn bound_errors_name_field() {
+    let dir = scratch("bounds");
+    let with_bounds = |w: serde_json::Value| serde_json::json!({"variables": [{"name": "x", "start": 1.0}, {"name": "y", "start": 2.0}, w]});
+    let cases: [(&str, serde_json::Value, &[&str]); 7] = [
+        (
+            "crossed.json",
+            with_bounds(
+                serde_json::json!({"name": "w", "size": 3, "lower": [0, 5, null], "upper": 2}),
+            ),
+            &[
+                "variable 'w': lower bound 5 > upper bound 2 at element 1",
+                "variables[2]",
+            ],
+        ),
+        (
+            "length.json",
+            with_bounds(serde_json::json!({"name": "w", "size": 3, "lower": [0, 1]})),
+            &["size 3 but its bound has 2 entries", "variables[2].lower"],
+        ),
+        (
+            "uses_variable.json",
+            with_bounds(serde_json::json!({"name": "w", "size": 3, "upper": "c * x"})),
+            &[
+                "a bound must not depend on variables",
+                "variables[2].upper, column 5",
+            ],
+        ),
+        (
+            "shape.json",
+            with_bounds(serde_json::json!({"name": "w", "size": 3, "upper": "b"})),
+            &["its bound is a vector of 2", "variables[2].upper, column 1"],
+        ),
+        (
+            "unknown_field.json",
+            with_bounds(serde_json::json!({"name": "w", "size": 3, "lowr": 0})),
+            &[
+                "unknown field 'lowr'",
+                "variables[2].lowr",
+                "did you mean 'lower'?",
+            ],
+        ),
+        (
+            "bad_type.json",
+            with_bounds(serde_json::json!({"name": "w", "size": 3, "upper": true})),
+            &[
+                "expected a number, an array of numbers and nulls",
+                "variables[2].upper",
+            ],
+        ),
+        (
+            "barrier.json",
+            serde_json::json!({"options": {"barrier": "fast"}}),
+            &["'fast' is not a barrier strategy", "options.barrier"],
+        ),
+    ];
+    for (name, fields, needles) in cases {
+        assert_unusable(&write(&dir, name, problem(fields)), needles);
+    }
+    let text =
+        problem(serde_json::json!({"constraints": [{"name": "cap", "inequality": "x <= 1"}]}));
     assert_unusable(
-        &write(&dir, "le.json", text),
-        &[
-            "inequality constraints ('<=') are not supported yet",
-            "constraints[0], column 7",
-        ],
-    );
-    let text = problem(serde_json::json!({"constraints": [{"name": "cap", "equation": "x >= 1"}]}));
-    assert_unusable(
-        &write(&dir, "ge.json", text),
-        &[
-            "('>=') are not supported yet",
-            "constraints[0].equation, column 3",
-        ],
+        &write(&dir, "constraint_field.json", text),
+        &["unknown field 'inequality'", "constraints[0].inequality"],
     );
 }
 

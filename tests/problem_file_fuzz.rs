@@ -30,7 +30,7 @@ const FUNCTIONS: &[&str] = &[
     "sinh",
 ];
 const OPERATORS: &[&str] = &[
-    " + ", " - ", " * ", " / ", " ^ ", " @ ", "**", "+-", " = ", " <= ", " >= ", "==", "<",
+    " + ", " - ", " * ", " / ", " ^ ", " @ ", "**", "+-", " = ", " <= ", " >= ", "==", "<", " > ",
 ];
 
 fn number() -> impl Strategy<Value = String> {
@@ -199,12 +199,83 @@ fn edit() -> impl Strategy<Value = (usize, u8, char)> {
     )
 }
 
+/// A constant of type `ty` for the ends of a range, with some that are
+/// not constant or not of the right shape.
+fn end(rng: &mut Rng, ty: Ty) -> &'static str {
+    match (ty, rng.below(8)) {
+        (_, 0) => rng.pick(&["x", "v", "A", "1e20", "-1e400", "sqrt(-c)"]),
+        (Ty::V2, 1) => "b",
+        (Ty::V2, 2) => "-b",
+        (Ty::V3, 1) => "A[0]",
+        _ => rng.pick(&["c", "-c", "0", "1", "b[0]", "sum(b)", "-2.5"]),
+    }
+}
+
+/// A well-typed constraint: an equation, an inequality or a range.
+fn typed_constraint(rng: &mut Rng) -> String {
+    let ty = [Ty::S, Ty::V2, Ty::V3][rng.below(3)];
+    let (a, b) = (typed(rng, ty, 4), typed(rng, ty, 3));
+    match rng.below(6) {
+        0 | 1 => format!("{a} = {b}"),
+        2 => format!("{a} <= {b}"),
+        3 => format!("{a} >= {b}"),
+        4 => format!("{} <= {a} <= {}", end(rng, ty), end(rng, ty)),
+        _ => format!("{} >= {a} >= {}", end(rng, ty), end(rng, ty)),
+    }
+}
+
+/// A bound for a variable of `size` elements (0: scalar): absent, a number,
+/// an array with nulls (sometimes of the wrong length), an expression.
+fn bound(rng: &mut Rng, size: usize) -> serde_json::Value {
+    let number = |rng: &mut Rng| serde_json::json!(rng.below(7) as f64 - 3.0);
+    match rng.below(6) {
+        0 | 1 => serde_json::Value::Null,
+        2 => number(rng),
+        3 => {
+            let len = if rng.below(5) == 0 {
+                size + 1
+            } else {
+                size.max(1)
+            };
+            let items: Vec<serde_json::Value> = (0..len)
+                .map(|_| {
+                    if rng.below(3) == 0 {
+                        serde_json::Value::Null
+                    } else {
+                        number(rng)
+                    }
+                })
+                .collect();
+            serde_json::Value::Array(items)
+        }
+        _ => serde_json::json!(
+            rng.pick(&["c", "-c", "b[0] - 5", "0.5 * c", "A[0]", "b", "x", "1e20"])
+        ),
+    }
+}
+
 fn file(objective: &str, constraint: &str) -> String {
+    file_with_bounds(objective, constraint, None)
+}
+
+/// The fuzz file; with a generator, also random bounds on x and v.
+fn file_with_bounds(objective: &str, constraint: &str, rng: Option<&mut Rng>) -> String {
+    let mut variables = serde_json::json!([
+        {"name": "x", "start": 0.5}, {"name": "y", "start": 1.5},
+        {"name": "v", "size": 3, "start": [0.1, 0.2, 0.3]}, {"name": "u", "size": 2}
+    ]);
+    if let Some(rng) = rng {
+        for (i, size) in [(0, 0), (2, 3)] {
+            for side in ["lower", "upper"] {
+                let b = bound(rng, size);
+                if !b.is_null() {
+                    variables[i][side] = b;
+                }
+            }
+        }
+    }
     serde_json::json!({
-        "variables": [
-            {"name": "x", "start": 0.5}, {"name": "y", "start": 1.5},
-            {"name": "v", "size": 3, "start": [0.1, 0.2, 0.3]}, {"name": "u", "size": 2}
-        ],
+        "variables": variables,
         "parameters": {"A": [[1, 2, 3], [4, 5, 6]], "B": [[1, 0], [0, 1]], "b": [1, 2], "c": 3},
         "minimize": objective,
         "constraints": [constraint, {"name": "named", "equation": "x + y = 1"}]
@@ -244,6 +315,16 @@ fn exercise(text: &str) {
             }
             let mut grad = vec![0.0; x.len()];
             compiled.gradient(&x, &mut grad);
+            // Bounds and ends as compiled: as loaded, never crossed.
+            let (n, m) = (compiled.num_variables(), compiled.num_constraints());
+            let (mut lo, mut hi) = (vec![0.0; n], vec![0.0; n]);
+            compiled.variable_bounds(&mut lo, &mut hi);
+            assert!(lo.iter().zip(&hi).all(|(l, h)| l <= h));
+            let loaded: Vec<f64> = def.variables.iter().flat_map(|v| v.lower.clone()).collect();
+            assert_eq!(lo, loaded);
+            let (mut lo, mut hi) = (vec![0.0; m], vec![0.0; m]);
+            compiled.constraint_bounds(&mut lo, &mut hi);
+            assert!(lo.iter().zip(&hi).all(|(l, h)| l <= h));
         }
     }
 }
@@ -278,10 +359,8 @@ fn run_fuzz(cases: u32) {
                     if mode % 2 == 1 {
                         let mut rng = Rng::new(seed);
                         let objective = typed(&mut rng, Ty::S, 5);
-                        let ty = [Ty::S, Ty::V2, Ty::V3][rng.below(3)];
-                        let constraint =
-                            format!("{} = {}", typed(&mut rng, ty, 4), typed(&mut rng, ty, 3));
-                        exercise(&file(&objective, &constraint));
+                        let constraint = typed_constraint(&mut rng);
+                        exercise(&file_with_bounds(&objective, &constraint, Some(&mut rng)));
                         return Ok(());
                     }
                     let _ = parse_statement(&objective);

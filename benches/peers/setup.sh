@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates the local virtual environment for the peer benchmarks and the
-# expected-value checks: CasADi (ships IPOPT), SciPy, NumPy, mpmath.
+# expected-value checks: CasADi (ships IPOPT), SciPy, NumPy, mpmath, pytest.
 # Optional extras for benches/compare_autodiff.py: `setup.sh --autodiff`
 # also installs PyTorch and JAX (CPU use; large downloads).
 # Usage: benches/peers/setup.sh [--autodiff]      (from anywhere)
@@ -12,7 +12,7 @@ if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
 "$venv/bin/pip" install --quiet --upgrade pip
-"$venv/bin/pip" install --quiet casadi scipy numpy mpmath
+"$venv/bin/pip" install --quiet casadi scipy numpy mpmath pytest
 if [ "${1:-}" = "--autodiff" ]; then
     "$venv/bin/pip" install --quiet torch "jax[cpu]"
 fi

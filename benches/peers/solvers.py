@@ -43,42 +43,74 @@ def _functions(prob: T.Problem, kind="auto"):
     return t, funcs
 
 
-def kkt_residual(prob: T.Problem, x: np.ndarray, lam: np.ndarray | None, funcs=None):
-    """(stationarity ||grad f - J^T lam||_inf, feasibility ||g||_inf,
-    scaled stationarity, scaled feasibility) in the spec's convention."""
-    if funcs is None:
-        _, funcs = _functions(prob)
+def violation(g: np.ndarray, lbg: np.ndarray, ubg: np.ndarray) -> np.ndarray:
+    """How far each g_i lies outside [lbg_i, ubg_i] (0 inside)."""
+    with np.errstate(invalid="ignore"):
+        return np.maximum(0.0, np.maximum(lbg - g, g - ubg))
+
+
+def kkt_residual(prob: T.Problem, x: np.ndarray, lam: np.ndarray | None, funcs=None,
+                 z: np.ndarray | None = None, t: dict | None = None):
+    """(stationarity ||grad f - J^T lam - z||_inf, feasibility (largest violation of
+    an equation, inequality, range or bound), scaled stationarity, scaled
+    feasibility) in the spec's convention. For equality-only problems this is
+    (||grad f - J^T lam||, ||g||, ...) as before."""
+    if funcs is None or t is None:
+        t, funcs = _functions(prob)
     gf = np.asarray(funcs["grad"](x)).ravel()
     g = np.asarray(funcs["g"](x)).ravel()
     if g.size and lam is not None:
         J = np.asarray(funcs["jac"](x))
         st = gf - J.T @ lam
     else:
-        st = gf
+        st = gf.copy()
+    if z is not None:
+        st = st - z
     stat = float(np.max(np.abs(st))) if st.size else 0.0
-    feas = float(np.max(np.abs(g))) if g.size else 0.0
+    viol_g = violation(g, t["lbg"], t["ubg"])
+    viol_x = violation(x, t["lbx"], t["ubx"])
+    feas = float(max(np.max(viol_g) if g.size else 0.0, np.max(viol_x) if x.size else 0.0))
     scale_f = max(1.0, float(np.max(np.abs(gf))) if gf.size else 1.0)
+    sf = 0.0
     if g.size:
         lhs = np.abs(np.asarray(funcs["lhs"](x)).ravel())
         rhs = np.abs(np.asarray(funcs["rhs"](x)).ravel())
-        scaled_feas = float(np.max(np.abs(g) / np.maximum(1.0, np.maximum(lhs, rhs))))
-    else:
-        scaled_feas = 0.0
-    return stat, feas, stat / scale_f, scaled_feas
+        sf = float(np.max(viol_g / np.maximum(1.0, np.maximum(lhs, rhs))))
+    if x.size:
+        bnd = np.where(viol_x > 0, np.where(x < t["lbx"], np.abs(t["lbx"]), np.abs(t["ubx"])), 0.0)
+        sf = max(sf, float(np.max(viol_x / np.maximum(1.0, bnd))))
+    return stat, feas, stat / scale_f, sf
 
 
 def solve_ipopt(prob: T.Problem, tol: float | None = None, kind="auto", print_level=0,
-                extra: dict | None = None, g_shift=None, x0=None) -> dict:
-    """IPOPT with exact Hessian. tol None: IPOPT's defaults (tol 1e-8).
-    g_shift: solve lhs - rhs = g_shift instead (rhs raised by g_shift), for
-    sensitivity checks; x0: start instead of the file's. "setup_seconds": building
-    the CasADi expressions and the nlpsol object (the file already read)."""
+                extra: dict | None = None, g_shift=None, x0=None, bound_shift=None) -> dict:
+    """IPOPT with exact Hessian. tol None: IPOPT's defaults (tol 1e-8); with
+    tol given also bound_relax_factor 0 (exact bounds; `extra` may override).
+    g_shift: move every constant end of constraint i by g_shift[i] (an equation
+    lhs - rhs = g_shift, an inequality lhs - rhs <= / >= g_shift, both ends of a
+    range), i.e. the right-hand side raised, for sensitivity checks;
+    bound_shift: likewise for the variable bounds (both of x_j moved by
+    bound_shift[j]); x0: start instead of the file's. "setup_seconds": building
+    the CasADi expressions and the nlpsol object (the file already read).
+
+    Multipliers come back in the contract's convention. CasADi's IPOPT
+    interface solves min F s.t. lbg <= g <= ubg, lbx <= x <= ubx with
+    grad F + J^T lam_g + lam_x = 0 (lam > 0 at an active upper end, < 0 at an
+    active lower end). For minimize F = f, so grad f = J^T (-lam_g) + (-lam_x);
+    for maximize F = -f, so grad f = J^T lam_g + lam_x. Hence
+    lambda = -sign * lam_g and z = -sign * lam_x (sign = +1 minimize, -1
+    maximize): grad f = J^T lambda + z, lambda_i = d f*/d(active end),
+    z_j = d f*/d(active bound)."""
     t_setup = time.perf_counter()
     t = prob.casadi(kind)
     sign = 1.0 if prob.sense == "minimize" else -1.0
     opts = {"print_level": print_level, "sb": "yes"}
     if tol is not None:
         opts["tol"] = tol
+        # IPOPT relaxes every bound and inequality end by 1e-8 * max(1, |b|) by
+        # default, so a tight solve would stop that far outside an active
+        # bound; with an explicit tol (reference answers) the bounds are exact
+        opts["bound_relax_factor"] = 0.0
     if extra:
         opts.update(extra)
     solver = ca.nlpsol("s", "ipopt", {"x": t["x"], "f": sign * t["f"], "g": t["g"]},
@@ -87,16 +119,19 @@ def solve_ipopt(prob: T.Problem, tol: float | None = None, kind="auto", print_le
     t0 = time.perf_counter()
     setup = t0 - t_setup
     shift = np.zeros(m) if g_shift is None else np.asarray(g_shift, dtype=float)
-    res = solver(x0=prob.x0() if x0 is None else x0, lbg=shift, ubg=shift)
+    bshift = np.zeros(prob.n) if bound_shift is None else np.asarray(bound_shift, dtype=float)
+    res = solver(x0=prob.x0() if x0 is None else x0, lbg=t["lbg"] + shift, ubg=t["ubg"] + shift,
+                 lbx=t["lbx"] + bshift, ubx=t["ubx"] + bshift)
     wall = time.perf_counter() - t0
     st = solver.stats()
     x = np.asarray(res["x"]).ravel()
-    # CasADi: grad(sign*f) + J^T lam_g = 0  =>  grad f = J^T (-sign*lam_g)
     lam = -sign * np.asarray(res["lam_g"]).ravel()
+    z = -sign * np.asarray(res["lam_x"]).ravel()
     ok = st["return_status"] in ("Solve_Succeeded", "Solved_To_Acceptable_Level")
     return {
         "solver": "ipopt", "status": "converged" if ok else st["return_status"],
         "success": ok, "objective": sign * float(res["f"]), "x": x, "multipliers": lam,
+        "bound_multipliers": z,
         "iterations": int(st["iter_count"]), "seconds": float(st.get("t_wall_total", wall)),
         "wall_seconds": wall, "setup_seconds": setup, "message": st["return_status"],
         "shapes": t["shapes"],
@@ -104,8 +139,11 @@ def solve_ipopt(prob: T.Problem, tol: float | None = None, kind="auto", print_le
 
 
 def solve_scipy(prob: T.Problem, method: str, tol: float = 1e-8, maxiter: int = 3000) -> dict:
-    """SLSQP (gradients, BFGS) or trust-constr (exact Hessians of f and g)."""
-    from scipy.optimize import minimize, NonlinearConstraint
+    """SLSQP (gradients, BFGS) or trust-constr (exact Hessians of f and g).
+    Inequalities, ranges and bounds are passed as SciPy's; multipliers are
+    returned for equation-only problems without bounds (SciPy's sign
+    conventions for inequality multipliers differ between methods)."""
+    from scipy.optimize import minimize, NonlinearConstraint, Bounds
 
     t, F = _functions(prob)
     sign = 1.0 if prob.sense == "minimize" else -1.0
@@ -115,13 +153,28 @@ def solve_scipy(prob: T.Problem, method: str, tol: float = 1e-8, maxiter: int = 
     gfun = lambda x: np.asarray(F["g"](x)).ravel()  # noqa: E731
     gjac = lambda x: np.asarray(F["jac"](x))  # noqa: E731
     x0 = prob.x0()
+    lbg, ubg = t["lbg"], t["ubg"]
+    eq = np.nonzero(lbg == ubg)[0]
+    lo_rows = np.nonzero((lbg != ubg) & np.isfinite(lbg))[0]
+    hi_rows = np.nonzero((lbg != ubg) & np.isfinite(ubg))[0]
+    only_eq = eq.size == m and not prob.has_bounds
+    bounds = Bounds(t["lbx"], t["ubx"]) if prob.has_bounds else None
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             if method == "SLSQP":
-                cons = [{"type": "eq", "fun": gfun, "jac": gjac}] if m else []
-                res = minimize(fun, x0, jac=jac, method="SLSQP", constraints=cons,
+                cons = []
+                if eq.size:
+                    cons.append({"type": "eq", "fun": lambda x: gfun(x)[eq] - lbg[eq],
+                                 "jac": lambda x: gjac(x)[eq]})
+                if lo_rows.size:
+                    cons.append({"type": "ineq", "fun": lambda x: gfun(x)[lo_rows] - lbg[lo_rows],
+                                 "jac": lambda x: gjac(x)[lo_rows]})
+                if hi_rows.size:
+                    cons.append({"type": "ineq", "fun": lambda x: ubg[hi_rows] - gfun(x)[hi_rows],
+                                 "jac": lambda x: -gjac(x)[hi_rows]})
+                res = minimize(fun, x0, jac=jac, method="SLSQP", constraints=cons, bounds=bounds,
                                tol=tol, options={"maxiter": maxiter})
                 lam = None
                 msg = str(res.message)
@@ -130,13 +183,13 @@ def solve_scipy(prob: T.Problem, method: str, tol: float = 1e-8, maxiter: int = 
                 gl = (ca.SX if t["kind"] == "SX" else ca.MX).sym("v", m)
                 hv = ca.Function("hv", [t["x"], gl], [ca.hessian(ca.dot(gl, t["g"]), t["x"])[0]]) if m else None
                 hess = lambda x: sign * np.asarray(F["hess_f"](x))  # noqa: E731
-                cons = [NonlinearConstraint(gfun, 0.0, 0.0, jac=gjac,
+                cons = [NonlinearConstraint(gfun, lbg, ubg, jac=gjac,
                                             hess=lambda x, v: np.asarray(hv(x, v)))] if m else []
                 res = minimize(fun, x0, jac=jac, hess=hess, method="trust-constr",
-                               constraints=cons,
+                               constraints=cons, bounds=bounds,
                                options={"gtol": tol, "xtol": 1e-14, "maxiter": maxiter})
                 # SciPy: grad(sign f) + J^T v = 0 (v = res.v[0]) => lambda = -sign v
-                lam = -sign * np.asarray(res.v[0]).ravel() if m else np.zeros(0)
+                lam = (-sign * np.asarray(res.v[0]).ravel() if m else np.zeros(0)) if only_eq else None
                 msg = str(res.message)
             x = np.asarray(res.x, dtype=float)
             ok = bool(res.success)

@@ -5,7 +5,10 @@ shipped in the repository as the project's file contract) into CasADi.
 The expression grammar is parsed by a small recursive-descent parser (no
 `eval`). Precedence, lowest first:
 
-    equation   := expr '=' expr
+    constraint := expr '=' expr                      (equation, g = lhs - rhs)
+                | expr ('<=' | '>=') expr             (inequality, g = lhs - rhs)
+                | lo '<=' expr '<=' hi | hi '>=' expr '>=' lo
+                                                      (range, g = expr; ends free of variables)
     expr       := term (('+' | '-') term)*
     term       := unary (('*' | '/' | '@') unary)*
     unary      := '-' unary | power          (so -x^2 is -(x^2))
@@ -23,6 +26,12 @@ Usage as a module:
 
     prob = load_problem("problems/budget.json")   # -> Problem
     nlp = prob.casadi(kind="SX")                  # symbols, f, g, x0 ...
+
+Bounds and inequalities (the contract's new grammar): a variable's `lower` /
+`upper` (number, array with null, or expression of parameters; |b| >= 1e20
+means none) become IPOPT's lbx / ubx, and each scalar constraint row gets
+lbg / ubg: an equation [0, 0], `<=` (-inf, 0], `>=` [0, inf), a range
+[lo, hi] on g = e. `casadi()` returns them with the symbols.
 
 Run as a script it prints the translated objective/constraints of a file.
 """
@@ -74,7 +83,7 @@ class Token:
 
 
 _NUM = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_OPS = ("<=", ">=", "+", "-", "*", "/", "^", "@", "(", ")", "[", "]", ":", ",", "=")
+_OPS = ("<=", ">=", "<", ">", "+", "-", "*", "/", "^", "@", "(", ")", "[", "]", ":", ",", "=")
 
 
 def tokenize(src: str, where: str) -> list[Token]:
@@ -181,23 +190,52 @@ class Parser:
             if t.text == "=":
                 self.err(t, "'=' is only allowed in a constraint")
             if t.text in ("<=", ">="):
-                self.err(t, f"'{t.text}' (inequality constraints) is not supported yet")
+                self.err(t, f"'{t.text}' is only allowed in a constraint")
+            if t.text in ("<", ">"):
+                self.err(t, f"'{t.text}' is not supported: use '{t.text}='")
             self.err(t, f"unexpected '{t.text}'")
         return node
 
     def parse_equation(self) -> tuple[Node, Node]:
-        lhs = self.expr()
-        t = self.peek()
-        if t.kind == "op" and t.text in ("<=", ">="):
-            self.err(t, f"'{t.text}' (inequality constraints) is not supported yet")
-        if not (t.kind == "op" and t.text == "="):
-            self.err(t, "expected '=' in the equation")
-        self.next()
-        rhs = self.expr()
-        t = self.peek()
-        if t.kind != "end":
-            self.err(t, f"unexpected '{t.text}' after the equation")
-        return lhs, rhs
+        """An equation only (kept for callers that need lhs = rhs)."""
+        kind, nodes, _ = self.parse_constraint()
+        if kind != "eq":
+            self.err(self.toks[0], "expected an equation 'lhs = rhs'")
+        return nodes[0], nodes[1]
+
+    def parse_constraint(self):
+        """(kind, nodes, op tokens): kind 'eq' (lhs, rhs), 'le' / 'ge' (lhs, rhs),
+        'range' (lo, e, hi) -- `hi >= e >= lo` is returned as (lo, e, hi)."""
+        parts = [self.expr()]
+        ops = []
+        while True:
+            t = self.peek()
+            if t.kind == "end":
+                break
+            if t.kind == "op" and t.text in ("<", ">"):
+                self.err(t, f"'{t.text}' is not supported: use '{t.text}='")
+            if not (t.kind == "op" and t.text in ("=", "<=", ">=")):
+                if ops:
+                    self.err(t, f"unexpected '{t.text}' after the constraint")
+                self.err(t, "expected '=', '<=' or '>=' in the constraint")
+            if len(ops) == 2:
+                self.err(t, "a constraint has at most two comparisons (a range lo <= e <= hi)")
+            self.next()
+            ops.append(t)
+            parts.append(self.expr())
+        if not ops:
+            self.err(self.peek(), "expected '=', '<=' or '>=' in the constraint")
+        if len(ops) == 1:
+            kind = {"=": "eq", "<=": "le", ">=": "ge"}[ops[0].text]
+            return kind, parts, ops
+        a, b = ops
+        if a.text == "=" or b.text == "=":
+            self.err(b if b.text == "=" else a, "'=' cannot be chained with another comparison")
+        if a.text != b.text:
+            self.err(b, f"a range needs the same comparison twice ('<= ... <=' or '>= ... >='), found '{a.text}' and '{b.text}'")
+        if a.text == "<=":
+            return "range", parts, ops
+        return "range", [parts[2], parts[1], parts[0]], ops
 
     def expr(self) -> Node:
         node = self.term()
@@ -313,6 +351,23 @@ def parse_expression(src: str, where: str = "<expr>") -> Node:
 
 def parse_equation(src: str, where: str = "<equation>") -> tuple[Node, Node]:
     return Parser(src, where).parse_equation()
+
+
+def parse_constraint(src: str, where: str = "<constraint>"):
+    """(kind, nodes): 'eq' / 'le' / 'ge' with (lhs, rhs), 'range' with (lo, e, hi)."""
+    kind, nodes, _ = Parser(src, where).parse_constraint()
+    return kind, nodes
+
+
+def node_names(node: Node) -> set:
+    """Every name used in an expression (iteratively: chains can be long)."""
+    out, stack = set(), [node]
+    while stack:
+        nd = stack.pop()
+        if nd.op == "name":
+            out.add(nd.value)
+        stack.extend(nd.args)
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -601,20 +656,28 @@ class Lowerer:
 # Problem file
 # --------------------------------------------------------------------------
 
+INF_BOUND = 1e20  # a bound of this magnitude or more means none (as in IPOPT)
+
+
 @dataclass
 class Variable:
     name: str
     size: int | None  # None: scalar
     start: np.ndarray  # 1-D, length max(size, 1)
+    lower: np.ndarray = None  # 1-D, -inf where none
+    upper: np.ndarray = None  # 1-D, +inf where none
 
 
 @dataclass
 class Constraint:
     name: str
     text: str
-    lhs: Node
-    rhs: Node
+    lhs: Node  # for a range: the middle expression e
+    rhs: Node  # for a range: None
     field: str
+    kind: str = "eq"  # 'eq' | 'le' | 'ge' | 'range'
+    lo: Node = None  # range ends (free of variables)
+    hi: Node = None
 
 
 @dataclass
@@ -636,6 +699,20 @@ class Problem:
 
     def x0(self) -> np.ndarray:
         return np.concatenate([v.start for v in self.variables])
+
+    def lbx(self) -> np.ndarray:
+        return np.concatenate([v.lower for v in self.variables])
+
+    def ubx(self) -> np.ndarray:
+        return np.concatenate([v.upper for v in self.variables])
+
+    @property
+    def has_bounds(self) -> bool:
+        return bool(np.any(np.isfinite(self.lbx())) or np.any(np.isfinite(self.ubx())))
+
+    @property
+    def has_inequalities(self) -> bool:
+        return any(c.kind != "eq" for c in self.constraints)
 
     # ---- packing between flat vectors and {name: value} maps ----
     def unpack(self, x: np.ndarray) -> dict:
@@ -707,19 +784,76 @@ class Problem:
         fval = Lowerer(be, env, where).lower(self.objective)
         if fval.shape != ():
             raise ProblemError(f"{where}: the objective must be a scalar, got {_fmt_shape(fval.shape)}")
-        gs, shapes, lhss, rhss = [], [], [], []
+        gs, shapes, lhss, rhss, lbg, ubg, kinds = [], [], [], [], [], [], []
         for c in self.constraints:
-            g, shape, lf, rf = Lowerer(be, env, f"{self.path}: {c.field}").equation(c.lhs, c.rhs)
+            g, shape, lf, rf, lo, hi = self._lower_constraint(be, env, c)
             gs.append(g)
             shapes.append(shape)
             lhss.append(lf)
             rhss.append(rf)
+            lbg.append(lo)
+            ubg.append(hi)
+            kinds += [c.kind] * lo.size
         g = ca.vertcat(*gs) if gs else Sym(0, 1)
         return {
             "x": x, "f": fval.v, "g": g, "shapes": shapes, "kind": kind,
             "lhs": ca.vertcat(*lhss) if lhss else Sym(0, 1),
             "rhs": ca.vertcat(*rhss) if rhss else Sym(0, 1),
+            "lbg": np.concatenate(lbg) if lbg else np.zeros(0),
+            "ubg": np.concatenate(ubg) if ubg else np.zeros(0),
+            "lbx": self.lbx(), "ubx": self.ubx(), "kinds": kinds,
         }
+
+    def range_ends(self, c: Constraint, shape: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """A range's ends as flat arrays of the constraint's size (checked: free
+        of variables, scalar or of e's shape, lo <= hi)."""
+        where = f"{self.path}: {c.field}"
+        varnames = {v.name for v in self.variables}
+        be = NumpyBackend()
+        env = {name: Val(arr, arr.shape) for name, arr in self.parameters.items()}
+        ends = []
+        for which, node in (("lower", c.lo), ("upper", c.hi)):
+            used = node_names(node) & varnames
+            if used:
+                raise ProblemError(f"{where}, column {node.col}: the {which} end of a range must not "
+                                   f"depend on variables (uses '{sorted(used)[0]}')")
+            val = Lowerer(be, env, where).lower(node)
+            if val.shape != () and val.shape != shape:
+                raise ProblemError(f"{where}, column {node.col}: the {which} end of the range is "
+                                   f"{_fmt_shape(val.shape)}, the expression {_fmt_shape(shape)}")
+            size = int(np.prod(shape)) if shape else 1
+            arr = np.full(size, float(val.v)) if val.shape == () else np.ravel(np.asarray(val.v, dtype=float))
+            ends.append(arr)
+        lo, hi = ends
+        lo[lo <= -INF_BOUND] = -np.inf
+        hi[hi >= INF_BOUND] = np.inf
+        bad = np.nonzero(lo > hi)[0]
+        if bad.size:
+            i = int(bad[0])
+            raise ProblemError(f"{where}: range with lower end {lo[i]:g} > upper end {hi[i]:g}")
+        return lo, hi
+
+    def _lower_constraint(self, be, env, c: Constraint):
+        """(g flat, shape, lhs flat, rhs flat, lbg, ubg) of one constraint entry."""
+        low = Lowerer(be, env, f"{self.path}: {c.field}")
+        if c.kind == "range":
+            e = low.lower(c.lhs)
+            shape = e.shape
+            lo, hi = self.range_ends(c, shape)
+            ef = be.flatten(e.v, shape)
+            # rhs for relative feasibility scales: the larger finite end in size
+            scale = np.maximum(np.where(np.isfinite(lo), np.abs(lo), 0.0),
+                               np.where(np.isfinite(hi), np.abs(hi), 0.0))
+            rf = ca.DM(scale.reshape(-1, 1)) if isinstance(be, CasadiBackend) else scale
+            return ef, shape, ef, rf, lo.copy(), hi.copy()
+        g, shape, lf, rf = low.equation(c.lhs, c.rhs)
+        size = int(np.prod(shape)) if shape else 1
+        zero = np.zeros(size)
+        if c.kind == "eq":
+            return g, shape, lf, rf, zero, zero.copy()
+        if c.kind == "le":
+            return g, shape, lf, rf, np.full(size, -np.inf), zero
+        return g, shape, lf, rf, zero, np.full(size, np.inf)
 
     def numpy_eval(self, xflat: np.ndarray):
         """Objective and constraint values with numpy (an independent evaluator)."""
@@ -734,7 +868,7 @@ class Problem:
                 k += v.size
         env = self._env(be, xsyms)
         f = Lowerer(be, env, self.path).lower(self.objective).v
-        gs = [Lowerer(be, env, self.path).equation(c.lhs, c.rhs)[0] for c in self.constraints]
+        gs = [self._lower_constraint(be, env, c)[0] for c in self.constraints]
         return float(f), (np.concatenate([np.ravel(g) for g in gs]) if gs else np.zeros(0))
 
 
@@ -767,6 +901,38 @@ def _parameter(value, where, base_dir) -> np.ndarray:
             raise ProblemError(f"{where}: empty array")
         return np.array([_num(t, where) for t in value])
     return np.array(_num(value, where))
+
+
+def _bound(value, side: float, where: str, size, params: dict) -> np.ndarray:
+    """A variable bound: absent, a number, an array of `size` entries (null for
+    none) or an expression of parameters (scalar or of the variable's size).
+    side -1 for lower, +1 for upper; |b| >= 1e20 means none."""
+    length = 1 if size is None else size
+    none = side * np.inf
+    if value is None:
+        return np.full(length, none)
+    if isinstance(value, list):
+        if size is None or len(value) != size:
+            raise ProblemError(f"{where}: has {len(value)} entries, expected "
+                               f"{length if size is not None else 'a number or a string (scalar variable)'}")
+        arr = np.array([none if t is None else _num(t, where) for t in value], dtype=float)
+    elif isinstance(value, str):
+        node = parse_expression(value, where)
+        env = {name: Val(arr, arr.shape) for name, arr in params.items()}
+        val = Lowerer(NumpyBackend(), env, where).lower(node)  # a variable name is unknown here
+        if val.shape == ():
+            arr = np.full(length, float(val.v))
+        elif val.shape == (length,) and size is not None:
+            arr = np.asarray(val.v, dtype=float).copy()
+        else:
+            raise ProblemError(f"{where}: the bound is {_fmt_shape(val.shape)}, the variable "
+                               f"{'scalar' if size is None else _fmt_shape((size,))}")
+        if not np.all(np.isfinite(arr)):
+            raise ProblemError(f"{where}: the bound is not finite")
+    else:
+        arr = np.full(length, _num(value, where))
+    arr[np.abs(arr) >= INF_BOUND] = none
+    return arr
 
 
 def load_problem(path: str) -> Problem:
@@ -803,7 +969,7 @@ def load_problem(path: str) -> Problem:
         if not isinstance(v, dict) or not isinstance(v.get("name"), str):
             raise ProblemError(f"{where}: a variable is an object with a 'name'")
         for k in v:
-            if k not in ("name", "size", "start"):
+            if k not in ("name", "size", "start", "lower", "upper"):
                 raise ProblemError(f"{where}: unknown field '{k}'")
         name = v["name"]
         if not IDENT.match(name) or name in FUNCTIONS or name in CONSTANTS:
@@ -822,7 +988,14 @@ def load_problem(path: str) -> Problem:
             st = np.array([_num(t, where + ".start") for t in start])
         else:
             st = np.full(length, _num(start, where + ".start"))
-        variables.append(Variable(name, size, st))
+        lower = _bound(v.get("lower"), -1.0, where + ".lower", size, params)
+        upper = _bound(v.get("upper"), 1.0, where + ".upper", size, params)
+        bad = np.nonzero(lower > upper)[0]
+        if bad.size:
+            i = int(bad[0])
+            raise ProblemError(f"{where}: lower bound {lower[i]:g} > upper bound {upper[i]:g}"
+                               + (f" (element {i})" if size is not None else ""))
+        variables.append(Variable(name, size, st, lower, upper))
 
     has_min, has_max = "minimize" in raw, "maximize" in raw
     if has_min == has_max:
@@ -841,8 +1014,12 @@ def load_problem(path: str) -> Problem:
             name, text = str(c.get("name", f"c{i}")), c["equation"]
         else:
             raise ProblemError(f"{path}: {fld}: a constraint is a string or {{name, equation}}")
-        lhs, rhs = parse_equation(text, f"{path}: {fld}")
-        constraints.append(Constraint(name, text, lhs, rhs, fld))
+        kind, nodes = parse_constraint(text, f"{path}: {fld}")
+        if kind == "range":
+            lo, e, hi = nodes
+            constraints.append(Constraint(name, text, e, None, fld, kind, lo, hi))
+        else:
+            constraints.append(Constraint(name, text, nodes[0], nodes[1], fld, kind))
 
     return Problem(
         path=path, raw=raw, variables=variables, parameters=params, sense=sense,

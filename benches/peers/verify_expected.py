@@ -71,6 +71,8 @@ def compare_expected(prob: T.Problem, exp_a: dict, exp_b: dict) -> float:
     if "multipliers" in exp_a and "multipliers" in exp_b:
         errs.append(rel_err(prob.flatten_multipliers(exp_a["multipliers"]),
                             prob.flatten_multipliers(exp_b["multipliers"])))
+    if "bound_multipliers" in exp_a and "bound_multipliers" in exp_b:
+        errs.append(rel_err(prob.pack(exp_a["bound_multipliers"]), prob.pack(exp_b["bound_multipliers"])))
     return max(errs)
 
 
@@ -86,6 +88,168 @@ def reduced_hessian_eigs(prob, funcs, x, lam):
     if Z.shape[1] == 0:
         return np.zeros(0)
     return np.linalg.eigvalsh(Z.T @ H @ Z)
+
+
+def verify_general(prob: T.Problem, exp: dict, res: dict, row: dict) -> bool:
+    """Steps 3 and 4 for files with inequalities, ranges or bounds.
+
+    3. KKT at the expected point with the expected multipliers (IPOPT's where
+       the file has none): stationarity ||grad f - J' lambda - z||, feasibility
+       of every equation, inequality, range and bound, complementarity
+       |lambda_i| * slack_i and |z_j| * distance_j (slack to the end the sign
+       selects), the largest wrong-sign part (sign * lambda >= 0 at a lower
+       end, <= 0 at an upper end; sign +1 minimize, -1 maximize), all scaled
+       by max(1, ||grad f||); and the reduced Hessian of the Lagrangian on the
+       null space of the equations and the strongly active inequalities and
+       bounds (semidefinite in the sense's direction, else failure).
+    4. sensitivities: every multiplier of a scalar constraint (first 40) and
+       every bound multiplier of a bounded variable against the central
+       difference (f*(end + h) - f*(end - h)) / 2h of IPOPT re-solves (tol
+       1e-12, exact bounds, from the expected point) with that constraint's
+       constant ends (both of a range) or that variable's bounds moved by
+       +-h and +-h/2, h = 1e-4 max(1, |end|), Richardson-extrapolated, error
+       beyond the noise floor 1e-11 max(1, |f*|) / h of f*'s accuracy: the contract's lambda_i = d f*/d(active end),
+       z_j = d f*/d(active bound), for minimize and maximize."""
+    ok = True
+    t, funcs = S._functions(prob)
+    x = prob.pack({**prob.unpack(res["x"]), **exp.get("x", {})})
+    have_mult = "multipliers" in exp or not prob.constraints
+    lam = prob.flatten_multipliers(exp["multipliers"]) if "multipliers" in exp else res["multipliers"]
+    z = prob.pack(exp["bound_multipliers"]) if "bound_multipliers" in exp else (
+        res["bound_multipliers"] if not have_mult or not prob.has_bounds else np.zeros(prob.n))
+    if prob.has_bounds and "bound_multipliers" not in exp:
+        have_mult = False
+        z = res["bound_multipliers"]
+    row["multipliers_in_file"] = have_mult
+    stat, feas, sstat, sfeas = S.kkt_residual(prob, x, lam, funcs, z=z, t=t)
+    gf = np.asarray(funcs["grad"](x)).ravel()
+    scale = max(1.0, float(np.max(np.abs(gf))) if gf.size else 1.0)
+    sign = 1.0 if prob.sense == "minimize" else -1.0
+    g = np.asarray(funcs["g"](x)).ravel()
+    comp, wrong = 0.0, 0.0
+    for v, mult, lo, hi in ((g, lam, t["lbg"], t["ubg"]), (x, z, t["lbx"], t["ubx"])):
+        for i in range(v.size):
+            if lo[i] == hi[i]:
+                continue  # an equation or a fixed variable: any sign
+            s_ = sign * mult[i]
+            if s_ > 0:  # claims the lower end
+                slack = v[i] - lo[i] if np.isfinite(lo[i]) else np.inf
+                wrong = max(wrong, s_ if not np.isfinite(lo[i]) else 0.0)
+            elif s_ < 0:
+                slack = hi[i] - v[i] if np.isfinite(hi[i]) else np.inf
+                wrong = max(wrong, -s_ if not np.isfinite(hi[i]) else 0.0)
+            else:
+                slack = 0.0
+            if np.isfinite(slack):
+                comp = max(comp, abs(mult[i]) * abs(slack))
+    row["kkt"] = max(sstat, sfeas, comp / scale, wrong / scale)
+    row["kkt_parts"] = {"stationarity": sstat, "feasibility": sfeas, "complementarity": comp / scale,
+                        "wrong_sign": wrong / scale}
+    if row["kkt"] > TOL_KKT:
+        ok = False
+        row.setdefault("why", []).append("KKT")
+    f_np, g_np = prob.numpy_eval(x)
+    if "objective" in exp:
+        row["f_numpy"] = rel_err(f_np, exp["objective"])
+        if row["f_numpy"] > 1e-10:
+            ok = False
+            row.setdefault("why", []).append("objective (numpy)")
+    viol_np = S.violation(g_np, t["lbg"], t["ubg"])
+    lhs = np.abs(np.asarray(funcs["lhs"](x)).ravel())
+    rhs = np.abs(np.asarray(funcs["rhs"](x)).ravel())
+    row["g_numpy"] = float(np.max(viol_np / np.maximum(1.0, np.maximum(lhs, rhs)))) if g_np.size else 0.0
+    if row["g_numpy"] > TOL_KKT:
+        ok = False
+        row.setdefault("why", []).append("feasibility (numpy)")
+    # second order on the tangent space of the strongly active set
+    ztol = 1e-9 * scale
+    rows = []
+    if g.size:
+        J = np.asarray(funcs["jac"](x))
+        for i in range(g.size):
+            act = (abs(g[i] - t["lbg"][i]) <= 1e-7 * max(1, abs(t["lbg"][i])) if np.isfinite(t["lbg"][i]) else False) or \
+                  (abs(g[i] - t["ubg"][i]) <= 1e-7 * max(1, abs(t["ubg"][i])) if np.isfinite(t["ubg"][i]) else False)
+            if t["lbg"][i] == t["ubg"][i] or (act and abs(lam[i]) > ztol):
+                rows.append(J[i])
+    for j in range(prob.n):
+        if abs(z[j]) > ztol:
+            e = np.zeros(prob.n)
+            e[j] = 1.0
+            rows.append(e)
+    H = np.asarray(funcs["hess_l"](x, lam if lam.size else np.zeros(0)))
+    if rows:
+        M = np.array(rows)
+        _, sv, vt = np.linalg.svd(M)
+        rank = int(np.sum(sv > 1e-10 * max(1.0, sv[0])))
+        Z = vt[rank:].T
+    else:
+        Z = np.eye(prob.n)
+    if Z.shape[1]:
+        eig = np.linalg.eigvalsh(Z.T @ H @ Z)
+        row["reduced_hessian"] = [float(eig.min()), float(eig.max())]
+        hs = max(1.0, float(np.max(np.abs(eig))))
+        e = eig if prob.sense == "minimize" else -eig
+        row["second_order"] = ("strict" if e.min() > 1e-10 * hs else
+                               "semidefinite" if e.min() > -1e-7 * hs else "WRONG SIGN")
+    else:
+        row["second_order"] = "vertex"  # T = {0}
+    if row["second_order"] == "WRONG SIGN":
+        ok = False
+        row.setdefault("why", []).append("second order")
+    # 4. sensitivities by central differences
+    if have_mult and prob.n <= 2000:
+        worst, count, raw = 0.0, 0, 0.0
+        m = lam.size
+
+        def fstar(kind, i, delta):
+            if kind == "g":
+                sh = np.zeros(m)
+                sh[i] = delta
+                r = S.solve_ipopt(prob, tol=1e-12, g_shift=sh, x0=x)
+            else:
+                sh = np.zeros(prob.n)
+                sh[i] = delta
+                r = S.solve_ipopt(prob, tol=1e-12, bound_shift=sh, x0=x)
+            usable = r["success"] or r["message"] == "Search_Direction_Becomes_Too_Small"
+            return r["objective"] if usable else float("nan")
+
+        def fd(kind, i, end):
+            # central differences at h and h/2 combined by Richardson
+            # extrapolation (the h^2 term cancels), h = 1e-4 max(1, |end|)
+            h = 1e-4 * max(1.0, abs(end))
+            d1 = (fstar(kind, i, h) - fstar(kind, i, -h)) / (2 * h)
+            d2 = (fstar(kind, i, h / 2) - fstar(kind, i, -h / 2)) / h
+            # noise floor: IPOPT's f* at tol 1e-12 carries about 1e-12 |f*|
+            noise = 1e-11 * max(1.0, abs(exp.get("objective", res["objective"]))) / h
+            return (4 * d2 - d1) / 3, noise
+
+        for i in range(min(m, 40)):
+            lo, hi = t["lbg"][i], t["ubg"][i]
+            end = lo if np.isfinite(lo) else hi
+            if np.isfinite(lo) and np.isfinite(hi):
+                end = lo if abs(g[i] - lo) <= abs(g[i] - hi) else hi
+            d, noise = fd("g", i, end)
+            count += 1
+            raw = max(raw, abs(d - lam[i]) / max(1.0, abs(lam[i])))
+            worst = max(worst, max(0.0, abs(d - lam[i]) - noise) / max(1.0, abs(lam[i]))
+                        if np.isfinite(d) else float("inf"))
+        for j in range(prob.n):
+            lo, hi = t["lbx"][j], t["ubx"][j]
+            if not (np.isfinite(lo) or np.isfinite(hi)) or count >= 80:
+                continue
+            end = lo if (np.isfinite(lo) and (not np.isfinite(hi) or abs(x[j] - lo) <= abs(x[j] - hi))) else hi
+            d, noise = fd("x", j, end)
+            count += 1
+            raw = max(raw, abs(d - z[j]) / max(1.0, abs(z[j])))
+            worst = max(worst, max(0.0, abs(d - z[j]) - noise) / max(1.0, abs(z[j]))
+                        if np.isfinite(d) else float("inf"))
+        row["sens"] = worst
+        row["sens_raw"] = raw  # before discounting f*'s noise floor
+        row["sens_count"] = count
+        if not worst <= TOL_SENS * row.get("loose", 1.0):
+            ok = False
+            row.setdefault("why", []).append("sensitivity")
+    return ok
 
 
 def verify_file(path: str) -> tuple[bool, dict]:
@@ -111,11 +275,20 @@ def verify_file(path: str) -> tuple[bool, dict]:
     row["ipopt_status"] = res["status"]
     row["ipopt_iter"] = res["iterations"]
     ip = {"objective": res["objective"], "x": prob.unpack(res["x"]),
-          "multipliers": prob.shape_multipliers(res["multipliers"], res["shapes"])}
+          "multipliers": prob.shape_multipliers(res["multipliers"], res["shapes"]),
+          "bound_multipliers": prob.unpack(res["bound_multipliers"])}
     row["ipopt"] = compare_expected(prob, ip, exp)
-    if not (res["success"] and row["ipopt"] <= TOL_IPOPT):
+    # a file that declares a looser tolerance (degenerate solutions, approached
+    # slowly; its description says why) is held to a tenth of it
+    loose = max(1.0, float(exp.get("tolerance", 1e-6)) / 1e-6 / 10)
+    row["loose"] = loose
+    if not (res["success"] and row["ipopt"] <= TOL_IPOPT * loose):
         ok = False
         row.setdefault("why", []).append(f"ipopt ({res['status']})")
+    if prob.has_bounds or prob.has_inequalities:
+        ok &= verify_general(prob, exp, res, row)
+        row["ok"] = bool(ok)
+        return bool(ok), row
     # 3. KKT at the expected point
     _, funcs = S._functions(prob)
     x = prob.pack({**prob.unpack(res["x"]), **exp.get("x", {})})
@@ -213,7 +386,9 @@ def main(argv):
         cl = f"{row['closed']:.1e}" if "closed" in row else "-"
         print(f"{row['file'][-44:]:44s} {row['n']:5d} {cl:>11s} {row.get('ipopt', float('nan')):9.1e} "
               f"{row.get('ipopt_iter', 0):4d} {row.get('kkt', float('nan')):9.1e} {row.get('sens', float('nan')):9.1e}  "
-              f"{row.get('second_order', '-')}{'' if ok else '   <-- FAIL: ' + ', '.join(row.get('why', []))}")
+              f"{row.get('second_order', '-')}"
+              + (f" (raw {row['sens_raw']:.1e}, {row['sens_count']} checked)" if "sens_raw" in row else "")
+              + f"{'' if ok else '   <-- FAIL: ' + ', '.join(row.get('why', []))}")
     print(f"max discrepancy: closed form vs file {worst['closed']:.2e}, IPOPT vs file {worst['ipopt']:.2e}, "
           f"scaled KKT residual at expected {worst['kkt']:.2e}, multipliers vs d f*/d rhs "
           f"(central differences) {worst['sens']:.2e}")

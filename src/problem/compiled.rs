@@ -1,7 +1,9 @@
 //! [`CompiledProblem`]: a stated problem recorded once into a tape, seen by
 //! the solver through [`NlpProblem`].
 
+use super::bounds::resolve;
 use super::builder::Problem;
+use super::ends::push_ends;
 use super::error::ProblemError;
 use super::layout::{ConstraintLayout, Layout, VariableLayout};
 use crate::autodiff::{NonzeroPattern, SparseHessian, SparseJacobian, SparsityError, Tape, Tensor};
@@ -67,13 +69,19 @@ impl std::fmt::Display for SparsityReport {
 /// A problem whose objective and constraints are recorded in one [`Tape`].
 ///
 /// Tape outputs, in order: f, then g = lhs − rhs of every constraint, then
-/// lhs and rhs of every constraint (for the relative feasibility test).
+/// lhs and rhs of every constraint (for the relative feasibility test). A
+/// range `lo <= e <= hi` is recorded as lhs = e, rhs = 0, so its g and its
+/// magnitude are those of e; its ends live beside the tape, with the bounds.
 /// Evaluations at the same point share one forward sweep.
 pub struct CompiledProblem {
     tape: Tape,
     sense: Sense,
     layout: Layout,
     start: Vec<f64>,
+    /// Variable bounds (x_L, x_U), ±∞ where none.
+    bounds: (Vec<f64>, Vec<f64>),
+    /// Constraint ends (g_L, g_U), ±∞ where none.
+    ends: (Vec<f64>, Vec<f64>),
     /// Number of elements of each constraint's lhs and rhs output (1 when a
     /// side is a scalar broadcast against the other).
     side_lens: Vec<(usize, usize)>,
@@ -120,6 +128,8 @@ impl CompiledProblem {
             start.extend_from_slice(&v.start);
         }
 
+        let bounds = resolve(&problem.variables, &problem.bounds)?;
+        let mut ends = (Vec::new(), Vec::new());
         let mut residuals = Vec::with_capacity(problem.constraints.len());
         let mut side_lens = Vec::with_capacity(problem.constraints.len());
         let mut offset = 0;
@@ -140,8 +150,10 @@ impl CompiledProblem {
             };
             let residual = &c.lhs - &c.rhs;
             let len = residual.numel();
+            push_ends(c, len, &mut ends.0, &mut ends.1)?;
             layout.constraints.push(ConstraintLayout {
                 name: c.name.clone(),
+                kind: c.kind,
                 shape,
                 offset,
                 len,
@@ -167,6 +179,8 @@ impl CompiledProblem {
             sense,
             layout,
             start,
+            bounds,
+            ends,
             side_lens,
             evaluated_at: None,
             seed,
@@ -275,6 +289,16 @@ impl NlpProblem for CompiledProblem {
 
     fn start(&self) -> Vec<f64> {
         self.start.clone()
+    }
+
+    fn variable_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
+        lower.copy_from_slice(&self.bounds.0);
+        upper.copy_from_slice(&self.bounds.1);
+    }
+
+    fn constraint_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
+        lower.copy_from_slice(&self.ends.0);
+        upper.copy_from_slice(&self.ends.1);
     }
 
     fn objective(&mut self, x: &[f64]) -> f64 {

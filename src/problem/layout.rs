@@ -14,11 +14,38 @@ pub struct VariableLayout {
     pub len: usize,
 }
 
+/// What a constraint states about its value gᵢ, element by element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConstraintKind {
+    /// `lhs = rhs`: gᵢ = lhs − rhs, ends (0, 0).
+    Equation,
+    /// `lhs <= rhs`: gᵢ = lhs − rhs, ends (−∞, 0).
+    AtMost,
+    /// `lhs >= rhs`: gᵢ = lhs − rhs, ends (0, ∞).
+    AtLeast,
+    /// `lo <= e <= hi`: gᵢ = e, ends (lo, hi) (an equation when lo = hi).
+    Range,
+}
+
+impl ConstraintKind {
+    /// The word used in reports: `equation`, `at_most`, `at_least`, `range`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConstraintKind::Equation => "equation",
+            ConstraintKind::AtMost => "at_most",
+            ConstraintKind::AtLeast => "at_least",
+            ConstraintKind::Range => "range",
+        }
+    }
+}
+
 /// A named constraint's place in the flat vectors g and λ.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConstraintLayout {
     /// The constraint's name.
     pub name: String,
+    /// Equation, one-sided inequality or range.
+    pub kind: ConstraintKind,
     /// Shape of the equation: `[]` scalar, `[n]` vector, `[r, c]` matrix.
     pub shape: Vec<usize>,
     /// Index of its first scalar constraint in g (and λ).
@@ -38,6 +65,16 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Name of scalar element `k` of a value called `name` of `shape`:
+    /// `x`, `w[2]`, `A[1][0]`.
+    pub fn element_name(name: &str, shape: &[usize], k: usize) -> String {
+        match shape {
+            [] => name.to_string(),
+            [_] => format!("{name}[{k}]"),
+            [_, cols, ..] => format!("{name}[{}][{}]", k / cols, k % cols),
+        }
+    }
+
     /// Total number of scalar variables n.
     pub fn num_variables(&self) -> usize {
         self.variables.last().map_or(0, |v| v.offset + v.len)

@@ -92,11 +92,43 @@ pub enum ExprKind {
     Subscript(Box<Expr>, Subscript),
 }
 
-/// A parsed problem-file string: an expression or an equation.
+/// The direction of an inequality.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// `<=`
+    AtMost,
+    /// `>=`
+    AtLeast,
+}
+
+impl Relation {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::AtMost => "<=",
+            Relation::AtLeast => ">=",
+        }
+    }
+}
+
+/// A parsed problem-file string: an expression or a constraint.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Statement {
     /// A single expression (an objective).
     Expression(Expr),
     /// `lhs = rhs` (a constraint); the span is that of `=`.
     Equation(Expr, Span, Expr),
+    /// `lhs <= rhs` or `lhs >= rhs`; the span is that of the operator.
+    Inequality(Expr, Relation, Span, Expr),
+    /// `lo <= e <= hi`, or `hi >= e >= lo` (stored as lo, e, hi).
+    Range {
+        /// The lower end.
+        lo: Expr,
+        /// The constrained expression.
+        e: Expr,
+        /// The upper end.
+        hi: Expr,
+        /// The two operators' spans, in text order.
+        ops: (Span, Span),
+    },
 }

@@ -11,7 +11,7 @@ use super::functions::Elementwise;
 use super::lower::{lower, Backend, Binary};
 use super::shape::Shape;
 use crate::autodiff::Tensor;
-use crate::problem::{CompiledProblem, Problem};
+use crate::problem::{CompiledProblem, ConstraintKind, Problem};
 use crate::solver::Sense;
 
 /// Builds tensors for checked expressions.
@@ -131,7 +131,7 @@ pub fn build(definition: &Definition) -> Problem {
         .iter()
         .map(|p| p.value.clone())
         .collect();
-    let mut backend = TensorBackend::new(variables, &parameters);
+    let mut backend = TensorBackend::new(variables.clone(), &parameters);
     let objective = lower(&definition.objective.node, &mut backend);
     match definition.sense {
         Sense::Minimize => problem.minimize(objective),
@@ -140,7 +140,27 @@ pub fn build(definition: &Definition) -> Problem {
     for c in &definition.constraints {
         let lhs = lower(&c.lhs, &mut backend);
         let rhs = lower(&c.rhs, &mut backend);
-        problem.constraint(&c.name, lhs, rhs);
+        match c.kind {
+            ConstraintKind::Equation => problem.constraint(&c.name, lhs, rhs),
+            ConstraintKind::AtMost => problem.at_most(&c.name, lhs, rhs),
+            ConstraintKind::AtLeast => problem.at_least(&c.name, lhs, rhs),
+            // A range's lhs is e (its rhs the constant 0); the ends were
+            // checked and evaluated when the file was loaded.
+            ConstraintKind::Range => problem.between(
+                &c.name,
+                Tensor::from_shape(lhs.shape(), c.ends.0.clone()),
+                lhs.clone(),
+                Tensor::from_shape(lhs.shape(), c.ends.1.clone()),
+            ),
+        }
+    }
+    for (v, tensor) in definition.variables.iter().zip(&variables) {
+        if v.lower.iter().any(|b| b.is_finite()) {
+            problem.lower_bound(tensor, v.lower.clone());
+        }
+        if v.upper.iter().any(|b| b.is_finite()) {
+            problem.upper_bound(tensor, v.upper.clone());
+        }
     }
     problem
 }

@@ -7,7 +7,8 @@ use super::dense::{Dense, DenseBackend};
 use super::ir::Node;
 use super::lower::lower;
 use super::shape::Shape;
-use crate::solver::Sense;
+use crate::problem::ConstraintKind;
+use crate::solver::{Barrier, LinearSolver, Sense};
 
 /// A variable of a loaded problem.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +21,17 @@ pub struct Variable {
     pub start: Vec<f64>,
     /// Position of its first element in the flat vector x.
     pub offset: usize,
+    /// Lower bound of each element, −∞ where there is none.
+    pub lower: Vec<f64>,
+    /// Upper bound of each element, +∞ where there is none.
+    pub upper: Vec<f64>,
+}
+
+impl Variable {
+    /// Whether some element has a bound.
+    pub fn has_bounds(&self) -> bool {
+        self.lower.iter().chain(&self.upper).any(|b| b.is_finite())
+    }
 }
 
 /// A parameter of a loaded problem.
@@ -42,20 +54,26 @@ pub struct Expression {
     pub node: Node,
 }
 
-/// An equality constraint `lhs = rhs` of a loaded problem.
+/// A constraint of a loaded problem: g = lhs − rhs for an equation or an
+/// inequality, g = e for a range `lo <= e <= hi` (stored as lhs = e,
+/// rhs = 0, so that g is computed the same way for every kind).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Constraint {
     /// Its name (given, or `c<k>`).
     pub name: String,
-    /// The equation text.
+    /// The constraint text.
     pub text: String,
     /// The field it came from.
     pub field: String,
-    /// Left side.
+    /// Equation, `<=`, `>=` or range.
+    pub kind: ConstraintKind,
+    /// Left side (e for a range).
     pub lhs: Node,
-    /// Right side.
+    /// Right side (0 for a range).
     pub rhs: Node,
-    /// Shape of lhs − rhs: one scalar constraint per element.
+    /// Ends (g_L, g_U) of each scalar constraint, ±∞ where there is none.
+    pub ends: (Vec<f64>, Vec<f64>),
+    /// Shape of g: one scalar constraint per element.
     pub shape: Shape,
     /// Position of its first scalar constraint in the flat multiplier vector.
     pub offset: usize,
@@ -68,6 +86,10 @@ pub struct Options {
     pub tolerance: Option<f64>,
     /// Iteration limit, if given.
     pub max_iterations: Option<usize>,
+    /// Barrier strategy, if given.
+    pub barrier: Option<Barrier>,
+    /// Linear algebra, if given.
+    pub linear_solver: Option<LinearSolver>,
 }
 
 /// The known answer from `expected`, checked against the problem's shapes.
@@ -79,6 +101,8 @@ pub struct Expected {
     pub x: Vec<(usize, Dense)>,
     /// Multipliers, one entry per constraint.
     pub multipliers: Option<Vec<Dense>>,
+    /// Bound multipliers of some variables: (variable index, value).
+    pub bound_multipliers: Vec<(usize, Dense)>,
     /// Error bound per number, absolute or relative, whichever is larger.
     pub tolerance: f64,
 }
@@ -117,6 +141,12 @@ impl Definition {
     /// Number of scalar constraints.
     pub fn num_constraints(&self) -> usize {
         self.constraints.iter().map(|c| c.shape.numel()).sum()
+    }
+
+    /// Whether some variable has a bound (the output then has
+    /// `bound_multipliers`).
+    pub fn has_bounds(&self) -> bool {
+        self.variables.iter().any(Variable::has_bounds)
     }
 
     /// The start point as a flat vector.

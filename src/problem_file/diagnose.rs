@@ -163,6 +163,35 @@ fn number_or_array(value: &Value, field: &str) -> Result<(), Found> {
     }
 }
 
+/// A bound: a number, an array of numbers and nulls, or an expression string.
+fn bound_value(value: &Value, field: &str) -> Result<(), Found> {
+    match value {
+        Value::String(s) if s == MARKER => number(value, field),
+        Value::String(_) | Value::Number(_) => Ok(()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if !item.is_null() {
+                    number(item, &format!("{field}[{i}]")).map_err(|e| match e.kind {
+                        ErrorKind::InvalidValue { .. } => invalid(
+                            &format!("{field}[{i}]"),
+                            format!("expected a number or null, found {}", describe(item)),
+                        ),
+                        _ => e,
+                    })?;
+                }
+            }
+            Ok(())
+        }
+        _ => Err(invalid(
+            field,
+            format!(
+                "expected a number, an array of numbers and nulls, or an expression string, found {}",
+                describe(value)
+            ),
+        )),
+    }
+}
+
 /// A number, an array of numbers, or an array of arrays of numbers.
 fn tensor(value: &Value, field: &str) -> Result<(), Found> {
     match value {
@@ -205,7 +234,7 @@ fn walk_file(value: &Value) -> Result<(), Found> {
                 };
                 for (i, var) in vars.iter().enumerate() {
                     let field = format!("variables[{i}]");
-                    let obj = object(var, &field, &["name", "size", "start"])?;
+                    let obj = object(var, &field, &["name", "size", "start", "lower", "upper"])?;
                     match obj.get("name") {
                         Some(name) => string(name, &format!("{field}.name"))?,
                         None => {
@@ -217,6 +246,11 @@ fn walk_file(value: &Value) -> Result<(), Found> {
                     }
                     if let Some(start) = obj.get("start") {
                         number_or_array(start, &format!("{field}.start"))?;
+                    }
+                    for side in ["lower", "upper"] {
+                        if let Some(bound) = obj.get(side) {
+                            bound_value(bound, &format!("{field}.{side}"))?;
+                        }
                     }
                 }
             }
@@ -280,25 +314,47 @@ fn walk_file(value: &Value) -> Result<(), Found> {
                 }
             }
             "options" => {
-                let obj = object(item, key, &["tolerance", "max_iterations"])?;
+                let obj = object(
+                    item,
+                    key,
+                    &["tolerance", "max_iterations", "barrier", "linear_solver"],
+                )?;
                 if let Some(t) = obj.get("tolerance") {
                     number(t, "options.tolerance")?;
+                }
+                for word in ["barrier", "linear_solver"] {
+                    if let Some(v) = obj.get(word) {
+                        string(v, &format!("options.{word}"))?;
+                    }
                 }
                 if let Some(n) = obj.get("max_iterations") {
                     count(n, "options.max_iterations")?;
                 }
             }
             "expected" => {
-                let obj = object(item, key, &["objective", "x", "multipliers", "tolerance"])?;
+                let obj = object(
+                    item,
+                    key,
+                    &[
+                        "objective",
+                        "x",
+                        "multipliers",
+                        "bound_multipliers",
+                        "tolerance",
+                    ],
+                )?;
                 for scalar in ["objective", "tolerance"] {
                     if let Some(v) = obj.get(scalar) {
                         number(v, &format!("expected.{scalar}"))?;
                     }
                 }
-                if let Some(x) = obj.get("x") {
+                for by_name in ["x", "bound_multipliers"] {
+                    let Some(x) = obj.get(by_name) else {
+                        continue;
+                    };
                     let Value::Object(values) = x else {
                         return Err(invalid(
-                            "expected.x",
+                            &format!("expected.{by_name}"),
                             format!(
                                 "expected an object from variable names to values, found {}",
                                 describe(x)
@@ -306,7 +362,7 @@ fn walk_file(value: &Value) -> Result<(), Found> {
                         ));
                     };
                     for (name, v) in values {
-                        tensor(v, &format!("expected.x.{name}"))?;
+                        tensor(v, &format!("expected.{by_name}.{name}"))?;
                     }
                 }
                 if let Some(m) = obj.get("multipliers") {

@@ -193,12 +193,59 @@ pub enum ErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// A bound or the end of a range uses a variable.
+    #[error("{what} must not depend on variables")]
+    NotConstant {
+        /// What it is: `a bound`, `the end of a range`.
+        what: String,
+    },
+    /// A bound array has the wrong number of entries.
+    #[error("variable '{variable}' has size {expected} but its bound has {found} entries (use null for none)")]
+    BoundLength {
+        /// The variable.
+        variable: String,
+        /// Its size.
+        expected: usize,
+        /// The number of entries given.
+        found: usize,
+    },
+    /// A variable's lower bound exceeds its upper bound.
+    #[error("variable '{variable}': lower bound {lower} > upper bound {upper}{}", element(*.index))]
+    CrossedBounds {
+        /// The variable.
+        variable: String,
+        /// The element, for a vector variable.
+        index: Option<usize>,
+        /// The lower bound.
+        lower: f64,
+        /// The upper bound.
+        upper: f64,
+    },
+    /// A range's lower end exceeds its upper end.
+    #[error("constraint '{constraint}': lower end {lo} > upper end {hi}{}", element(*.index))]
+    CrossedRange {
+        /// The constraint.
+        constraint: String,
+        /// The element, for a vector range.
+        index: Option<usize>,
+        /// The lower end.
+        lo: f64,
+        /// The upper end.
+        hi: f64,
+    },
     /// A semantic rule of the format is broken (objective not scalar, constant constraint, ...).
     #[error("{message}")]
     Invalid {
         /// What is wrong.
         message: String,
     },
+}
+
+/// ` at element k` for an element of a vector, nothing for a scalar.
+fn element(index: Option<usize>) -> String {
+    index
+        .map(|k| format!(" at element {k}"))
+        .unwrap_or_default()
 }
 
 /// Where inside an expression string an error is, in characters (0-based).
@@ -313,9 +360,15 @@ impl FileError {
                 "JSON has no NaN or infinity (Python's json module writes them for float('nan'))"
                     .to_string(),
             ),
-            ErrorKind::Unsupported { .. } => {
-                Some("only equality constraints 'lhs = rhs' can be solved".to_string())
-            }
+            ErrorKind::NotConstant { .. } => Some(
+                "bounds and the ends of a range are expressions of parameters only; \
+                 state what depends on variables as inequality constraints"
+                    .to_string(),
+            ),
+            ErrorKind::Unsupported { .. } => Some(
+                "an objective or a bound is an expression; comparisons belong in 'constraints'"
+                    .to_string(),
+            ),
             _ => None,
         }
     }

@@ -101,3 +101,34 @@ pub fn compare(
     }
     out
 }
+
+/// Compare bound multipliers z (flat, in [`Definition`]'s layout) with
+/// `expected.bound_multipliers`; every number off by more than the
+/// tolerance is returned, in file order.
+pub fn compare_bound_multipliers(
+    definition: &Definition,
+    expected: &Expected,
+    bound_multipliers: &[f64],
+) -> Vec<Mismatch> {
+    let tol = expected.tolerance;
+    let mut out = Vec::new();
+    for (index, value) in &expected.bound_multipliers {
+        let v = &definition.variables[*index];
+        for (k, &exp) in value.data.iter().enumerate() {
+            let what = match v.shape {
+                super::shape::Shape::Scalar => format!("bound_multipliers.{}", v.name),
+                _ => format!("bound_multipliers.{}[{k}]", v.name),
+            };
+            let found = bound_multipliers[v.offset + k];
+            if !within(found, exp, tol) {
+                out.push(Mismatch {
+                    what,
+                    found,
+                    expected: exp,
+                    allowed: tol * exp.abs().max(1.0),
+                });
+            }
+        }
+    }
+    out
+}

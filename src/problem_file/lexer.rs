@@ -38,8 +38,14 @@ pub enum TokenKind {
     Eq,
     /// `==`
     EqEq,
-    /// `<=`, `>=`, `<` or `>`: reserved for inequality constraints.
-    Inequality,
+    /// `<=`
+    Le,
+    /// `>=`
+    Ge,
+    /// `<` (an error: constraints are not strict)
+    Lt,
+    /// `>` (an error: constraints are not strict)
+    Gt,
     /// The end of the text.
     End,
 }
@@ -101,8 +107,10 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, ExprError> {
             b',' => single(TokenKind::Comma),
             b'=' if bytes.get(i + 1) == Some(&b'=') => (TokenKind::EqEq, 2),
             b'=' => single(TokenKind::Eq),
-            b'<' | b'>' if bytes.get(i + 1) == Some(&b'=') => (TokenKind::Inequality, 2),
-            b'<' | b'>' => single(TokenKind::Inequality),
+            b'<' if bytes.get(i + 1) == Some(&b'=') => (TokenKind::Le, 2),
+            b'>' if bytes.get(i + 1) == Some(&b'=') => (TokenKind::Ge, 2),
+            b'<' => single(TokenKind::Lt),
+            b'>' => single(TokenKind::Gt),
             _ => {
                 let ch = text[start..].chars().next().unwrap_or('?');
                 return Err(ExprError::new(

@@ -6,6 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::check::{check, Scope};
+use super::constant::{bound_values, BoundSite};
+use super::constraint::read_constraint;
 use super::definition::{
     Constraint, Definition, Expected, Expression, Options, Parameter, Variable,
 };
@@ -13,11 +15,14 @@ use super::dense::Dense;
 use super::diagnose::diagnose;
 use super::error::{ErrorKind, FileError};
 use super::functions::{is_reserved, Function};
-use super::model::{ConstraintSpec, NumberOrArray, ParameterSpec, ProblemFile, ValueSpec};
+use super::model::{
+    BoundSpec, ConstraintSpec, NumberOrArray, ParameterSpec, ProblemFile, ValueSpec,
+};
 use super::npy::read_npy;
-use super::parser::{parse_equation, parse_expression};
+use super::parser::parse_constraint;
+use super::parser::parse_expression;
 use super::shape::Shape;
-use crate::solver::Sense;
+use crate::solver::{Barrier, LinearSolver, Sense};
 
 /// Stack size of the thread that parses and checks: deep (but legal)
 /// nesting recurses about a thousand levels, more than a test thread's 2 MiB.
@@ -273,6 +278,9 @@ impl<'a> Validator<'a> {
         specs: Vec<super::model::VariableSpec>,
     ) -> Result<Vec<Variable>, FileError> {
         let mut variables = Vec::with_capacity(specs.len());
+        // Bounds are read once every variable is in scope, so that a bound
+        // naming any variable is reported as such, not as an unknown name.
+        let mut bounds: Vec<(Option<BoundSpec>, Option<BoundSpec>)> = Vec::new();
         let mut offset = 0;
         for (i, spec) in specs.into_iter().enumerate() {
             let field = format!("variables[{i}]");
@@ -326,15 +334,63 @@ impl<'a> Validator<'a> {
                 ));
             }
             self.scope.add_variable(&spec.name, i, shape);
+            bounds.push((spec.lower, spec.upper));
             variables.push(Variable {
                 name: spec.name,
                 shape,
                 start,
                 offset,
+                lower: vec![f64::NEG_INFINITY; n],
+                upper: vec![f64::INFINITY; n],
             });
             offset += n;
         }
+        for (i, (lower, upper)) in bounds.into_iter().enumerate() {
+            self.bounds(i, &mut variables[i], lower, upper)?;
+        }
         Ok(variables)
+    }
+
+    /// Read the bounds of variable `i`; lower > upper is an error.
+    fn bounds(
+        &self,
+        i: usize,
+        variable: &mut Variable,
+        lower: Option<BoundSpec>,
+        upper: Option<BoundSpec>,
+    ) -> Result<(), FileError> {
+        for (spec, is_lower) in [(lower, true), (upper, false)] {
+            let Some(spec) = spec else { continue };
+            let site = BoundSite {
+                path: self.path,
+                field: format!(
+                    "variables[{i}].{}",
+                    if is_lower { "lower" } else { "upper" }
+                ),
+                variable: &variable.name,
+                shape: variable.shape,
+                lower: is_lower,
+            };
+            let values = bound_values(&site, spec, &self.scope)?;
+            if is_lower {
+                variable.lower = values;
+            } else {
+                variable.upper = values;
+            }
+        }
+        let crossed = (0..variable.lower.len()).find(|&k| variable.lower[k] > variable.upper[k]);
+        if let Some(k) = crossed {
+            return Err(self.error(
+                format!("variables[{i}]"),
+                ErrorKind::CrossedBounds {
+                    variable: variable.name.clone(),
+                    index: (variable.shape != Shape::Scalar).then_some(k),
+                    lower: variable.lower[k],
+                    upper: variable.upper[k],
+                },
+            ));
+        }
+        Ok(())
     }
 
     fn constraints(&mut self, specs: Vec<ConstraintSpec>) -> Result<Vec<Constraint>, FileError> {
@@ -375,36 +431,24 @@ impl<'a> Validator<'a> {
                     slot.insert(k);
                 }
             }
-            let (lhs, rhs, eq) = match parse_equation(&text).and_then(|(lhs, eq, rhs)| {
-                Ok((check(&lhs, &self.scope)?, check(&rhs, &self.scope)?, eq))
-            }) {
-                Ok(sides) => sides,
-                Err(e) => return Err(e.in_field(self.path, field, &text)),
-            };
-            let Some(shape) = lhs.shape.broadcast(rhs.shape) else {
-                return Err(super::error::ExprError::new(
-                    ErrorKind::ShapeMismatch {
-                        operation: "'='".to_string(),
-                        requirement: "sides of the same shape, or a scalar side",
-                        left: lhs.shape,
-                        right: rhs.shape,
-                    },
-                    eq,
-                )
-                .in_field(self.path, field, &text));
-            };
-            if !lhs.depends_on_variables() && !rhs.depends_on_variables() {
+            let parsed = parse_constraint(&text)
+                .and_then(|statement| read_constraint(statement, &self.scope, &name))
+                .map_err(|e| e.in_field(self.path, field.clone(), &text))?;
+            if !parsed.lhs.depends_on_variables() && !parsed.rhs.depends_on_variables() {
                 return Err(self.invalid(
                     field,
                     format!("constraint '{name}' does not depend on any variable"),
                 ));
             }
+            let shape = parsed.shape;
             constraints.push(Constraint {
                 name,
                 text,
                 field,
-                lhs,
-                rhs,
+                kind: parsed.kind,
+                lhs: parsed.lhs,
+                rhs: parsed.rhs,
+                ends: parsed.ends,
                 shape,
                 offset,
             });
@@ -425,9 +469,29 @@ impl<'a> Validator<'a> {
                 ));
             }
         }
+        let barrier = match spec.barrier {
+            None => None,
+            Some(word) => Some(word.parse::<Barrier>().map_err(|_| {
+                self.invalid(
+                    "options.barrier",
+                    format!("'{word}' is not a barrier strategy; expected monotone or adaptive"),
+                )
+            })?),
+        };
+        let linear_solver = match spec.linear_solver {
+            None => None,
+            Some(word) => Some(word.parse::<LinearSolver>().map_err(|_| {
+                self.invalid(
+                    "options.linear_solver",
+                    format!("'{word}' is not a linear solver; expected auto, dense or sparse"),
+                )
+            })?),
+        };
         Ok(Options {
             tolerance: spec.tolerance,
             max_iterations: spec.max_iterations,
+            barrier,
+            linear_solver,
         })
     }
 
@@ -453,36 +517,12 @@ impl<'a> Validator<'a> {
                 format!("the tolerance must be a positive number, found {tolerance}"),
             ));
         }
-        let mut x = Vec::new();
-        for (name, value) in spec.x.unwrap_or_default() {
-            let field = format!("expected.x.{name}");
-            let Some(index) = variables.iter().position(|v| v.name == name) else {
-                return Err(self.error(
-                    field,
-                    ErrorKind::UnknownName {
-                        suggestion: super::suggest::nearest(
-                            &name,
-                            variables.iter().map(|v| v.name.as_str()),
-                        ),
-                        name,
-                    },
-                ));
-            };
-            let value = self.value(&field, value)?;
-            let shape = variables[index].shape;
-            // A scalar for a vector variable means every element.
-            let value = match (value.shape, shape) {
-                (a, b) if a == b => value,
-                (Shape::Scalar, Shape::Vector(n)) => Dense::vector(vec![value.data[0]; n]),
-                (found, _) => {
-                    return Err(self.invalid(
-                        field,
-                        format!("variable '{name}' is {shape}, the expected value is {found}"),
-                    ))
-                }
-            };
-            x.push((index, value));
-        }
+        let x = self.by_variable("x", spec.x.unwrap_or_default(), variables)?;
+        let bound_multipliers = self.by_variable(
+            "bound_multipliers",
+            spec.bound_multipliers.unwrap_or_default(),
+            variables,
+        )?;
         let multipliers = match spec.multipliers {
             None => None,
             Some(values) => {
@@ -518,7 +558,48 @@ impl<'a> Validator<'a> {
             objective: spec.objective,
             x,
             multipliers,
+            bound_multipliers,
             tolerance,
         })
+    }
+
+    /// Values by variable name, shaped like the variables (a scalar for a
+    /// vector means every element), as in `expected.x`.
+    fn by_variable(
+        &self,
+        key: &str,
+        values: std::collections::BTreeMap<String, ValueSpec>,
+        variables: &[Variable],
+    ) -> Result<Vec<(usize, Dense)>, FileError> {
+        let mut out = Vec::new();
+        for (name, value) in values {
+            let field = format!("expected.{key}.{name}");
+            let Some(index) = variables.iter().position(|v| v.name == name) else {
+                return Err(self.error(
+                    field,
+                    ErrorKind::UnknownName {
+                        suggestion: super::suggest::nearest(
+                            &name,
+                            variables.iter().map(|v| v.name.as_str()),
+                        ),
+                        name,
+                    },
+                ));
+            };
+            let value = self.value(&field, value)?;
+            let shape = variables[index].shape;
+            let value = match (value.shape, shape) {
+                (a, b) if a == b => value,
+                (Shape::Scalar, Shape::Vector(n)) => Dense::vector(vec![value.data[0]; n]),
+                (found, _) => {
+                    return Err(self.invalid(
+                        field,
+                        format!("variable '{name}' is {shape}, the expected value is {found}"),
+                    ))
+                }
+            };
+            out.push((index, value));
+        }
+        Ok(out)
     }
 }

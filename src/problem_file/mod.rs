@@ -4,7 +4,9 @@
 //! - [`model`]: the serde model of the file (unknown fields rejected);
 //! - [`load()`]: reading and validation (names, lengths, parameters, [`npy`]),
 //!   with [`diagnose`] naming the field of errors serde reports by position;
-//! - [`lexer`], [`parser`], [`ast`]: expression text → syntax tree with spans;
+//! - [`lexer`], [`parser`], [`statement`], [`ast`]: expression text → syntax
+//!   tree with spans;
+//! - [`constant`]: bounds and range ends, expressions of parameters only;
 //! - [`check`]: names resolved and shapes checked → [`ir::Node`];
 //! - [`lower`]: a checked expression built on a backend ([`dense`] values,
 //!   or autodiff tensors in [`compile`]);
@@ -15,6 +17,8 @@
 pub mod ast;
 pub mod check;
 pub mod compile;
+pub mod constant;
+pub mod constraint;
 pub mod definition;
 pub mod dense;
 pub mod diagnose;
@@ -29,6 +33,7 @@ pub mod model;
 pub mod npy;
 pub mod parser;
 pub mod shape;
+pub mod statement;
 pub mod suggest;
 
 pub use definition::{Constraint, Definition, Expected, Expression, Options, Parameter, Variable};

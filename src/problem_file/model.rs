@@ -69,6 +69,24 @@ pub struct VariableSpec {
     /// The start value; absent means 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<NumberOrArray>,
+    /// The lower bound; absent means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lower: Option<BoundSpec>,
+    /// The upper bound; absent means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upper: Option<BoundSpec>,
+}
+
+/// A variable bound as written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BoundSpec {
+    /// One number for every element.
+    Number(f64),
+    /// One entry per element, `null` for none.
+    Array(Vec<Option<f64>>),
+    /// An expression of parameters only, scalar or of the variable's size.
+    Expression(String),
 }
 
 /// A number, or an array of numbers.
@@ -133,6 +151,12 @@ pub struct OptionsSpec {
     /// Iteration limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_iterations: Option<usize>,
+    /// `"monotone"` or `"adaptive"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub barrier: Option<String>,
+    /// `"auto"`, `"dense"` or `"sparse"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linear_solver: Option<String>,
 }
 
 /// The known answer of a problem.
@@ -148,6 +172,9 @@ pub struct ExpectedSpec {
     /// The multipliers, one entry per constraint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multipliers: Option<Vec<ValueSpec>>,
+    /// The bound multipliers, by variable name (shaped like `x`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bound_multipliers: Option<BTreeMap<String, ValueSpec>>,
     /// Error bound of each number, absolute or relative (default 1e-6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<f64>,

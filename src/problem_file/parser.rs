@@ -4,7 +4,7 @@
 //! is right-associative, so `-x^2` is `-(x^2)` and `2^-x` is `2^(-x)`):
 //!
 //! ```text
-//! statement := expr ( '=' expr )?
+//! statement := expr ( cmp expr ( cmp expr )? )?     cmp := '=' | '<=' | '>='
 //! expr      := term    ( ('+' | '-') term )*
 //! term      := unary   ( ('*' | '/' | '@') unary )*
 //! unary     := ('-' | '+')* power
@@ -14,59 +14,55 @@
 //! subscript := int | int? ':' int?          int := ('-' | '+')? digits
 //! ```
 //!
-//! Chains are parsed with loops, never recursion, so the parser's stack depth
-//! follows the nesting (parentheses, calls, indexing, powers), which is
-//! limited to [`MAX_DEPTH`] levels.
+//! A statement with two comparisons is a range, both `<=` or both `>=`;
+//! `=` stands alone. Chains are parsed with loops, never recursion, so the
+//! parser's stack depth follows the nesting (parentheses, calls, indexing,
+//! powers), which is limited to [`MAX_DEPTH`] levels.
 
 use super::ast::{AddOp, Expr, ExprKind, MulOp, Span, Statement, Subscript};
 use super::error::{ErrorKind, ExprError};
 use super::lexer::{tokenize, Token, TokenKind};
+use super::statement::{statement, syntax, Comparison};
+
+pub use super::statement::{parse_constraint, parse_equation, parse_expression};
 
 /// The deepest nesting of parentheses, calls, indexing and powers accepted.
 pub const MAX_DEPTH: usize = 1000;
 
-/// Parse an expression or an equation.
+/// Builds the flat node of a chain from its first operand and the rest.
+type ChainNode<Op> = fn(Box<Expr>, Vec<(Op, Span, Expr)>) -> ExprKind;
+
+/// Parse an expression, an equation, an inequality or a range.
 pub fn parse_statement(text: &str) -> Result<Statement, ExprError> {
     let mut parser = Parser::new(text)?;
-    let lhs = parser.expr()?;
-    let statement = match parser.peek().kind {
-        TokenKind::Eq => {
-            let eq = parser.next().span;
-            let rhs = parser.expr()?;
-            Statement::Equation(lhs, eq, rhs)
-        }
-        _ => Statement::Expression(lhs),
-    };
+    let first = parser.expr()?;
+    let mut rest: Vec<(Comparison, Span, Expr)> = Vec::new();
+    loop {
+        let token = parser.peek();
+        let op = match token.kind {
+            TokenKind::Eq => Comparison::Eq,
+            TokenKind::Le => Comparison::Le,
+            TokenKind::Ge => Comparison::Ge,
+            TokenKind::Lt | TokenKind::Gt => {
+                let (strict, write) = if token.kind == TokenKind::Lt {
+                    ("<", "<=")
+                } else {
+                    (">", ">=")
+                };
+                return Err(syntax(
+                    format!(
+                        "'{strict}' is not supported: constraints are not strict; write '{write}'"
+                    ),
+                    token.span,
+                ));
+            }
+            _ => break,
+        };
+        parser.next();
+        rest.push((op, token.span, parser.expr()?));
+    }
     parser.finish()?;
-    Ok(statement)
-}
-
-/// Parse an expression (an objective): an `=` is an error.
-pub fn parse_expression(text: &str) -> Result<Expr, ExprError> {
-    match parse_statement(text)? {
-        Statement::Expression(expr) => Ok(expr),
-        Statement::Equation(_, eq, _) => Err(ExprError::new(
-            ErrorKind::Syntax {
-                message: "expected an expression, found an equation ('=')".to_string(),
-            },
-            eq,
-        )),
-    }
-}
-
-/// Parse an equation `lhs = rhs` (a constraint); returns the two sides and
-/// the span of `=`.
-pub fn parse_equation(text: &str) -> Result<(Expr, Span, Expr), ExprError> {
-    match parse_statement(text)? {
-        Statement::Equation(lhs, eq, rhs) => Ok((lhs, eq, rhs)),
-        Statement::Expression(expr) => Err(ExprError::new(
-            ErrorKind::Syntax {
-                message: "expected an equation 'lhs = rhs', found an expression without '='"
-                    .to_string(),
-            },
-            Span::new(expr.span.end, expr.span.end),
-        )),
-    }
+    statement(first, rest)
 }
 
 struct Parser<'a> {
@@ -108,12 +104,6 @@ impl<'a> Parser<'a> {
     /// The error for a token that cannot appear here.
     fn unexpected(&self, token: Token, expected: &str) -> ExprError {
         let kind = match token.kind {
-            TokenKind::Inequality => ErrorKind::Unsupported {
-                what: format!(
-                    "inequality constraints ('{}') are",
-                    &self.text[token.span.start..token.span.end]
-                ),
-            },
             TokenKind::EqEq => ErrorKind::Syntax {
                 message: "'==' is not an operator; an equation is written 'lhs = rhs'".to_string(),
             },
@@ -134,12 +124,6 @@ impl<'a> Parser<'a> {
         let token = self.peek();
         match token.kind {
             TokenKind::End => Ok(()),
-            TokenKind::Eq => Err(ExprError::new(
-                ErrorKind::Syntax {
-                    message: "a second '=' : an equation has exactly one".to_string(),
-                },
-                token.span,
-            )),
             _ => Err(self.unexpected(token, "an operator or the end of the expression")),
         }
     }
@@ -160,50 +144,34 @@ impl<'a> Parser<'a> {
     }
 
     fn expr(&mut self) -> Result<Expr, ExprError> {
-        let first = self.term()?;
-        let mut rest = Vec::new();
-        loop {
-            let op = match self.peek().kind {
-                TokenKind::Plus => AddOp::Add,
-                TokenKind::Minus => AddOp::Sub,
-                _ => break,
-            };
-            let op_span = self.next().span;
-            rest.push((op, op_span, self.term()?));
-        }
-        if rest.is_empty() {
-            return Ok(first);
-        }
-        let span = first
-            .span
-            .to(rest.last().map_or(first.span, |(_, _, e)| e.span));
-        Ok(Expr {
-            kind: ExprKind::Sum(Box::new(first), rest),
-            span,
-        })
+        self.chain(Self::term, add_op, ExprKind::Sum)
     }
 
     fn term(&mut self) -> Result<Expr, ExprError> {
-        let first = self.unary()?;
+        self.chain(Self::unary, mul_op, ExprKind::Product)
+    }
+
+    /// One binary precedence level: `operand (op operand)*`, stored flat.
+    /// Both levels (additive, multiplicative) share it, so they cannot
+    /// drift apart in spans or in how they loop.
+    fn chain<Op>(
+        &mut self,
+        operand: fn(&mut Self) -> Result<Expr, ExprError>,
+        op_of: fn(TokenKind) -> Option<Op>,
+        node: ChainNode<Op>,
+    ) -> Result<Expr, ExprError> {
+        let first = operand(self)?;
         let mut rest = Vec::new();
-        loop {
-            let op = match self.peek().kind {
-                TokenKind::Star => MulOp::Mul,
-                TokenKind::Slash => MulOp::Div,
-                TokenKind::At => MulOp::MatMul,
-                _ => break,
-            };
+        while let Some(op) = op_of(self.peek().kind) {
             let op_span = self.next().span;
-            rest.push((op, op_span, self.unary()?));
+            rest.push((op, op_span, operand(self)?));
         }
-        if rest.is_empty() {
+        let Some((_, _, last)) = rest.last() else {
             return Ok(first);
-        }
-        let span = first
-            .span
-            .to(rest.last().map_or(first.span, |(_, _, e)| e.span));
+        };
+        let span = first.span.to(last.span);
         Ok(Expr {
-            kind: ExprKind::Product(Box::new(first), rest),
+            kind: node(Box::new(first), rest),
             span,
         })
     }
@@ -432,6 +400,23 @@ impl<'a> Parser<'a> {
             )),
             _ => Err(self.unexpected(token, "an expression")),
         }
+    }
+}
+
+fn add_op(kind: TokenKind) -> Option<AddOp> {
+    match kind {
+        TokenKind::Plus => Some(AddOp::Add),
+        TokenKind::Minus => Some(AddOp::Sub),
+        _ => None,
+    }
+}
+
+fn mul_op(kind: TokenKind) -> Option<MulOp> {
+    match kind {
+        TokenKind::Star => Some(MulOp::Mul),
+        TokenKind::Slash => Some(MulOp::Div),
+        TokenKind::At => Some(MulOp::MatMul),
+        _ => None,
     }
 }
 

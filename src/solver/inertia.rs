@@ -12,6 +12,7 @@
 //!    multiply it by κ̄⁺ (first time) or κ⁺ until the inertia is right;
 //!    give up past δ_max.
 
+use super::kkt::Diagonal;
 use super::linear::{Inertia, KktSolver};
 use super::matrices::{Hessian, Jacobian};
 
@@ -60,12 +61,15 @@ impl InertiaCorrector {
     /// Assembles and factors K(δ, γ) with the smallest δ (of the IPOPT
     /// sequence) giving inertia (n, m, 0) for n variables and m
     /// constraints. On success `kkt` holds the factors of K(δ, γ).
+    /// `barrier` gives the interior-point diagonals D_x and D_c (empty
+    /// slices without bounds and inequalities).
     pub fn factor(
         &mut self,
         kkt: &mut KktSolver,
         (n, m): (usize, usize),
         w: &Hessian,
         jac: &Jacobian,
+        barrier: (&[f64], &[f64]),
     ) -> Result<Regularization, InertiaFailure> {
         let wanted = Inertia {
             positive: n,
@@ -78,7 +82,13 @@ impl InertiaCorrector {
         // once δ or γ is added, only exact zeros count: the pivots of
         // −J Jᵀ/δ are legitimately tiny when δ is large.
         let mut attempt = |delta: f64, gamma: f64| -> Result<Inertia, InertiaFailure> {
-            kkt.assemble(Some(w), jac, delta, gamma);
+            let diagonal = Diagonal {
+                delta,
+                gamma,
+                primal: barrier.0,
+                dual: barrier.1,
+            };
+            kkt.assemble_with(Some(w), jac, &diagonal);
             let tol = if delta == 0.0 && gamma == 0.0 {
                 ZERO_PIVOT_RELATIVE * kkt.max_abs()
             } else {

@@ -1,9 +1,12 @@
 //! Assembly of the regularized KKT matrix
 //!
 //! ```text
-//! K(δ, γ) = [ W + δI   Jᵀ  ]
-//!           [ J       −γI  ]
+//! K(δ, γ) = [ W + D_x + δI   Jᵀ       ]
+//!           [ J             −D_c − γI  ]
 //! ```
+//!
+//! where the diagonals D_x and D_c (see [`Diagonal`]) carry the barrier
+//! terms of the interior-point method (zero for equality-only problems).
 //!
 //! (lower triangle only) into a matrix allocated once. W is the Hessian of
 //! the (scaled) Lagrangian, J the (scaled) constraint Jacobian. With
@@ -14,6 +17,33 @@
 use faer::{Mat, MatRef};
 
 use super::linear::equilibrate;
+
+/// The diagonal terms of K: δ and γ from the inertia correction, and the
+/// barrier's diagonals D_x (primal-dual Σ of the bounds, length n) and D_c
+/// (the eliminated slacks' 1/(Σₛ + δ), length m). An empty slice means zero.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Diagonal<'a> {
+    /// δ, added to every diagonal entry of the Hessian block.
+    pub delta: f64,
+    /// γ, subtracted from every diagonal entry of the constraint block.
+    pub gamma: f64,
+    /// D_x, added to the Hessian block's diagonal (empty: zero).
+    pub primal: &'a [f64],
+    /// D_c, subtracted from the constraint block's diagonal (empty: zero).
+    pub dual: &'a [f64],
+}
+
+impl Diagonal<'_> {
+    /// δ and γ only, no barrier terms.
+    pub fn regularization(delta: f64, gamma: f64) -> Self {
+        Diagonal {
+            delta,
+            gamma,
+            primal: &[],
+            dual: &[],
+        }
+    }
+}
 
 /// The KKT matrix workspace for n variables and m constraints.
 #[derive(Debug)]
@@ -45,15 +75,15 @@ impl KktMatrix {
         }
     }
 
-    /// Writes K(δ, γ) from W (n × n, lower triangle read; `None`: W = 0)
-    /// and J (m × n).
+    /// Writes K from W (n × n, lower triangle read; `None`: W = 0), J
+    /// (m × n) and the diagonal terms.
     pub fn assemble(
         &mut self,
         w: Option<MatRef<'_, f64>>,
         jac: MatRef<'_, f64>,
-        delta: f64,
-        gamma: f64,
+        diagonal: &Diagonal<'_>,
     ) {
+        let (delta, gamma) = (diagonal.delta, diagonal.gamma);
         let (n, m) = (self.n, self.m);
         // Column slices: this runs once per inertia-correction attempt, and
         // on small problems indexed access was a visible part of it.
@@ -64,12 +94,18 @@ impl KktMatrix {
                 None => col[j..n].fill(0.0),
             }
             col[j] += delta;
+            if let Some(d) = diagonal.primal.get(j) {
+                col[j] += d;
+            }
             copy_col(jac, j, 0..m, &mut col[n..n + m]);
         }
         for j in 0..m {
             let col = self.matrix.col_as_slice_mut(n + j);
             col[n + j..].fill(0.0);
             col[n + j] = -gamma;
+            if let Some(d) = diagonal.dual.get(j) {
+                col[n + j] -= d;
+            }
         }
         self.equilibrate();
     }
@@ -175,7 +211,7 @@ mod tests {
             (None, 1.0, 1e-8),
             (Some(w.as_ref()), 1e4, 0.0),
         ] {
-            k.assemble(w, jac.as_ref(), delta, gamma);
+            k.assemble(w, jac.as_ref(), &Diagonal::regularization(delta, gamma));
             let d = n + m;
             let direct = (0..d).fold(0.0f64, |a, j| {
                 (j..d).fold(a, |a, i| a.max(k.as_ref()[(i, j)].abs()))

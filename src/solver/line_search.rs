@@ -126,7 +126,12 @@ pub struct FilterSearch {
     switch_slope: f64,
     switch_theta: f64,
     alpha: f64,
+    /// The first step length tried (1, or the fraction to the boundary).
+    alpha_first: f64,
     alpha_min: f64,
+    /// Whether a rejected first step may be followed by second-order
+    /// corrections.
+    corrections: bool,
     soc_next: Option<usize>,
     soc_theta: f64,
     /// Whether any trial point had a non-finite value or derivative.
@@ -163,7 +168,9 @@ impl FilterSearch {
             switch_slope,
             switch_theta,
             alpha: 1.0,
+            alpha_first: 1.0,
             alpha_min: alpha_min.max(ALPHA_FLOOR),
+            corrections: true,
             soc_next: None,
             soc_theta: f64::INFINITY,
             saw_non_finite: false,
@@ -181,6 +188,20 @@ impl FilterSearch {
     /// of terms; without this allowance the search backtracks on noise.
     pub fn with_noise_terms(mut self, terms: usize) -> Self {
         self.noise = 10.0 * f64::EPSILON * self.phi0.abs() * (terms.max(1) as f64).sqrt();
+        self
+    }
+
+    /// Starts the backtracking at `alpha_max` ≤ 1 (the fraction to the
+    /// boundary of an interior-point step) instead of 1.
+    pub fn with_max_step(mut self, alpha_max: f64) -> Self {
+        self.alpha = alpha_max;
+        self.alpha_first = alpha_max;
+        self
+    }
+
+    /// Backtracks without second-order corrections.
+    pub fn without_corrections(mut self) -> Self {
+        self.corrections = false;
         self
     }
 
@@ -206,7 +227,11 @@ impl FilterSearch {
             self.reject_non_finite(trial);
             return Verdict::Reject;
         };
-        let alpha = trial.step_length();
+        // A correction is judged as the first step it corrects.
+        let alpha = match trial {
+            Trial::Step(alpha) => alpha,
+            Trial::SecondOrderCorrection(_) => self.alpha_first,
+        };
         let noise = self.noise;
         let f_type = self.f_type(alpha) && self.theta0 <= filter.theta_min;
         let accept = filter.acceptable(theta, phi)
@@ -223,7 +248,7 @@ impl FilterSearch {
         match trial {
             // The full step was rejected while raising the infeasibility:
             // the Maratos effect is likely; try second-order corrections.
-            Trial::Step(a) if a == 1.0 && theta >= self.theta0 => {
+            Trial::Step(a) if self.corrections && a == self.alpha_first && theta >= self.theta0 => {
                 self.soc_theta = theta;
                 self.soc_next = Some(1);
             }
@@ -233,7 +258,7 @@ impl FilterSearch {
                     self.soc_theta = theta;
                     self.soc_next = Some(k + 1);
                 } else {
-                    self.alpha = SHRINK;
+                    self.alpha = SHRINK * self.alpha_first;
                 }
             }
         }
@@ -245,7 +270,7 @@ impl FilterSearch {
         self.saw_non_finite = true;
         match trial {
             Trial::Step(_) => self.alpha *= SHRINK,
-            Trial::SecondOrderCorrection(_) => self.alpha = SHRINK,
+            Trial::SecondOrderCorrection(_) => self.alpha = SHRINK * self.alpha_first,
         }
     }
 

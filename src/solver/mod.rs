@@ -14,11 +14,14 @@
 //! [`argmin_adapter`].
 #![warn(missing_docs)]
 
+mod algorithm;
 pub mod argmin_adapter;
 pub mod classify;
 pub mod evaluate;
 pub mod inertia;
+mod interior;
 pub mod kkt;
+mod layout;
 pub mod line_search;
 pub mod linear;
 pub mod matrices;
@@ -28,8 +31,10 @@ pub mod result;
 pub mod settings;
 pub mod status;
 
+pub use algorithm::{solve, Algorithm};
 pub use argmin_adapter::{NewtonKkt, NewtonKktState};
-pub use newton::{solve, Newton};
+pub use interior::InteriorPoint;
+pub use newton::Newton;
 pub use nlp::{NlpProblem, Sense, SparsityPattern, NO_BOUND};
 pub use result::{Activity, IterationRecord, PointKind, Solution, Timings};
 pub use settings::{Barrier, LinearSolver, Settings, SettingsBuilder, SettingsError, WarmStart};

@@ -35,12 +35,13 @@ use faer::Mat;
 use super::classify::{classify_by_inertia, classify_with_hessian, DENSE_INERTIA_MIN_VARIABLES};
 use super::evaluate::{inf_norm, EvaluationCounter, Iterate, Scaling};
 use super::inertia::{InertiaCorrector, InertiaFailure};
+use super::layout::{choose_layout, Layout};
 use super::line_search::{Filter, FilterSearch, Trial, Verdict};
-use super::linear::{KktSolver, SparseKkt};
-use super::matrices::{check_pattern, Hessian, Jacobian};
+use super::linear::KktSolver;
+use super::matrices::{Hessian, Jacobian};
 use super::nlp::{NlpProblem, SparsityPattern};
 use super::result::{Activity, IterationRecord, Solution, Timings};
-use super::settings::{LinearSolver, Settings, SPARSE_MAX_DENSITY, SPARSE_MIN_DIMENSION};
+use super::settings::{LinearSolver, Settings};
 use super::status::Status;
 
 /// Multipliers larger than this (scaled problem) count as exploded: a
@@ -229,7 +230,10 @@ impl Newton {
     pub fn init<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
         self.started = Some(Instant::now());
         let (n, m) = (problem.num_variables(), problem.num_constraints());
-        let layout = self.choose_layout(problem, n, m);
+        let layout = choose_layout(&self.settings, problem, n, m).map(|(layout, note)| {
+            self.note = note;
+            layout
+        });
         let sense = problem.sense().sign();
         let layout = match layout {
             Ok(layout) => layout,
@@ -302,9 +306,13 @@ impl Newton {
         // on small problems an iteration takes a microsecond or two, and
         // each clock read tens of nanoseconds.
         let clock = Instant::now();
-        let reg = self
-            .inertia
-            .factor(&mut self.kkt, (n, m), &self.hessian, &self.jac_c);
+        let reg = self.inertia.factor(
+            &mut self.kkt,
+            (n, m),
+            &self.hessian,
+            &self.jac_c,
+            (&[], &[]),
+        );
         if reg.is_err() {
             self.factorization_time += clock.elapsed();
         }
@@ -547,48 +555,6 @@ impl Newton {
         }
     }
 
-    /// Dense or sparse storage, from the settings and the problem's
-    /// sparsity patterns (asked once); an error for unusable patterns.
-    fn choose_layout<P: NlpProblem + ?Sized>(
-        &mut self,
-        problem: &mut P,
-        n: usize,
-        m: usize,
-    ) -> Result<Layout, String> {
-        self.note = None;
-        let wanted = self.settings.linear_solver();
-        // Small problems stay dense without asking for patterns (detecting
-        // them may cost the problem a sweep of its graph).
-        if wanted == LinearSolver::Dense
-            || (wanted == LinearSolver::Auto && n + m < SPARSE_MIN_DIMENSION)
-        {
-            return Ok(Layout::Dense);
-        }
-        let patterns = problem.jacobian_pattern().zip(problem.hessian_pattern());
-        let Some((jac, hess)) = patterns else {
-            if wanted == LinearSolver::Sparse {
-                self.note = Some(
-                    "linear_solver = sparse was asked for, but the problem gives no sparsity \
-                     patterns: solved with the dense solver"
-                        .into(),
-                );
-            }
-            return Ok(Layout::Dense);
-        };
-        check_pattern("Jacobian", &jac, m, n, false)?;
-        check_pattern("Hessian", &hess, n, n, true)?;
-        let dim = (n + m) as f64;
-        let lower = dim * (dim + 1.0) / 2.0;
-        let stored = (jac.nnz() + hess.nnz() + n + m) as f64;
-        let sparse = wanted == LinearSolver::Sparse
-            || (n + m >= SPARSE_MIN_DIMENSION && stored <= SPARSE_MAX_DENSITY * lower);
-        Ok(if sparse {
-            Layout::Sparse(Arc::new(jac), Arc::new(hess))
-        } else {
-            Layout::Dense
-        })
-    }
-
     /// Sizes every workspace for n variables, m constraints and the layout;
     /// builds the KKT solver when `with_kkt` (an error when the sparse
     /// structure cannot be analysed).
@@ -601,22 +567,7 @@ impl Newton {
     ) -> Result<(), String> {
         self.n = n;
         self.m = m;
-        let (jacobian, hessian) = match &layout {
-            Layout::Dense => (
-                Jacobian::Dense(Mat::zeros(m, n)),
-                Hessian::Dense(Mat::zeros(n, n)),
-            ),
-            Layout::Sparse(jac, hess) => (
-                Jacobian::Sparse {
-                    pattern: jac.clone(),
-                    values: vec![0.0; jac.nnz()],
-                },
-                Hessian::Sparse {
-                    pattern: hess.clone(),
-                    values: vec![0.0; hess.nnz()],
-                },
-            ),
-        };
+        let (jacobian, hessian) = layout.matrices(n, m);
         self.current = Iterate::new(n, m, &jacobian);
         self.trial = Iterate::new(n, m, &jacobian);
         self.y = vec![0.0; m];
@@ -655,12 +606,7 @@ impl Newton {
                 .reserve(self.settings.max_iterations().min(1000) + 1);
         }
         if with_kkt {
-            self.kkt = match &layout {
-                Layout::Dense => KktSolver::dense(n, m),
-                Layout::Sparse(jac, hess) => {
-                    KktSolver::Sparse(Box::new(SparseKkt::new(hess, jac)?))
-                }
-            };
+            self.kkt = layout.kkt_solver(n, m)?;
         }
         Ok(())
     }
@@ -935,13 +881,6 @@ impl HessianArgs {
     }
 }
 
-/// Storage of the Jacobian, the Hessian and the KKT matrix.
-enum Layout {
-    Dense,
-    /// Jacobian and Hessian patterns.
-    Sparse(Arc<SparsityPattern>, Arc<SparsityPattern>),
-}
-
 #[derive(Clone, Copy)]
 enum Which {
     Current,
@@ -950,43 +889,6 @@ enum Which {
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(a, b)| a * b).sum()
-}
-
-/// Solves the problem with the Newton–KKT method and returns the result,
-/// whatever happened (see [`Solution::status`]).
-///
-/// ```
-/// use faer::MatMut;
-/// use lagrange::solver::{solve, NlpProblem, Sense, Settings, Status};
-///
-/// /// Maximize x·y subject to x + y = 10.
-/// struct Budget;
-/// impl NlpProblem for Budget {
-///     fn num_variables(&self) -> usize { 2 }
-///     fn num_constraints(&self) -> usize { 1 }
-///     fn sense(&self) -> Sense { Sense::Maximize }
-///     fn start(&self) -> Vec<f64> { vec![1.0, 2.0] }
-///     fn objective(&mut self, x: &[f64]) -> f64 { x[0] * x[1] }
-///     fn gradient(&mut self, x: &[f64], g: &mut [f64]) { g[0] = x[1]; g[1] = x[0]; }
-///     fn constraints(&mut self, x: &[f64], c: &mut [f64]) { c[0] = x[0] + x[1] - 10.0; }
-///     fn jacobian(&mut self, _x: &[f64], mut j: MatMut<'_, f64>) { j[(0, 0)] = 1.0; j[(0, 1)] = 1.0; }
-///     fn hessian_of_lagrangian(&mut self, _x: &[f64], s: f64, _l: &[f64], mut h: MatMut<'_, f64>) {
-///         h[(0, 0)] = 0.0; h[(1, 1)] = 0.0; h[(0, 1)] = s; h[(1, 0)] = s;
-///     }
-/// }
-///
-/// let solution = solve(&mut Budget, &Settings::default());
-/// assert_eq!(solution.status, Status::Converged);
-/// assert!((solution.objective - 25.0).abs() < 1e-9);
-/// assert!((solution.multipliers[0] - 5.0).abs() < 1e-9);
-/// ```
-pub fn solve<P: NlpProblem + ?Sized>(problem: &mut P, settings: &Settings) -> Solution {
-    let mut newton = Newton::new(settings.clone());
-    newton.init(problem);
-    while newton.status().is_none() {
-        newton.next_iter(problem);
-    }
-    newton.finish(problem, None)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use lagrange::solver::LinearSolver;
+use lagrange::solver::{Barrier, LinearSolver};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -11,6 +11,8 @@ Examples:
   lagrange solve problems/budget.json --json --tolerance 1e-10
   lagrange solve problems/chain.json --verbose --trace chain.csv
   lagrange eval problems/budget.json --at '{\"x\": 4, \"y\": 6}' --multipliers '[5, [0, 0]]'
+  lagrange solve bounded.json --json > previous.json
+  lagrange solve bounded.json --warm-start previous.json --barrier monotone
   lagrange check problems
   lagrange generate chain --n 100 -o chain-100.json
   lagrange bench --sizes 10,100,1000 --out target/bench
@@ -19,11 +21,12 @@ Exit status: 0 converged (or every check passed), 1 the solver stopped
 without converging (or a value was not finite, or a check failed), 2 the
 input could not be used (the message is on standard error).";
 
-/// Equality-constrained optimization with Lagrange multipliers.
+/// Constrained optimization with Lagrange multipliers.
 ///
-/// Reads a JSON problem file (variables, parameters, an objective to
-/// minimize or maximize, equations as constraints) and solves it with a
-/// Newton method on the KKT conditions, with exact derivatives.
+/// Reads a JSON problem file (variables with optional bounds, parameters, an
+/// objective to minimize or maximize, equations, inequalities and ranges as
+/// constraints) and solves it with a Newton method on the KKT conditions,
+/// with exact derivatives.
 #[derive(Debug, Parser)]
 #[command(name = "lagrange", version, after_help = EXAMPLES)]
 pub struct Cli {
@@ -70,6 +73,11 @@ fn positive(text: &str) -> Result<f64, String> {
     }
 }
 
+fn barrier(text: &str) -> Result<Barrier, String> {
+    text.parse::<Barrier>()
+        .map_err(|_| format!("'{text}' is not one of monotone, adaptive"))
+}
+
 fn linear_solver(text: &str) -> Result<LinearSolver, String> {
     text.parse::<LinearSolver>()
         .map_err(|_| format!("'{text}' is not one of auto, dense, sparse"))
@@ -98,6 +106,14 @@ pub struct SolveArgs {
     /// KKT linear algebra: auto (sparse for large sparse systems), dense or sparse.
     #[arg(long, value_name = "auto|dense|sparse", value_parser = linear_solver)]
     pub linear_solver: Option<LinearSolver>,
+    /// Barrier strategy for problems with inequalities or bounds (overrides
+    /// the file's options.barrier).
+    #[arg(long, value_name = "monotone|adaptive", value_parser = barrier)]
+    pub barrier: Option<Barrier>,
+    /// Start from a previous `solve --json` output: its x (by name),
+    /// multipliers and bound_multipliers.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub warm_start: Option<PathBuf>,
     /// For benchmarks: solve R times in this process (compiling afresh each
     /// time) and add the median solve time of runs 2…R, caches warm, to the
     /// JSON as `solve_seconds_warm`; `solve_seconds` stays the first run's.
@@ -118,6 +134,10 @@ pub struct EvalArgs {
     /// entry per constraint (default all zero), or @FILE to read it.
     #[arg(long, value_name = "M")]
     pub multipliers: Option<String>,
+    /// Bound multipliers z: a JSON map shaped like x (variables left out
+    /// have z = 0; default all zero), or @FILE to read it.
+    #[arg(long, value_name = "Z")]
+    pub bound_multipliers: Option<String>,
 }
 
 /// Options of `lagrange check`.
@@ -129,6 +149,10 @@ pub struct CheckArgs {
     /// KKT linear algebra: auto (sparse for large sparse systems), dense or sparse.
     #[arg(long, value_name = "auto|dense|sparse", value_parser = linear_solver)]
     pub linear_solver: Option<LinearSolver>,
+    /// Barrier strategy for problems with inequalities or bounds (overrides
+    /// each file's options.barrier).
+    #[arg(long, value_name = "monotone|adaptive", value_parser = barrier)]
+    pub barrier: Option<Barrier>,
 }
 
 /// Options of `lagrange generate`.

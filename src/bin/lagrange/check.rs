@@ -3,11 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use lagrange::problem_file::expected::compare;
-use lagrange::solver::LinearSolver;
+use lagrange::problem_file::expected::{compare, compare_bound_multipliers};
 
 use crate::args::CheckArgs;
-use crate::solve::{load, settings, solve};
+use crate::solve::{load, settings, solve, Overrides};
 use crate::{unusable, Outcome};
 
 /// Every `*.json` file under `dir`, sorted.
@@ -34,7 +33,7 @@ enum Verdict {
     Unusable,
 }
 
-fn check_file(path: &Path, linear_solver: Option<LinearSolver>) -> Verdict {
+fn check_file(path: &Path, flags: &Overrides) -> Verdict {
     let started = Instant::now();
     let definition = match load(path) {
         Ok(d) => d,
@@ -47,9 +46,7 @@ fn check_file(path: &Path, linear_solver: Option<LinearSolver>) -> Verdict {
         println!("skip  {}: no 'expected'", path.display());
         return Verdict::Skipped;
     };
-    let solution = match settings(&definition, None, None, linear_solver)
-        .and_then(|s| solve(&definition, &s))
-    {
+    let solution = match settings(&definition, flags.clone()).and_then(|s| solve(&definition, &s)) {
         Ok(s) => s,
         Err(_) => {
             println!("error {}: unusable (see standard error)", path.display());
@@ -67,13 +64,18 @@ fn check_file(path: &Path, linear_solver: Option<LinearSolver>) -> Verdict {
         );
         return Verdict::Failed;
     }
-    let mismatches = compare(
+    let mut mismatches = compare(
         &definition,
         expected,
         solution.objective,
         &solution.x,
         &solution.multipliers,
     );
+    mismatches.extend(compare_bound_multipliers(
+        &definition,
+        expected,
+        &solution.bound_multipliers,
+    ));
     if mismatches.is_empty() {
         println!(
             "ok    {} ({} iterations, {}, {elapsed:.1} ms)",
@@ -117,9 +119,14 @@ pub fn run(args: &CheckArgs) -> Outcome {
             ));
         }
     }
+    let flags = Overrides {
+        linear_solver: args.linear_solver,
+        barrier: args.barrier,
+        ..Overrides::default()
+    };
     let (mut passed, mut failed, mut skipped, mut bad) = (0, 0, 0, 0);
     for file in &files {
-        match check_file(file, args.linear_solver) {
+        match check_file(file, &flags) {
             Verdict::Passed => passed += 1,
             Verdict::Failed => failed += 1,
             Verdict::Skipped => skipped += 1,

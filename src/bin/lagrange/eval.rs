@@ -3,14 +3,15 @@
 use std::io::Write;
 
 use faer::Mat;
-use lagrange::problem_file::suggest::nearest;
-use lagrange::problem_file::{self, Definition, Shape};
+use lagrange::problem::kkt_residual;
+use lagrange::problem_file::{self, Definition};
 use lagrange::solver::NlpProblem;
 use serde_json::Value;
 
 use crate::args::EvalArgs;
 use crate::json::{rows, shaped, Json};
 use crate::solve::load;
+use crate::values::{by_constraint, by_variable};
 use crate::{unusable, Outcome};
 
 /// Dense Jacobians and Hessians above this many entries are refused.
@@ -29,111 +30,43 @@ fn argument_json(flag: &str, text: &str) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{source}: not valid JSON: {e}"))
 }
 
-/// Numbers of a value of `shape` from JSON: a number (every element), an
-/// array, or an array of rows.
-fn values_of(value: &Value, shape: Shape, what: &str) -> Result<Vec<f64>, String> {
-    let number = |v: &Value| {
-        v.as_f64()
-            .ok_or_else(|| format!("{what}: expected a number, found {v}"))
-    };
-    if let Some(v) = value.as_f64() {
-        return Ok(vec![v; shape.numel()]);
-    }
-    let flat: Vec<f64> = match (value, shape) {
-        (Value::Array(items), Shape::Matrix(r, c)) => {
-            if items.len() != r {
-                return Err(format!("{what}: expected {r} rows, found {}", items.len()));
-            }
-            let mut out = Vec::with_capacity(r * c);
-            for (i, row) in items.iter().enumerate() {
-                match row {
-                    Value::Array(row) if row.len() == c => {
-                        for v in row {
-                            out.push(number(v)?);
-                        }
-                    }
-                    _ => return Err(format!("{what}: row {i} must be an array of {c} numbers")),
-                }
-            }
-            out
-        }
-        (Value::Array(items), Shape::Vector(n)) => {
-            if items.len() != n {
-                return Err(format!(
-                    "{what}: expected {n} numbers, found {}",
-                    items.len()
-                ));
-            }
-            items.iter().map(number).collect::<Result<_, _>>()?
-        }
-        _ => {
-            return Err(format!(
-                "{what}: expected {}, found {value}",
-                describe(shape)
-            ))
-        }
-    };
-    Ok(flat)
-}
-
-fn describe(shape: Shape) -> String {
-    match shape {
-        Shape::Scalar => "a number".to_string(),
-        Shape::Vector(n) => format!("a number or an array of {n} numbers"),
-        Shape::Matrix(r, c) => format!("a number or {r} rows of {c} numbers"),
-    }
-}
-
 /// The point: start values, overridden by `--at`.
 fn point(definition: &Definition, at: Option<&str>) -> Result<Vec<f64>, String> {
-    let mut x = definition.start();
+    let x = definition.start();
     let Some(text) = at else {
         return Ok(x);
     };
     let Value::Object(map) = argument_json("--at", text)? else {
         return Err("--at: expected a JSON object from variable names to values".to_string());
     };
-    for (name, value) in &map {
-        let Some(index) = definition.variable_index(name) else {
-            let hint = nearest(name, definition.variables.iter().map(|v| v.name.as_str()))
-                .map(|s| format!(" (did you mean '{s}'?)"))
-                .unwrap_or_default();
-            return Err(format!("--at: unknown variable '{name}'{hint}"));
-        };
-        let v = &definition.variables[index];
-        let values = values_of(value, v.shape, &format!("--at: variable '{name}'"))?;
-        x[v.offset..v.offset + values.len()].copy_from_slice(&values);
-    }
-    Ok(x)
+    by_variable(definition, &map, "--at", x)
+}
+
+/// The bound multipliers: zeros, overridden by `--bound-multipliers`.
+fn bound_multipliers(definition: &Definition, text: Option<&str>) -> Result<Vec<f64>, String> {
+    let z = vec![0.0; definition.num_variables()];
+    let Some(text) = text else {
+        return Ok(z);
+    };
+    let Value::Object(map) = argument_json("--bound-multipliers", text)? else {
+        return Err(
+            "--bound-multipliers: expected a JSON object from variable names to values".to_string(),
+        );
+    };
+    by_variable(definition, &map, "--bound-multipliers", z)
 }
 
 /// The multipliers: zeros, or `--multipliers`.
 fn multipliers(definition: &Definition, text: Option<&str>) -> Result<Vec<f64>, String> {
-    let mut lambda = vec![0.0; definition.num_constraints()];
     let Some(text) = text else {
-        return Ok(lambda);
+        return Ok(vec![0.0; definition.num_constraints()]);
     };
     let Value::Array(items) = argument_json("--multipliers", text)? else {
         return Err(
             "--multipliers: expected a JSON array with one entry per constraint".to_string(),
         );
     };
-    if items.len() != definition.constraints.len() {
-        return Err(format!(
-            "--multipliers: {} entries for {} constraints; give one per constraint",
-            items.len(),
-            definition.constraints.len()
-        ));
-    }
-    for (item, c) in items.iter().zip(&definition.constraints) {
-        let values = values_of(
-            item,
-            c.shape,
-            &format!("--multipliers: constraint '{}'", c.name),
-        )?;
-        lambda[c.offset..c.offset + values.len()].copy_from_slice(&values);
-    }
-    Ok(lambda)
+    by_constraint(definition, &items, "--multipliers")
 }
 
 /// Run `lagrange eval`.
@@ -142,9 +75,12 @@ pub fn run(args: &EvalArgs) -> Outcome {
         Ok(d) => d,
         Err(outcome) => return outcome,
     };
-    let arguments = point(&definition, args.at.as_deref())
-        .and_then(|x| Ok((x, multipliers(&definition, args.multipliers.as_deref())?)));
-    let (x, lambda) = match arguments {
+    let arguments = point(&definition, args.at.as_deref()).and_then(|x| {
+        let lambda = multipliers(&definition, args.multipliers.as_deref())?;
+        let z = bound_multipliers(&definition, args.bound_multipliers.as_deref())?;
+        Ok((x, lambda, z))
+    });
+    let (x, lambda, z) = match arguments {
         Ok(v) => v,
         Err(message) => return unusable(format!("error: {message}")),
     };
@@ -169,8 +105,9 @@ pub fn run(args: &EvalArgs) -> Outcome {
     problem.jacobian(&x, jacobian.as_mut());
     let mut hessian = Mat::<f64>::zeros(n, n);
     problem.hessian_of_lagrangian(&x, 1.0, &lambda, hessian.as_mut());
+    let residual = kkt_residual(&mut problem, &x, &lambda, &z);
 
-    let by_variable = |values: &[f64]| {
+    let shaped_by_variable = |values: &[f64]| {
         Json::object(definition.variables.iter().map(|v| {
             (
                 v.name.clone(),
@@ -189,7 +126,7 @@ pub fn run(args: &EvalArgs) -> Outcome {
     };
     let output = Json::object([
         ("objective", Json::Number(objective)),
-        ("gradient", by_variable(&gradient)),
+        ("gradient", shaped_by_variable(&gradient)),
         (
             "constraints",
             Json::Array(
@@ -202,7 +139,12 @@ pub fn run(args: &EvalArgs) -> Outcome {
         ),
         ("jacobian", dense(&jacobian)),
         ("hessian", dense(&hessian)),
-        ("x", by_variable(&x)),
+        (
+            "lagrangian_gradient",
+            shaped_by_variable(&residual.lagrangian_gradient),
+        ),
+        ("kkt_residual", Json::Number(residual.value())),
+        ("x", shaped_by_variable(&x)),
     ]);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(output.render().as_bytes());

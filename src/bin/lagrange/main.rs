@@ -14,6 +14,8 @@ mod json;
 mod plot;
 mod report;
 mod solve;
+mod values;
+mod warm_start;
 
 use std::process::ExitCode;
 

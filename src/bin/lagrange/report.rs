@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use lagrange::problem::ConstraintKind;
 use lagrange::problem_file::{Definition, Shape};
 use lagrange::solver::{IterationRecord, Sense, Solution};
 
@@ -109,6 +110,7 @@ pub fn solution(definition: &Definition, solution: &Solution) -> String {
             &solution.multipliers,
         );
     }
+    active_set(&mut out, definition, solution);
     out.push('\n');
     let _ = writeln!(out, "iterations            {}", solution.iterations);
     let _ = writeln!(out, "KKT residual          {:.3e}", solution.kkt_residual);
@@ -131,6 +133,66 @@ pub fn solution(definition: &Definition, solution: &Solution) -> String {
         solution.timings.total.as_secs_f64() * 1e3
     );
     out
+}
+
+/// The inequalities, ranges and bounds that hold at the point, with their
+/// shadow prices; nothing for a problem with equations only, whose report
+/// stays as it was.
+fn active_set(out: &mut String, definition: &Definition, solution: &Solution) {
+    let has_inequalities = definition
+        .constraints
+        .iter()
+        .any(|c| c.kind != ConstraintKind::Equation);
+    if !has_inequalities && !definition.has_bounds() {
+        return;
+    }
+    let mut rows: Vec<(String, &'static str, f64)> = Vec::new();
+    for c in &definition.constraints {
+        if c.kind == ConstraintKind::Equation {
+            continue;
+        }
+        for (k, name) in element_names(&c.name, c.shape).into_iter().enumerate() {
+            let i = c.offset + k;
+            match solution.constraint_activity.get(i) {
+                Some(a) if a.is_active() => rows.push((name, a.as_str(), solution.multipliers[i])),
+                _ => {}
+            }
+        }
+    }
+    for v in &definition.variables {
+        for (k, name) in element_names(&v.name, v.shape).into_iter().enumerate() {
+            let j = v.offset + k;
+            match solution.bound_activity.get(j) {
+                Some(a) if a.is_active() => rows.push((
+                    format!("bound {name}"),
+                    a.as_str(),
+                    solution.bound_multipliers.get(j).copied().unwrap_or(0.0),
+                )),
+                _ => {}
+            }
+        }
+    }
+    out.push('\n');
+    let _ = writeln!(out, "active set (shadow price: d objective / d active end)");
+    if rows.is_empty() {
+        let _ = writeln!(out, "  none: no inequality or bound holds with equality");
+        return;
+    }
+    let width = rows
+        .iter()
+        .map(|(n, _, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (name, end, price) in rows.iter().take(MAX_LISTED) {
+        let _ = writeln!(out, "  {name:<width$}  {end:<5}  {:>16}", num(*price));
+    }
+    if rows.len() > MAX_LISTED {
+        let _ = writeln!(
+            out,
+            "  ... {} more (use --json for all)",
+            rows.len() - MAX_LISTED
+        );
+    }
 }
 
 /// The header of the per-iteration log.

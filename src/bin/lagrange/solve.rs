@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use lagrange::problem_file::{self, Definition};
-use lagrange::solver::{self, LinearSolver, Settings, Solution};
+use lagrange::solver::{self, Barrier, LinearSolver, Settings, Solution, WarmStart};
 
 use crate::args::SolveArgs;
 use crate::json::{shaped, Json};
@@ -17,23 +17,39 @@ pub fn load(path: &Path) -> Result<Definition, Outcome> {
         .map_err(|e| unusable(e.render()))
 }
 
-/// Solver settings from the file's options and the command-line overrides
-/// (tolerance, iteration limit, linear algebra).
-pub fn settings(
-    definition: &Definition,
-    tolerance: Option<f64>,
-    max_iterations: Option<usize>,
-    linear_solver: Option<LinearSolver>,
-) -> Result<Settings, Outcome> {
+/// Command-line settings that override the file's options.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--tolerance`.
+    pub tolerance: Option<f64>,
+    /// `--max-iterations`.
+    pub max_iterations: Option<usize>,
+    /// `--linear-solver`.
+    pub linear_solver: Option<LinearSolver>,
+    /// `--barrier`.
+    pub barrier: Option<Barrier>,
+    /// `--warm-start`, read.
+    pub warm_start: Option<WarmStart>,
+}
+
+/// Solver settings from the file's options and the command-line overrides.
+pub fn settings(definition: &Definition, overrides: Overrides) -> Result<Settings, Outcome> {
+    let options = &definition.options;
     let mut builder = Settings::builder();
-    if let Some(l) = linear_solver {
+    if let Some(l) = overrides.linear_solver.or(options.linear_solver) {
         builder = builder.linear_solver(l);
     }
-    if let Some(t) = tolerance.or(definition.options.tolerance) {
+    if let Some(b) = overrides.barrier.or(options.barrier) {
+        builder = builder.barrier(b);
+    }
+    if let Some(t) = overrides.tolerance.or(options.tolerance) {
         builder = builder.tolerance(t);
     }
-    if let Some(n) = max_iterations.or(definition.options.max_iterations) {
+    if let Some(n) = overrides.max_iterations.or(options.max_iterations) {
         builder = builder.max_iterations(n);
+    }
+    if let Some(w) = overrides.warm_start {
+        builder = builder.warm_start(w);
     }
     builder
         .build()
@@ -55,6 +71,14 @@ pub fn solution_json(definition: &Definition, solution: &Solution) -> Json {
             shaped(v.shape, &solution.x[v.offset..v.offset + v.shape.numel()]),
         )
     }));
+    let by_variable = |values: &[f64]| {
+        Json::object(definition.variables.iter().map(|v| {
+            (
+                v.name.clone(),
+                shaped(v.shape, &values[v.offset..v.offset + v.shape.numel()]),
+            )
+        }))
+    };
     let multipliers = Json::Array(
         definition
             .constraints
@@ -81,6 +105,16 @@ pub fn solution_json(definition: &Definition, solution: &Solution) -> Json {
         ("objective".to_string(), Json::Number(solution.objective)),
         ("x".to_string(), x),
         ("multipliers".to_string(), multipliers),
+    ]);
+    // Only problems with bounds have the key, so equality-only outputs stay
+    // as they were.
+    if definition.has_bounds() {
+        pairs.push((
+            "bound_multipliers".to_string(),
+            by_variable(&solution.bound_multipliers),
+        ));
+    }
+    pairs.extend([
         (
             "iterations".to_string(),
             Json::Integer(solution.iterations as u64),
@@ -115,12 +149,21 @@ pub fn run(args: &SolveArgs) -> Outcome {
         Ok(d) => d,
         Err(outcome) => return outcome,
     };
-    let settings = match settings(
-        &definition,
-        args.tolerance,
-        args.max_iterations,
-        args.linear_solver,
-    ) {
+    let warm_start = match &args.warm_start {
+        None => None,
+        Some(path) => match crate::warm_start::read(&definition, path) {
+            Ok(w) => Some(w),
+            Err(message) => return unusable(message),
+        },
+    };
+    let overrides = Overrides {
+        tolerance: args.tolerance,
+        max_iterations: args.max_iterations,
+        linear_solver: args.linear_solver,
+        barrier: args.barrier,
+        warm_start,
+    };
+    let settings = match settings(&definition, overrides) {
         Ok(s) => s,
         Err(outcome) => return outcome,
     };

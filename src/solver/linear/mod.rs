@@ -15,7 +15,7 @@ pub mod sparse_ldlt;
 pub use dense_ldlt::DenseLdlt;
 pub use sparse_ldlt::SparseKkt;
 
-use super::kkt::KktMatrix;
+use super::kkt::{Diagonal, KktMatrix};
 use super::matrices::{Hessian, Jacobian};
 
 /// Inertia of a symmetric matrix: the numbers of positive, negative and zero
@@ -67,6 +67,12 @@ impl KktSolver {
     /// must match the backend (dense matrices for the dense one, the
     /// patterns the sparse one was built from).
     pub fn assemble(&mut self, w: Option<&Hessian>, jac: &Jacobian, delta: f64, gamma: f64) {
+        self.assemble_with(w, jac, &Diagonal::regularization(delta, gamma));
+    }
+
+    /// Writes K from W (`None`: W = 0), J and the diagonal terms (δ, γ and
+    /// the barrier's diagonals); layouts as for [`Self::assemble`].
+    pub fn assemble_with(&mut self, w: Option<&Hessian>, jac: &Jacobian, diagonal: &Diagonal<'_>) {
         match self {
             KktSolver::Dense { matrix, .. } => {
                 let Jacobian::Dense(j) = jac else {
@@ -78,7 +84,7 @@ impl KktSolver {
                         unreachable!("dense KKT matrix with a sparse Hessian")
                     }
                 });
-                matrix.assemble(w, j.as_ref(), delta, gamma);
+                matrix.assemble(w, j.as_ref(), diagonal);
             }
             KktSolver::Sparse(kkt) => {
                 let Jacobian::Sparse { values: j, .. } = jac else {
@@ -88,7 +94,7 @@ impl KktSolver {
                     Hessian::Sparse { values, .. } => values.as_slice(),
                     Hessian::Dense(_) => unreachable!("sparse KKT matrix with a dense Hessian"),
                 });
-                kkt.assemble(w, j, delta, gamma);
+                kkt.assemble(w, j, diagonal);
             }
         }
     }

@@ -45,6 +45,7 @@ use faer::{Auto, Conj, Mat, Par, Side};
 use super::equilibrate;
 use super::gmres::Gmres;
 use super::Inertia;
+use crate::solver::kkt::Diagonal;
 use crate::solver::nlp::SparsityPattern;
 
 /// Largest number of iterative-refinement steps per solve.
@@ -248,7 +249,8 @@ impl SparseKkt {
 
     /// Writes K(δ, γ) from the Hessian values (`None`: W = 0) and the
     /// Jacobian values, in the order of the patterns given to [`Self::new`].
-    pub fn assemble(&mut self, w: Option<&[f64]>, jac: &[f64], delta: f64, gamma: f64) {
+    pub fn assemble(&mut self, w: Option<&[f64]>, jac: &[f64], diagonal: &Diagonal<'_>) {
+        let (delta, gamma) = (diagonal.delta, diagonal.gamma);
         self.factored = false;
         self.values.fill(0.0);
         if let Some(w) = w {
@@ -261,6 +263,12 @@ impl SparseKkt {
         }
         for (j, &s) in self.diag_slot.iter().enumerate() {
             self.values[s] += if j < self.n { delta } else { -gamma };
+        }
+        for (&s, d) in self.diag_slot.iter().zip(diagonal.primal) {
+            self.values[s] += d;
+        }
+        for (&s, d) in self.diag_slot[self.n..].iter().zip(diagonal.dual) {
+            self.values[s] -= d;
         }
         self.equilibrate();
         self.max_abs = self.values.iter().fold(0.0f64, |a, v| a.max(v.abs()));
@@ -939,7 +947,7 @@ mod tests {
         ] {
             let (h, hv, jp, jv) = tridiagonal_kkt(n, diag);
             let mut sparse = SparseKkt::new(&h, &jp).unwrap();
-            sparse.assemble(Some(&hv), &jv, delta, gamma);
+            sparse.assemble(Some(&hv), &jv, &Diagonal::regularization(delta, gamma));
             let dense_matrix = dense_of(&sparse);
             let d = dense_matrix.nrows();
             let mut dense = DenseLdlt::new(d);
@@ -1010,7 +1018,7 @@ mod tests {
         ));
         for delta in [0.0, -2.5] {
             // δ = −2.5 makes W indefinite.
-            sparse.assemble(Some(&hv), &jv, delta, 1e-8);
+            sparse.assemble(Some(&hv), &jv, &Diagonal::regularization(delta, 1e-8));
             let a = dense_of(&sparse);
             let d = n + m;
             let mut dense = DenseLdlt::new(d);
@@ -1049,7 +1057,11 @@ mod tests {
             cols: vec![0, 1],
         };
         let mut kkt = SparseKkt::new(&h, &j).unwrap();
-        kkt.assemble(Some(&[0.0, 1.0, 0.0]), &[1.0, 1.0], 0.0, 0.0);
+        kkt.assemble(
+            Some(&[0.0, 1.0, 0.0]),
+            &[1.0, 1.0],
+            &Diagonal::regularization(0.0, 0.0),
+        );
         let inertia = kkt.factor(1e-13).unwrap();
         assert_eq!(
             (inertia.positive, inertia.negative, inertia.zero),
@@ -1064,7 +1076,11 @@ mod tests {
             assert!((a - b).abs() < 1e-12, "{kz:?}");
         }
         // W = [0 0; 0 0], J = [1 1]: singular (W is zero on the null space).
-        kkt.assemble(Some(&[0.0, 0.0, 0.0]), &[1.0, 1.0], 0.0, 0.0);
+        kkt.assemble(
+            Some(&[0.0, 0.0, 0.0]),
+            &[1.0, 1.0],
+            &Diagonal::regularization(0.0, 0.0),
+        );
         let inertia = kkt.factor(1e-13).unwrap();
         assert!(inertia.zero > 0, "{inertia:?}");
         let mut z = b;
@@ -1087,7 +1103,11 @@ mod tests {
         };
         let mut kkt = SparseKkt::new(&h, &j).unwrap();
         assert_eq!(kkt.nnz(), 5);
-        kkt.assemble(Some(&[1.0, 1.0, 2.0]), &[1.0, 1.0], 0.0, 0.0);
+        kkt.assemble(
+            Some(&[1.0, 1.0, 2.0]),
+            &[1.0, 1.0],
+            &Diagonal::regularization(0.0, 0.0),
+        );
         // K = [2 0 1; 0 2 1; 1 1 0]: eigenvalues 2, 1 ± √3... inertia (2, 1, 0).
         let inertia = kkt.factor(1e-13).unwrap();
         assert_eq!(
@@ -1103,7 +1123,11 @@ mod tests {
             assert!((a - b).abs() < 1e-12);
         }
         // Negative definite W: inertia (1, 2, 0).
-        kkt.assemble(Some(&[-1.0, -1.0, -2.0]), &[1.0, 1.0], 0.0, 0.0);
+        kkt.assemble(
+            Some(&[-1.0, -1.0, -2.0]),
+            &[1.0, 1.0],
+            &Diagonal::regularization(0.0, 0.0),
+        );
         let inertia = kkt.factor(1e-13).unwrap();
         assert_eq!(
             (inertia.positive, inertia.negative, inertia.zero),

@@ -66,8 +66,8 @@ impl Rng {
     }
 
     /// One of `items`, uniformly.
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 
     /// A random symmetric positive definite matrix B Bᵀ + (n/2) I.
