@@ -5,17 +5,14 @@
 //!
 //! Run: `cargo bench --bench solver`.
 
-#[path = "../tests/solver_common/mod.rs"]
-mod solver_common;
-
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use faer::Mat;
 use lagrange::solver::{solve, Settings, Status};
-use solver_common::hs::{problems, Cached};
-use solver_common::{Closure, Lcg};
+use lagrange_test_support::hs::{problems, Cached};
+use lagrange_test_support::{Closure, Rng};
 
 /// IPOPT's own solve time (`t_wall_total`, median of 20, seconds) on the
 /// same problems and starts, measured with benches/solver_ipopt.py on the
@@ -95,7 +92,7 @@ fn hock_schittkowski(c: &mut Criterion) {
 /// measures assembly and factorization.
 fn quadratic(n: usize) -> Closure {
     let m = n / 3;
-    let mut rng = Lcg(n as u64);
+    let mut rng = Rng::new(n as u64);
     let q = rng.spd(n);
     let c: Vec<f64> = (0..n).map(|_| rng.next()).collect();
     let a = Mat::from_fn(m, n, |_, _| rng.next());
@@ -156,11 +153,11 @@ fn dense_quadratic_programs(c: &mut Criterion) {
 }
 
 /// The sparse path at n = 10⁴ on the closed-form families of
-/// tests/solver_common/sparse.rs (for 10⁵–10⁶ and peak memory, see
+/// tests/support/src/sparse.rs (for 10⁵–10⁶ and peak memory, see
 /// examples/sparse_scaling.rs).
 fn sparse_families(c: &mut Criterion) {
     use lagrange::solver::LinearSolver;
-    use solver_common::sparse::{cosh_chain, entropy, projection_chain, quartic_sphere};
+    use lagrange_test_support::sparse::{cosh_chain, entropy, projection_chain, quartic_sphere};
     let settings = Settings::builder()
         .record_history(false)
         .linear_solver(LinearSolver::Sparse)
@@ -170,7 +167,7 @@ fn sparse_families(c: &mut Criterion) {
     group.sample_size(10);
     group.warm_up_time(Duration::from_millis(300));
     group.measurement_time(Duration::from_secs(2));
-    type Maker = fn(usize) -> solver_common::sparse::SparseProblem;
+    type Maker = fn(usize) -> lagrange_test_support::Closure;
     let families: [(&str, Maker); 4] = [
         ("projection", projection_chain),
         ("quartic_sphere", quartic_sphere),

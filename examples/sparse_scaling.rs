@@ -13,14 +13,12 @@
 //! analysis), solve time, time per iteration, factorization time,
 //! classification time, nonzeros of K and of its factor, and peak memory.
 
-#[path = "../tests/solver_common/sparse.rs"]
-mod sparse;
-
 use std::process::Command;
 use std::time::Instant;
 
 use lagrange::solver::{LinearSolver, Newton, Settings};
-use sparse::{cosh_chain, entropy, max_relative_error, projection_chain, quartic_sphere};
+use lagrange_test_support::max_relative_error;
+use lagrange_test_support::sparse::{cosh_chain, entropy, projection_chain, quartic_sphere};
 
 const FAMILIES: [&str; 4] = ["projection", "quartic_sphere", "entropy", "cosh_chain"];
 

@@ -54,6 +54,16 @@ __device__ __forceinline__ double sign_of(double x)
     return x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : 0.0);
 }
 
+// 1 / (1 + e^-x) without overflow: e^x / (1 + e^x) for x < 0, as the CPU
+// engine's op table (src/autodiff/ops/elementwise.rs).
+__device__ __forceinline__ double sigmoid_of(double x)
+{
+    if (x >= 0.0)
+        return 1.0 / (1.0 + exp(-x));
+    double e = exp(x);
+    return e / (1.0 + e);
+}
+
 // ---------------------------------------------------------------------------
 // Unary ops: y = f(x; p), dx = dy * f'(x, y; p).
 // The derivative may use the saved output y where that saves work
@@ -99,6 +109,10 @@ UNARY(cos, cos(x), -sin(x))
 UNARY(tan, tan(x), 1.0 + y * y)
 UNARY(tanh, tanh(x), 1.0 - y * y)
 UNARY(abs, fabs(x), sign_of(x))
+UNARY(log1p, log1p(x), 1.0 / (1.0 + x))
+UNARY(expm1, expm1(x), exp(x))
+UNARY(atan, atan(x), 1.0 / (1.0 + x * x))
+UNARY(sigmoid, sigmoid_of(x), y * (1.0 - y))
 UNARY(square, x * x, 2.0 * x)
 UNARY(powf, pow(x, p), (p == 0.0 ? 0.0 : p * pow(x, p - 1.0)))
 UNARY(add_scalar, x + p, 1.0)
@@ -378,6 +392,10 @@ enum ExprOp {
     E_MUL = 18,
     E_DIV = 19,
     E_POW = 20,
+    E_LOG1P = 21,
+    E_EXPM1 = 22,
+    E_ATAN = 23,
+    E_SIGMOID = 24,
 };
 
 struct Dual {
@@ -418,6 +436,10 @@ __device__ __forceinline__ Dual expr_eval(const ExprProgram &p, double x)
         case E_TAN: { double t = tan(a.v); o = Dual{t, (1.0 + t * t) * a.d}; } break;
         case E_TANH: { double t = tanh(a.v); o = Dual{t, (1.0 - t * t) * a.d}; } break;
         case E_ABS: o = Dual{fabs(a.v), sign_of(a.v) * a.d}; break;
+        case E_LOG1P: o = Dual{log1p(a.v), 1.0 / (1.0 + a.v) * a.d}; break;
+        case E_EXPM1: o = Dual{expm1(a.v), exp(a.v) * a.d}; break;
+        case E_ATAN: o = Dual{atan(a.v), 1.0 / (1.0 + a.v * a.v) * a.d}; break;
+        case E_SIGMOID: { double s = sigmoid_of(a.v); o = Dual{s, s * (1.0 - s) * a.d}; } break;
         case E_SQUARE: o = Dual{a.v * a.v, 2.0 * a.v * a.d}; break;
         case E_POWF: o = Dual{pow(a.v, k), k == 0.0 ? 0.0 : k * pow(a.v, k - 1.0) * a.d}; break;
         case E_ADDK: o = Dual{a.v + k, a.d}; break;

@@ -4,21 +4,7 @@
 
 use faer::{Mat, MatRef};
 use lagrange::autodiff::{Tape, Tensor};
-
-/// A small deterministic generator (xorshift) for uniform values in [-1, 1).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 52) as f64 - 1.0
-    }
-    fn vec(&mut self, n: usize) -> Vec<f64> {
-        (0..n).map(|_| self.next()).collect()
-    }
-}
+use lagrange_test_support::Rng;
 
 fn tol(n: usize, scale: f64) -> f64 {
     f64::EPSILON * 16.0 * n as f64 * scale.max(1.0)
@@ -49,7 +35,7 @@ const SIZES: [usize; 4] = [1, 3, 10, 40];
 
 #[test]
 fn gradient_of_a_dot_x_is_a() {
-    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut rng = Rng::new(0x9e3779b97f4a7c15);
     for n in SIZES {
         let a = rng.vec(n);
         let x = Tensor::vector(rng.vec(n)).requires_grad();
@@ -67,7 +53,7 @@ fn gradient_of_a_dot_x_is_a() {
 
 #[test]
 fn vjp_of_a_x_is_a_transpose_v() {
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     for n in SIZES {
         let m = n + 2;
         let a = rng.vec(m * n);
@@ -94,7 +80,7 @@ fn vjp_of_a_x_is_a_transpose_v() {
 
 #[test]
 fn gradient_of_x_a_x_is_a_plus_a_transpose_x() {
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     for n in SIZES {
         let a = rng.vec(n * n);
         let p = rng.vec(n);
@@ -123,7 +109,7 @@ fn gradient_of_x_a_x_is_a_plus_a_transpose_x() {
 #[test]
 fn weighted_least_squares_gradient() {
     // ∂/∂s (x − As)ᵀ W (x − As) = −2 Aᵀ W (x − As) for symmetric W.
-    let mut rng = Rng(1234);
+    let mut rng = Rng::new(1234);
     for n in SIZES {
         let k = n.div_ceil(2);
         let a = rng.vec(n * k);
@@ -156,7 +142,7 @@ fn weighted_least_squares_gradient() {
 
 #[test]
 fn gradient_of_trace_ab_is_b_transpose() {
-    let mut rng = Rng(99);
+    let mut rng = Rng::new(99);
     for n in SIZES {
         let bv = rng.vec(n * n);
         let a = Tensor::matrix(n, n, rng.vec(n * n)).requires_grad();
@@ -180,7 +166,7 @@ fn gradient_of_trace_ab_is_b_transpose() {
 
 #[test]
 fn gradient_of_logdet_is_inverse_transpose() {
-    let mut rng = Rng(5);
+    let mut rng = Rng::new(5);
     for n in SIZES {
         // Diagonally dominant, so well conditioned.
         let mut av = rng.vec(n * n);

@@ -4,35 +4,11 @@
 //! field of a run that stopped without converging.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use lagrange::families::{generate, EQUALITY_FAMILIES};
 use lagrange::problem_file::load;
+use lagrange_test_support::cli::{run, s, scratch, Run};
 use serde_json::Value;
-
-fn scratch(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("lagrange-cli-bench-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lagrange"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 /// Writes FAMILY at size n with `lagrange generate` and returns the path.
 fn generated_file(dir: &Path, family: &str, n: usize, extra: &[&str]) -> PathBuf {
@@ -40,7 +16,11 @@ fn generated_file(dir: &Path, family: &str, n: usize, extra: &[&str]) -> PathBuf
     let n_text = n.to_string();
     let mut args = vec!["generate", family, "--n", &n_text, "-o", s(&path)];
     args.extend_from_slice(extra);
-    let (code, stdout, stderr) = run(&args);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(&args);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stdout.is_empty(),
@@ -91,7 +71,7 @@ fn generated_files_load_and_their_expected_is_the_exact_solution() {
 
 #[test]
 fn generate_writes_to_stdout_by_default_with_the_contract_field_order() {
-    let (code, stdout, _) = run(&["generate", "rayleigh", "--n", "5"]);
+    let Run { code, stdout, .. } = run(&["generate", "rayleigh", "--n", "5"]);
     assert_eq!(code, Some(0));
     let value: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(value, generate("rayleigh", 5).unwrap().file);
@@ -112,7 +92,11 @@ fn generated_files_pass_check_for_every_family() {
     }
     let mut args = vec!["check"];
     args.extend(paths.iter().map(|p| s(p)));
-    let (code, stdout, stderr) = run(&args);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(&args);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     let files = 2 * EQUALITY_FAMILIES.len();
     assert_eq!(
@@ -142,7 +126,7 @@ fn npy_parameters_load_to_the_same_values_as_inline_ones() {
         assert_eq!(p.name, q.name);
         assert_eq!(p.value, q.value, "parameter {}", p.name);
     }
-    let (code, stdout, _) = run(&["check", s(&external)]);
+    let Run { code, stdout, .. } = run(&["check", s(&external)]);
     assert_eq!(code, Some(0), "{stdout}");
 }
 
@@ -168,7 +152,11 @@ fn svg_ok(path: &Path, series: &[String]) {
 fn bench_writes_table_csv_json_and_two_plots() {
     let dir = scratch("bench");
     let out = dir.join("out");
-    let (code, stdout, stderr) = run(&[
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(&[
         "bench",
         "--families",
         "quadratic,chain,entropy",
@@ -247,7 +235,11 @@ fn bench_writes_table_csv_json_and_two_plots() {
 #[test]
 fn bench_skips_sizes_predicted_over_the_budget_and_below_the_minimum() {
     let dir = scratch("budget");
-    let (code, stdout, stderr) = run(&[
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(&[
         "bench",
         "--families",
         "entropy",
@@ -298,7 +290,11 @@ fn bad_arguments_exit_2_with_a_message() {
         if args[0] == "bench" {
             args.extend(["--out", s(&out)]);
         }
-        let (code, stdout, stderr) = run(&args);
+        let Run {
+            code,
+            stdout,
+            stderr,
+        } = run(&args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");
         assert!(stdout.is_empty(), "{args:?}: {stdout}");
         assert!(stderr.contains(message), "{args:?}: {stderr}");
@@ -308,7 +304,8 @@ fn bad_arguments_exit_2_with_a_message() {
     // An output directory that cannot be created.
     let blocker = dir.join("file");
     std::fs::write(&blocker, "x").unwrap();
-    let (code, _, stderr) = run(&["bench", "--sizes", "3", "--out", s(&blocker.join("sub"))]);
+    let Run { code, stderr, .. } =
+        run(&["bench", "--sizes", "3", "--out", s(&blocker.join("sub"))]);
     assert_eq!(code, Some(2));
     assert!(
         stderr.contains("cannot create the output directory"),
@@ -320,13 +317,17 @@ fn bad_arguments_exit_2_with_a_message() {
 fn a_run_stopped_before_convergence_is_not_classified() {
     let dir = scratch("point");
     let path = generated_file(&dir, "chain", 12, &[]);
-    let (code, stdout, stderr) = run(&["solve", s(&path), "--json", "--max-iterations", "1"]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(&["solve", s(&path), "--json", "--max-iterations", "1"]);
     assert_eq!(code, Some(1), "{stderr}");
     let v: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["status"], "max_iterations");
     assert_eq!(v["point"], Value::Null);
     assert!(v.as_object().unwrap().contains_key("point"));
-    let (code, stdout, _) = run(&["solve", s(&path), "--max-iterations", "1"]);
+    let Run { code, stdout, .. } = run(&["solve", s(&path), "--max-iterations", "1"]);
     assert_eq!(code, Some(1));
     assert!(
         stdout
@@ -336,7 +337,7 @@ fn a_run_stopped_before_convergence_is_not_classified() {
     );
     assert!(!stdout.contains("degenerate"));
     // Converged: a classification.
-    let (code, stdout, _) = run(&["solve", s(&path), "--json"]);
+    let Run { code, stdout, .. } = run(&["solve", s(&path), "--json"]);
     assert_eq!(code, Some(0));
     let v: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["point"], "minimum");
@@ -350,7 +351,7 @@ fn a_run_stopped_before_convergence_is_not_classified() {
 fn sphere_quartic_mirror_minimum_at_n_4() {
     let dir = scratch("mirror");
     let path = generated_file(&dir, "sphere-quartic", 4, &[]);
-    let (code, stdout, _) = run(&["solve", s(&path), "--json"]);
+    let Run { code, stdout, .. } = run(&["solve", s(&path), "--json"]);
     assert_eq!(code, Some(0));
     let v: Value = serde_json::from_str(&stdout).unwrap();
     let x: Vec<f64> = v["x"]["x"]
@@ -362,14 +363,14 @@ fn sphere_quartic_mirror_minimum_at_n_4() {
     assert!(x.iter().all(|xi| (xi.abs() - 0.5).abs() < 1e-9), "{x:?}");
     assert!((v["objective"].as_f64().unwrap() - 0.25).abs() < 1e-12);
     assert!((v["multipliers"][0].as_f64().unwrap() - 0.5).abs() < 1e-9);
-    let (code, _, _) = run(&["check", s(&path)]);
+    let Run { code, .. } = run(&["check", s(&path)]);
     assert_eq!(
         code,
         Some(0),
         "check compares only the sign-free objective and multiplier"
     );
     let out = dir.join("bench");
-    let (code, _, stderr) = run(&[
+    let Run { code, stderr, .. } = run(&[
         "bench",
         "--families",
         "sphere-quartic",
@@ -388,7 +389,11 @@ fn a_solve_over_the_budget_stops_and_larger_sizes_are_skipped() {
     // iteration (tens of them, even in a release build, where the whole
     // solve takes about a millisecond): the solve stops after its first
     // iteration.
-    let (code, stdout, stderr) = run(&[
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(&[
         "bench",
         "--families",
         "chain",
@@ -425,7 +430,11 @@ fn linear_solver_flag_dense_and_sparse_agree() {
     let dir = scratch("linear");
     let path = generated_file(&dir, "chain", 20, &[]);
     let solve = |kind: &str| {
-        let (code, stdout, stderr) = run(&["solve", s(&path), "--json", "--linear-solver", kind]);
+        let Run {
+            code,
+            stdout,
+            stderr,
+        } = run(&["solve", s(&path), "--json", "--linear-solver", kind]);
         assert_eq!(code, Some(0), "{kind}: {stderr}");
         serde_json::from_str::<Value>(&stdout).unwrap()
     };
@@ -441,10 +450,10 @@ fn linear_solver_flag_dense_and_sparse_agree() {
             }
         }
     }
-    let (code, stdout, _) = run(&["check", s(&path), "--linear-solver", "sparse"]);
+    let Run { code, stdout, .. } = run(&["check", s(&path), "--linear-solver", "sparse"]);
     assert_eq!(code, Some(0), "{stdout}");
     let out = dir.join("bench");
-    let (code, _, stderr) = run(&[
+    let Run { code, stderr, .. } = run(&[
         "bench",
         "--families",
         "rayleigh",
@@ -464,7 +473,11 @@ fn linear_solver_flag_dense_and_sparse_agree() {
         &["check", s(&path), "--linear-solver", "Dense"][..],
         &["bench", "--linear-solver", "", "--out", s(&out)][..],
     ] {
-        let (code, stdout, stderr) = run(args);
+        let Run {
+            code,
+            stdout,
+            stderr,
+        } = run(args);
         assert_eq!(code, Some(2), "{args:?}");
         assert!(stdout.is_empty());
         assert!(

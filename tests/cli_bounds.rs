@@ -4,47 +4,24 @@
 //! and `--warm-start` flags, `check` with `expected.bound_multipliers`, and
 //! exit status 2 for unusable arguments.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
+use lagrange_test_support::cli::{self, json as json_of, run, scratch, Run};
 use serde_json::{json, Value};
 
-fn scratch(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("lagrange-cli-bounds-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn write(dir: &Path, name: &str, value: &Value) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, serde_json::to_string_pretty(value).unwrap()).unwrap();
+    let path = cli::write(dir, name, serde_json::to_string_pretty(value).unwrap());
     path.to_str().unwrap().to_string()
-}
-
-fn run(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lagrange"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json_of(args: &[&str]) -> (Option<i32>, Value) {
-    let (code, stdout, stderr) = run(args);
-    let value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
-    (code, value)
 }
 
 /// Exit 2, nothing on standard output, every needle on standard error.
 #[track_caller]
 fn assert_unusable(args: &[&str], needles: &[&str]) {
-    let (code, stdout, stderr) = run(args);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(args);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -214,7 +191,7 @@ fn solve_json_has_bound_multipliers_only_with_bounds() {
     assert_eq!(code, Some(0));
     assert_eq!(v["bound_multipliers"], json!({"x": 0.0, "w": [0.0, 0.0]}));
     // Printed right after the multipliers.
-    let (_, text, _) = run(&["solve", &bounded, "--json"]);
+    let Run { stdout: text, .. } = run(&["solve", &bounded, "--json"]);
     let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap();
     assert!(
         at("multipliers") < at("bound_multipliers") && at("bound_multipliers") < at("iterations")
@@ -227,7 +204,9 @@ fn solve_json_has_bound_multipliers_only_with_bounds() {
     let (_, v) = json_of(&["solve", &plain, "--json", "--barrier", "adaptive"]);
     assert!(v.get("bound_multipliers").is_none());
     // The human report lists the active set (none here).
-    let (code, text, _) = run(&["solve", &bounded]);
+    let Run {
+        code, stdout: text, ..
+    } = run(&["solve", &bounded]);
     assert_eq!(code, Some(0));
     assert!(text.contains("active set (shadow price"), "{text}");
     assert_unusable(
@@ -246,7 +225,7 @@ fn warm_start_reads_a_previous_json_output() {
                 "minimize": "(x - 1)^2 + (y - 2)^2",
                 "constraints": ["x + y = 4"]}),
     );
-    let (code, stdout, _) = run(&["solve", &file, "--json"]);
+    let Run { code, stdout, .. } = run(&["solve", &file, "--json"]);
     assert_eq!(code, Some(0));
     let previous = dir.join("previous.json");
     std::fs::write(&previous, &stdout).unwrap();
@@ -322,9 +301,9 @@ fn check_compares_bound_multipliers() {
                "expected": {"x": {"x": 1}, "bound_multipliers": {"x": z}}})
     };
     let good = write(&dir, "good.json", &problem(0.0));
-    let (code, stdout, _) = run(&["check", &good]);
+    let Run { code, stdout, .. } = run(&["check", &good]);
     assert_eq!(code, Some(0), "{stdout}");
-    let (code, stdout, _) = run(&[
+    let Run { code, stdout, .. } = run(&[
         "check",
         &good,
         "--barrier",
@@ -334,7 +313,7 @@ fn check_compares_bound_multipliers() {
     ]);
     assert_eq!(code, Some(0), "{stdout}");
     let wrong = write(&dir, "wrong.json", &problem(3.0));
-    let (code, stdout, _) = run(&["check", &wrong]);
+    let Run { code, stdout, .. } = run(&["check", &wrong]);
     assert_eq!(code, Some(1));
     assert!(
         stdout.contains("bound_multipliers.x = 0 but expected 3"),

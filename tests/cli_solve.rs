@@ -2,46 +2,11 @@
 //! exit statuses, derivatives against central finite differences.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use lagrange::problem_file::{load, Definition};
+use lagrange_test_support::cli::{fixture, json, run, scratch, Run};
+use lagrange_test_support::close;
 use serde_json::Value;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn scratch(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("lagrange-cli-solve-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lagrange"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(args: &[&str]) -> (Option<i32>, Value) {
-    let (code, stdout, stderr) = run(args);
-    let value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
-    (code, value)
-}
-
-fn close(a: f64, b: f64, tol: f64) -> bool {
-    (a - b).abs() <= tol * b.abs().max(1.0)
-}
 
 #[test]
 fn solve_json_is_exactly_the_contract_object() {
@@ -113,7 +78,7 @@ fn repeat_adds_a_warm_solve_time_and_keeps_the_solution() {
     ] {
         assert_eq!(once[key], repeated[key], "{key}");
     }
-    let (code, _, stderr) = run(&["solve", path, "--repeat", "0"]);
+    let Run { code, stderr, .. } = run(&["solve", path, "--repeat", "0"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("--repeat"), "{stderr}");
 }
@@ -154,7 +119,7 @@ fn not_converged_exits_1_and_still_prints_json() {
 fn human_report_verbose_and_trace() {
     let dir = scratch("trace");
     let trace = dir.join("t.csv");
-    let (code, stdout, _) = run(&[
+    let Run { code, stdout, .. } = run(&[
         "solve",
         fixture("budget.json").to_str().unwrap(),
         "--verbose",
@@ -185,7 +150,7 @@ fn human_report_verbose_and_trace() {
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r.split(',').count() == 6));
     // --verbose with --json: the log goes to stderr, stdout stays one object.
-    let (_, stdout, stderr) = run(&[
+    let Run { stdout, stderr, .. } = run(&[
         "solve",
         fixture("budget.json").to_str().unwrap(),
         "--json",
@@ -197,10 +162,10 @@ fn human_report_verbose_and_trace() {
 
 #[test]
 fn help_has_examples() {
-    let (code, stdout, _) = run(&["--help"]);
+    let Run { code, stdout, .. } = run(&["--help"]);
     assert_eq!(code, Some(0));
     assert!(stdout.contains("Examples:") && stdout.contains("lagrange check problems"));
-    let (code, stdout, _) = run(&["solve", "--help"]);
+    let Run { code, stdout, .. } = run(&["solve", "--help"]);
     assert_eq!(code, Some(0));
     assert!(stdout.contains("--tolerance") && stdout.contains("--trace"));
 }
@@ -369,6 +334,7 @@ fn eval_agrees_with_finite_differences_on_fixtures_and_problems() {
     let mut files = vec![
         fixture("budget.json"),
         fixture("matrix_constraint.json"),
+        fixture("table_functions.json"),
         fixture("typo_name.json"),
     ];
     files.pop(); // typo_name is unusable on purpose
@@ -388,7 +354,7 @@ fn eval_agrees_with_finite_differences_on_fixtures_and_problems() {
 
 #[test]
 fn check_passes_and_a_wrong_expected_value_fails_naming_file_and_number() {
-    let (code, stdout, _) = run(&["check", fixture("budget.json").to_str().unwrap()]);
+    let Run { code, stdout, .. } = run(&["check", fixture("budget.json").to_str().unwrap()]);
     assert_eq!(code, Some(0), "{stdout}");
     assert!(stdout.contains("1 passed"));
     let dir = scratch("check");
@@ -398,7 +364,7 @@ fn check_passes_and_a_wrong_expected_value_fails_naming_file_and_number() {
     let wrong = dir.join("wrong.json");
     std::fs::write(&wrong, text).unwrap();
     std::fs::copy(fixture("budget.json"), dir.join("right.json")).unwrap();
-    let (code, stdout, _) = run(&["check", dir.to_str().unwrap()]);
+    let Run { code, stdout, .. } = run(&["check", dir.to_str().unwrap()]);
     assert_eq!(code, Some(1), "{stdout}");
     let line = stdout
         .lines()
@@ -409,4 +375,37 @@ fn check_passes_and_a_wrong_expected_value_fails_naming_file_and_number() {
         "{line}"
     );
     assert!(stdout.contains("1 passed, 1 failed"), "{stdout}");
+}
+
+/// log1p, expm1, atan and sigmoid in a problem file, solved to the closed
+/// form of `tests/fixtures/table_functions.json` (derivation in its
+/// description): x*, the multipliers (λ = s(1 − s) for sigmoid, −e^½ for
+/// expm1) and f*.
+#[test]
+fn table_functions_solve_to_their_closed_form() {
+    let file = fixture("table_functions.json");
+    let (code, v) = json(&["solve", file.to_str().unwrap(), "--json"]);
+    assert_eq!(code, Some(0), "{v}");
+    let s = 1.0 / (1.0 + (-1.0f64).exp());
+    let f = 2.0 * 2f64.ln() - 2.0 * (0.5f64.exp() - 1.0) + std::f64::consts::FRAC_PI_2 + 2.0 * s;
+    assert!(close(v["objective"].as_f64().unwrap(), f, 1e-10), "{v}");
+    for (name, want) in [("a", 1.0), ("b", 0.5), ("c", 1.0), ("d", 1.0)] {
+        for x in v["x"][name].as_array().unwrap() {
+            assert!(close(x.as_f64().unwrap(), want, 1e-8), "{name}: {v}");
+        }
+    }
+    let lambda: Vec<f64> = v["multipliers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_f64().unwrap())
+        .collect();
+    let want = [0.5, -(0.5f64.exp()), 0.5, s * (1.0 - s)];
+    for (got, want) in lambda.iter().zip(want) {
+        assert!(close(*got, want, 1e-8), "{lambda:?} vs {want}");
+    }
+    assert_eq!(v["point"], "maximum");
+    // `check` compares with the file's `expected`.
+    let Run { code, stderr, .. } = run(&["check", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
 }

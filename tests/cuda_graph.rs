@@ -9,10 +9,12 @@
 
 mod cuda_common;
 
-use cuda_common::{
-    assert_reduction, assert_rel, gpu, sum_ref, Rng, ELEMENTWISE_TOL, REDUCTION_TOL,
-};
+use cuda_common::gpu;
 use lagrange::cuda::{no_grad, sum_value_and_grad, DeviceTensor, Expr};
+use lagrange_test_support::accuracy::{
+    assert_reduction, assert_rel, sum_ref, ELEMENTWISE_TOL, REDUCTION_TOL,
+};
+use lagrange_test_support::Rng;
 
 #[test]
 fn seed_tutorial_closed_forms() {
@@ -180,6 +182,15 @@ fn accumulation_no_grad_detach_and_grad_fn() {
         x.square().unwrap().is_requires_grad(),
         "recording resumes after no_grad"
     );
+    // One switch for both engines: the CPU engine's guard stops device
+    // recording too, and a CPU tensor and a device tensor agree on it.
+    {
+        let _guard = lagrange::autodiff::NoGradGuard::new();
+        assert!(!x.square().unwrap().is_requires_grad());
+        let cpu = lagrange::autodiff::Tensor::scalar(1.0).requires_grad();
+        assert!(!(&cpu * 2.0).is_requires_grad());
+    }
+    assert!(x.square().unwrap().is_requires_grad());
 
     // detach cuts the graph: the detached factor counts as a constant.
     let d = x.detach();

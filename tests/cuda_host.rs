@@ -4,11 +4,13 @@
 
 mod cuda_common;
 
-use cuda_common::{
-    assert_reduction, assert_rel, gpu, sum_ref, Rng, ELEMENTWISE_TOL, REDUCTION_TOL,
-};
+use cuda_common::gpu;
 use lagrange::autodiff::Tensor;
 use lagrange::cuda::{to_device, DeviceTensor, Expr};
+use lagrange_test_support::accuracy::{
+    assert_reduction, assert_rel, sum_ref, ELEMENTWISE_TOL, REDUCTION_TOL,
+};
+use lagrange_test_support::Rng;
 
 #[test]
 fn round_trip_keeps_values_shape_and_requires_grad() {

@@ -10,11 +10,12 @@
 
 mod cuda_common;
 
-use cuda_common::{
-    assert_reduction, assert_rel, assert_rel_to_terms, gpu, sum_ref, Rng, ELEMENTWISE_TOL,
-    REDUCTION_TOL,
-};
+use cuda_common::gpu;
 use lagrange::cuda::{sum_value_and_grad, BinaryFn, Device, DeviceTensor, Expr};
+use lagrange_test_support::accuracy::{
+    assert_reduction, assert_rel, assert_rel_to_terms, sum_ref, ELEMENTWISE_TOL, REDUCTION_TOL,
+};
+use lagrange_test_support::Rng;
 
 /// Sizes that hit partial blocks, a single element and several blocks.
 const SIZES: &[usize] = &[1, 255, 257, 100_003];
@@ -69,6 +70,34 @@ fn unary_cases() -> Vec<(
             f64::tanh,
             |x| 1.0 / (x.cosh() * x.cosh()),
             (-3.0, 3.0),
+        ),
+        (
+            "log1p",
+            |t| t.log1p().unwrap(),
+            |x| (1.0 + x).ln(),
+            |x| 1.0 / (1.0 + x),
+            (0.2, 5.0),
+        ),
+        (
+            "expm1",
+            |t| t.expm1().unwrap(),
+            |x| x.exp() - 1.0,
+            f64::exp,
+            (0.5, 3.0),
+        ),
+        (
+            "atan",
+            |t| t.atan().unwrap(),
+            f64::atan,
+            |x| x.atan().cos().powi(2),
+            (-4.0, 4.0),
+        ),
+        (
+            "sigmoid",
+            |t| t.sigmoid().unwrap(),
+            |x| 0.5 * (1.0 + (0.5 * x).tanh()),
+            |x| 0.25 / ((0.5 * x).cosh() * (0.5 * x).cosh()),
+            (-6.0, 6.0),
         ),
         (
             "abs",
@@ -670,6 +699,10 @@ fn fused_cases() -> Vec<(Expr, (f64, f64))> {
         (
             ((x().sin() * x().cos()) * (x().exp() + x())) * ((x() - 1.0) * (x() + 2.0)),
             (-2.0, 2.0),
+        ),
+        (
+            x().log1p() * x().atan() + (x() * 0.5).expm1() - (x() - 1.0).sigmoid(),
+            (-0.5, 3.0),
         ),
     ]
 }

@@ -5,26 +5,15 @@
 //! `tests/golden/regenerate.sh`; a change that moves iterates on purpose
 //! regenerates it and names the files whose iterations changed.
 
+use lagrange_test_support::cli::run;
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use serde_json::Value;
 
 const GOLDEN: &str = "tests/golden/outputs.json";
 
 fn solve_json(file: &str) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_lagrange"))
-        .args(["solve", file, "--json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let mut value: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "{file}: {e}: {stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let mut value = run(&["solve", file, "--json"]).json();
     if let Value::Object(map) = &mut value {
         map.retain(|key, _| !key.starts_with("solve_seconds"));
     }

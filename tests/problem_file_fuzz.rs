@@ -17,6 +17,7 @@ static REJECTED: AtomicUsize = AtomicUsize::new(0);
 use lagrange::problem_file::load::with_large_stack;
 use lagrange::problem_file::parser::parse_statement;
 use lagrange::problem_file::{load_str, Definition};
+use lagrange_test_support::Rng;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -85,24 +86,6 @@ fn expression() -> impl Strategy<Value = String> {
                 .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
         ]
     })
-}
-
-/// A small deterministic generator (xorshift) for the well-typed builder.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
 }
 
 /// Shapes of the well-typed generator: scalar, vector of 3, vector of 2.
@@ -230,7 +213,7 @@ fn end(rng: &mut Rng, ty: Ty) -> &'static str {
 
 /// A well-typed constraint: an equation, an inequality or a range.
 fn typed_constraint(rng: &mut Rng) -> String {
-    let ty = [Ty::S, Ty::V2, Ty::V3][rng.below(3) as usize];
+    let ty = [Ty::S, Ty::V2, Ty::V3][rng.below(3)];
     let (a, b) = (typed(rng, ty, 4), typed(rng, ty, 3));
     match rng.below(6) {
         0 | 1 => format!("{a} = {b}"),
@@ -272,16 +255,16 @@ fn bound(rng: &mut Rng, size: usize) -> serde_json::Value {
 }
 
 fn file(objective: &str, constraint: &str) -> String {
-    file_with_bounds(objective, constraint, &mut Rng(0))
+    file_with_bounds(objective, constraint, None)
 }
 
-/// The fuzz file; a nonzero generator also puts bounds on x and v.
-fn file_with_bounds(objective: &str, constraint: &str, rng: &mut Rng) -> String {
+/// The fuzz file; with a generator, also random bounds on x and v.
+fn file_with_bounds(objective: &str, constraint: &str, rng: Option<&mut Rng>) -> String {
     let mut variables = serde_json::json!([
         {"name": "x", "start": 0.5}, {"name": "y", "start": 1.5},
         {"name": "v", "size": 3, "start": [0.1, 0.2, 0.3]}, {"name": "u", "size": 2}
     ]);
-    if rng.0 != 0 {
+    if let Some(rng) = rng {
         for (i, size) in [(0, 0), (2, 3)] {
             for side in ["lower", "upper"] {
                 let b = bound(rng, size);
@@ -374,10 +357,10 @@ fn run_fuzz(cases: u32) {
                 |(objective, constraint, expr_edits, file_edits, mode, seed)| {
                     // Half the cases: well-typed files that should load.
                     if mode % 2 == 1 {
-                        let mut rng = Rng(seed | 1);
+                        let mut rng = Rng::new(seed);
                         let objective = typed(&mut rng, Ty::S, 5);
                         let constraint = typed_constraint(&mut rng);
-                        exercise(&file_with_bounds(&objective, &constraint, &mut rng));
+                        exercise(&file_with_bounds(&objective, &constraint, Some(&mut rng)));
                         return Ok(());
                     }
                     let _ = parse_statement(&objective);

@@ -79,6 +79,8 @@ fn constants_and_functions() {
     assert_value("sin(x) + cos(y) + tan(x)", x.sin() + y.cos() + x.tan());
     assert_value("exp(x) * log(y) / sqrt(y)", x.exp() * y.ln() / y.sqrt());
     assert_value("tanh(x) + abs(-y)", x.tanh() + y);
+    assert_value("log1p(x) * expm1(y)", (1.0 + x).ln() * (y.exp() - 1.0));
+    assert_value("atan(x) + sigmoid(-y)", x.atan() + 1.0 / (1.0 + y.exp()));
     assert_value("sum(v)", 15.0);
     assert_value("sum(v ^ 2)", 55.0);
     assert_value("norm(v)", 55f64.sqrt());

@@ -3,13 +3,11 @@
 //! corrections) allocate nothing, checked with a counting global allocator
 //! on a problem whose own evaluations do not allocate.
 
-mod solver_common;
-
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use lagrange::solver::{LinearSolver, Newton, Settings, Status};
-use solver_common::Closure;
+use lagrange_test_support::Closure;
 
 struct Counting;
 
@@ -105,9 +103,12 @@ fn newton_iterations_do_not_allocate() {
 #[test]
 fn sparse_newton_iterations_do_not_allocate() {
     for (name, mut p) in [
-        ("quartic sphere", solver_common::sparse::quartic_sphere(500)),
-        ("entropy", solver_common::sparse::entropy(500)),
-        ("cosh chain", solver_common::sparse::cosh_chain(500)),
+        (
+            "quartic sphere",
+            lagrange_test_support::sparse::quartic_sphere(500),
+        ),
+        ("entropy", lagrange_test_support::sparse::entropy(500)),
+        ("cosh chain", lagrange_test_support::sparse::cosh_chain(500)),
     ] {
         let settings = Settings::builder()
             .linear_solver(LinearSolver::Sparse)

@@ -3,17 +3,18 @@
 //! convergence is argmin's `SolverConverged`, and the result equals the
 //! plain `solve` call.
 
-mod solver_common;
-
 use std::sync::{Arc, Mutex};
 
 use argmin::core::observers::{Observe, ObserverMode};
-use argmin::core::{Error, Executor, State, TerminationReason, KV};
+use argmin::core::{Error, Executor, OptimizationResult, State, TerminationReason, KV};
 use lagrange::solver::{solve, NewtonKkt, NewtonKktState, Settings, Status};
-use solver_common::hs::problems;
+use lagrange_test_support::hs::{problems, Hs};
 
-/// Records (iteration, cost, kkt_residual) of every observed iteration.
-struct Recorder(Arc<Mutex<Vec<(u64, f64, f64)>>>);
+/// (iteration, cost, kkt_residual) of every observed iteration.
+type Log = Arc<Mutex<Vec<(u64, f64, f64)>>>;
+
+/// Records every observed iteration into its [`Log`].
+struct Recorder(Log);
 
 impl Observe<NewtonKktState> for Recorder {
     fn observe_iter(&mut self, state: &NewtonKktState, kv: &KV) -> Result<(), Error> {
@@ -29,15 +30,22 @@ impl Observe<NewtonKktState> for Recorder {
     }
 }
 
-#[test]
-fn executor_runs_to_convergence_with_an_observer() {
-    let p = problems().into_iter().find(|p| p.name == "hs77").unwrap();
+/// Runs `p` in argmin's Executor for at most `max_iters` iterations with a
+/// [`Recorder`] observing every iteration.
+fn observed_run(p: Hs, max_iters: u64) -> (OptimizationResult<Hs, NewtonKkt, NewtonKktState>, Log) {
     let log = Arc::new(Mutex::new(Vec::new()));
     let result = Executor::new(p, NewtonKkt::new(Settings::default()))
-        .configure(|state| state.max_iters(100))
+        .configure(|state| state.max_iters(max_iters))
         .add_observer(Recorder(log.clone()), ObserverMode::Always)
         .run()
         .unwrap();
+    (result, log)
+}
+
+#[test]
+fn executor_runs_to_convergence_with_an_observer() {
+    let p = problems().into_iter().find(|p| p.name == "hs77").unwrap();
+    let (result, log) = observed_run(p, 100);
     let state = result.state();
     assert_eq!(
         state.get_termination_reason(),
@@ -61,12 +69,7 @@ fn executor_runs_to_convergence_with_an_observer() {
 #[test]
 fn argmin_iteration_limit_stops_with_max_iterations() {
     let p = problems().into_iter().find(|p| p.name == "hs27").unwrap();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let result = Executor::new(p, NewtonKkt::new(Settings::default()))
-        .configure(|state| state.max_iters(3))
-        .add_observer(Recorder(log.clone()), ObserverMode::Always)
-        .run()
-        .unwrap();
+    let (result, log) = observed_run(p, 3);
     let state = result.state();
     assert_eq!(
         state.get_termination_reason(),
@@ -82,7 +85,7 @@ fn argmin_iteration_limit_stops_with_max_iterations() {
 #[test]
 fn solver_failures_end_the_run_with_their_status() {
     // x = 1 and x = 2.
-    let mut p = solver_common::Closure::new(1, 2, vec![0.0]);
+    let mut p = lagrange_test_support::Closure::new(1, 2, vec![0.0]);
     p.cons = Box::new(|x, c| {
         c[0] = x[0] - 1.0;
         c[1] = x[0] - 2.0;

@@ -1,10 +1,8 @@
 //! Second-order classification of the returned point on the tangent space
 //! of the constraints: known minima, maxima, saddles and degenerate points.
 
-mod solver_common;
-
 use lagrange::solver::{solve, PointKind, Sense, Settings, Status};
-use solver_common::Closure;
+use lagrange_test_support::Closure;
 
 /// f = a x² + b y² + c z² with the constraint z = 0 (tangent space: x, y).
 fn diagonal_quadratic(a: f64, b: f64, c: f64, sense: Sense, start: Vec<f64>) -> Closure {

@@ -4,12 +4,10 @@
 //! problem. Multipliers are also checked as sensitivities of the optimal
 //! value to the right-hand side.
 
-mod solver_common;
-
 use faer::prelude::Solve;
 use faer::{Mat, Side};
 use lagrange::solver::{solve, PointKind, Sense, Settings, Solution, Status};
-use solver_common::{check_derivatives, close, Closure, Lcg};
+use lagrange_test_support::{check_derivatives, close, Closure, Rng};
 
 fn tight() -> Settings {
     Settings::builder().tolerance(1e-12).build().unwrap()
@@ -65,24 +63,30 @@ fn quadratic(q: &Mat<f64>, c: &[f64], a: &Mat<f64>, b: &[f64], shift: f64) -> Cl
     p
 }
 
+/// A random convex QP (Q positive definite, random c, A, b) with `m`
+/// constraints, and its solution (x, λ) from one LU solve of
+/// [Q −Aᵀ; A 0] (x, λ) = (−c, b).
+fn random_qp(rng: &mut Rng, n: usize, m: usize) -> (Closure, Mat<f64>) {
+    let q = rng.spd(n);
+    let c: Vec<f64> = (0..n).map(|_| rng.next()).collect();
+    let a = Mat::from_fn(m, n, |_, _| rng.next());
+    let b: Vec<f64> = (0..m).map(|_| rng.next()).collect();
+    let k = Mat::from_fn(n + m, n + m, |i, j| match (i < n, j < n) {
+        (true, true) => q[(i, j)],
+        (true, false) => -a[(j - n, i)],
+        (false, true) => a[(i - n, j)],
+        (false, false) => 0.0,
+    });
+    let rhs = Mat::from_fn(n + m, 1, |i, _| if i < n { -c[i] } else { b[i - n] });
+    let reference = k.full_piv_lu().solve(&rhs);
+    (quadratic(&q, &c, &a, &b, 0.0), reference)
+}
+
 #[test]
 fn quadratic_with_linear_constraints_matches_one_kkt_solve() {
-    let mut rng = Lcg(7);
+    let mut rng = Rng::new(7);
     for (n, m) in [(2, 1), (5, 2), (12, 5), (30, 10)] {
-        let q = rng.spd(n);
-        let c: Vec<f64> = (0..n).map(|_| rng.next()).collect();
-        let a = Mat::from_fn(m, n, |_, _| rng.next());
-        let b: Vec<f64> = (0..m).map(|_| rng.next()).collect();
-        // Reference: [Q −Aᵀ; A 0] (x, λ) = (−c, b), one LU solve.
-        let k = Mat::from_fn(n + m, n + m, |i, j| match (i < n, j < n) {
-            (true, true) => q[(i, j)],
-            (true, false) => -a[(j - n, i)],
-            (false, true) => a[(i - n, j)],
-            (false, false) => 0.0,
-        });
-        let rhs = Mat::from_fn(n + m, 1, |i, _| if i < n { -c[i] } else { b[i - n] });
-        let reference = k.full_piv_lu().solve(&rhs);
-        let mut p = quadratic(&q, &c, &a, &b, 0.0);
+        let (mut p, reference) = random_qp(&mut rng, n, m);
         check_derivatives(&mut p, &vec![0.3; n], &vec![0.5; m], 1e-6);
         let s = solve(&mut p, &Settings::default());
         assert_converged(&s);
@@ -185,7 +189,7 @@ fn portfolio(sigma: &Mat<f64>, shift: f64) -> Closure {
 
 #[test]
 fn minimum_variance_portfolio() {
-    let mut rng = Lcg(11);
+    let mut rng = Rng::new(11);
     for n in [3, 8, 20] {
         let sigma = rng.spd(n);
         let ones = Mat::from_fn(n, 1, |_, _| 1.0);
@@ -246,7 +250,7 @@ fn rayleigh(a: &Mat<f64>, start: Vec<f64>, shift: f64) -> Closure {
 
 #[test]
 fn rayleigh_quotient_gives_smallest_eigenvalue() {
-    let mut rng = Lcg(3);
+    let mut rng = Rng::new(3);
     for n in [2, 5, 10] {
         let b = Mat::from_fn(n, n, |_, _| rng.next());
         let a = Mat::from_fn(n, n, |i, j| b[(i, j)] + b[(j, i)]);
@@ -441,7 +445,7 @@ fn multipliers_are_sensitivities_of_the_optimal_value() {
         &|h| entropy(vec![0.1, 0.2, 0.3, 0.25, 0.15], h),
         0,
     );
-    let sigma = Lcg(5).spd(4);
+    let sigma = Rng::new(5).spd(4);
     check_sensitivity("portfolio", &|h| portfolio(&sigma, h), 0);
     let a = Mat::from_fn(4, 4, |i, j| (i + j) as f64 + if i == j { 1.0 } else { 0.0 });
     check_sensitivity(
@@ -455,7 +459,7 @@ fn multipliers_are_sensitivities_of_the_optimal_value() {
         &|h| sphere(vec![3.0, -1.0, 2.0], (4.0 + h).sqrt(), vec![1.0, 1.0, 1.0]),
         0,
     );
-    let mut rng = Lcg(9);
+    let mut rng = Rng::new(9);
     let q = rng.spd(6);
     let c: Vec<f64> = (0..6).map(|_| rng.next()).collect();
     let a = Mat::from_fn(3, 6, |_, _| rng.next());
@@ -486,20 +490,8 @@ mod random_programs {
             start_scale in prop::sample::select(vec![1e-3, 1.0, 1e3]),
         ) {
             let m = ((n as f64) * m_frac) as usize;
-            let mut rng = Lcg(seed);
-            let q = rng.spd(n);
-            let c: Vec<f64> = (0..n).map(|_| rng.next()).collect();
-            let a = Mat::from_fn(m, n, |_, _| rng.next());
-            let b: Vec<f64> = (0..m).map(|_| rng.next()).collect();
-            let k = Mat::from_fn(n + m, n + m, |i, j| match (i < n, j < n) {
-                (true, true) => q[(i, j)],
-                (true, false) => -a[(j - n, i)],
-                (false, true) => a[(i - n, j)],
-                (false, false) => 0.0,
-            });
-            let rhs = Mat::from_fn(n + m, 1, |i, _| if i < n { -c[i] } else { b[i - n] });
-            let reference = k.full_piv_lu().solve(&rhs);
-            let mut p = quadratic(&q, &c, &a, &b, 0.0);
+            let mut rng = lagrange_test_support::Rng::new(seed);
+            let (mut p, reference) = super::random_qp(&mut rng, n, m);
             p.start = (0..n).map(|_| start_scale * rng.next()).collect();
             let s = solve(&mut p, &Settings::default());
             prop_assert_eq!(s.status, Status::Converged);

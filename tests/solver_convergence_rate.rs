@@ -2,10 +2,8 @@
 //! iterations of nonlinear problems with nondegenerate solutions, the KKT
 //! error eₖ = max(‖∇f − Jᵀλ‖∞, ‖g‖∞) satisfies eₖ₊₁ ≤ C eₖ².
 
-mod solver_common;
-
 use lagrange::solver::{solve, Settings, Status};
-use solver_common::hs::problems;
+use lagrange_test_support::hs::problems;
 
 #[test]
 fn kkt_error_converges_quadratically() {

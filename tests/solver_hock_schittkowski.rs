@@ -3,13 +3,11 @@
 //! conditions hold at the published point, with least-squares multipliers,
 //! to the precision of its printed digits), then compared with the solver.
 
-mod solver_common;
-
 use faer::prelude::SolveLstsq;
 use faer::Mat;
 use lagrange::solver::{solve, NlpProblem, PointKind, Settings, Status};
-use solver_common::hs::problems;
-use solver_common::{check_derivatives, close};
+use lagrange_test_support::hs::problems;
+use lagrange_test_support::{check_derivatives, close};
 
 #[test]
 fn hand_coded_derivatives_match_finite_differences() {
@@ -116,7 +114,7 @@ fn converge_to_published_optima_from_standard_starts() {
 /// (possibly another local solution); the others must say why.
 #[test]
 fn perturbed_starts_converge_or_say_why() {
-    let mut rng = solver_common::Lcg(1);
+    let mut rng = lagrange_test_support::Rng::new(1);
     let (mut total, mut converged) = (0, 0);
     let mut failures = Vec::new();
     for p in problems() {

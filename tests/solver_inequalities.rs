@@ -343,7 +343,7 @@ fn an_objective_bounded_only_on_one_side_is_unbounded() {
 
 #[test]
 fn the_argmin_adapter_runs_the_interior_point_method() {
-    use argmin::core::{Executor, State};
+    use argmin::core::Executor;
     use lagrange::solver::NewtonKkt;
     let result = Executor::new(budget(4.0), NewtonKkt::new(Settings::default()))
         .configure(|state| state.max_iters(100))

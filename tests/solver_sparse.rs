@@ -4,8 +4,6 @@
 //! overrides, the inertia-based classification against the SVD one, and
 //! dependent constraints and bad patterns on the sparse path.
 
-mod solver_common;
-
 use faer::Mat;
 use lagrange::solver::classify::{classify, classify_by_inertia};
 use lagrange::solver::evaluate::EvaluationCounter;
@@ -15,10 +13,8 @@ use lagrange::solver::{
     solve, LinearSolver, Newton, NlpProblem, PointKind, Sense, Settings, Solution, SparsityPattern,
     Status,
 };
-use solver_common::sparse::{
-    cosh_chain, entropy, max_relative_error, projection_chain, quartic_sphere, SparseProblem,
-};
-use solver_common::Lcg;
+use lagrange_test_support::sparse::{cosh_chain, entropy, projection_chain, quartic_sphere};
+use lagrange_test_support::{max_relative_error, Closure, Rng, Sparsity};
 
 fn settings(linear: LinearSolver) -> Settings {
     Settings::builder()
@@ -29,7 +25,7 @@ fn settings(linear: LinearSolver) -> Settings {
 }
 
 /// Runs the state machine; returns the solution and whether it was sparse.
-fn run(problem: &mut SparseProblem, linear: LinearSolver) -> (Solution, bool) {
+fn run(problem: &mut Closure, linear: LinearSolver) -> (Solution, bool) {
     let mut newton = Newton::new(settings(linear));
     newton.init(problem);
     let sparse = newton.uses_sparse();
@@ -39,7 +35,7 @@ fn run(problem: &mut SparseProblem, linear: LinearSolver) -> (Solution, bool) {
     (newton.finish(problem, None), sparse)
 }
 
-fn check_closed_form(name: &str, problem: &mut SparseProblem, kind: PointKind) {
+fn check_closed_form(name: &str, problem: &mut Closure, kind: PointKind) {
     let (mut solution, sparse) = run(problem, LinearSolver::Auto);
     if name == "quartic sphere" {
         // Every sign pattern of x* is a minimum.
@@ -103,7 +99,7 @@ fn cosh_chain_matches_closed_form_at_n_2000() {
 /// same inertia corrections and steps, up to rounding) and classify alike.
 #[test]
 fn sparse_and_dense_paths_take_the_same_iterates() {
-    type Maker = fn(usize) -> SparseProblem;
+    type Maker = fn(usize) -> Closure;
     let makers: [(&str, Maker); 4] = [
         ("projection", projection_chain),
         ("quartic sphere", quartic_sphere),
@@ -154,7 +150,7 @@ fn automatic_choice_and_overrides_are_honored() {
     let mut p = quartic_sphere(400);
     let m = 200;
     p.m = m;
-    p.jac_pattern = SparsityPattern {
+    p.sparsity_mut().jac_pattern = SparsityPattern {
         nrows: m,
         ncols: 400,
         rows: (0..m).flat_map(|i| std::iter::repeat_n(i, 400)).collect(),
@@ -165,7 +161,7 @@ fn automatic_choice_and_overrides_are_honored() {
     assert!(!newton.uses_sparse());
     // Sparse asked for a problem without patterns: dense, with a note.
     let mut p = cosh_chain(30);
-    p.offer_patterns = false;
+    p.sparsity_mut().offered = false;
     let (solution, was_sparse) = run(&mut p, LinearSolver::Sparse);
     assert!(!was_sparse);
     assert_eq!(solution.status, Status::Converged);
@@ -192,13 +188,13 @@ fn automatic_choice_and_overrides_are_honored() {
 #[test]
 fn bad_patterns_are_invalid_problems() {
     let mut p = cosh_chain(10);
-    p.hess_pattern.rows[1] = 0;
-    p.hess_pattern.cols[1] = 1; // above the diagonal
+    p.sparsity_mut().hess_pattern.rows[1] = 0;
+    p.sparsity_mut().hess_pattern.cols[1] = 1; // above the diagonal
     let s = solve(&mut p, &settings(LinearSolver::Sparse));
     assert_eq!(s.status, Status::InvalidProblem);
     assert!(s.message.contains("above the diagonal"), "{}", s.message);
     let mut p = cosh_chain(400);
-    p.jac_pattern.cols[0] = 400;
+    p.sparsity_mut().jac_pattern.cols[0] = 400;
     let s = solve(&mut p, &settings(LinearSolver::Auto));
     assert_eq!(s.status, Status::InvalidProblem);
     assert!(s.message.contains("outside"), "{}", s.message);
@@ -211,15 +207,15 @@ fn dependent_constraints_on_the_sparse_path() {
     let n = 500;
     let mut p = cosh_chain(n);
     p.m = 3;
-    p.jac_pattern.nrows = 3;
-    p.jac_pattern.rows.push(2);
-    p.jac_pattern.cols.push(n - 1);
+    p.sparsity_mut().jac_pattern.nrows = 3;
+    p.sparsity_mut().jac_pattern.rows.push(2);
+    p.sparsity_mut().jac_pattern.cols.push(n - 1);
     let cons = std::mem::replace(&mut p.cons, Box::new(|_, _| {}));
     p.cons = Box::new(move |x, g| {
         cons(x, &mut g[..2]);
         g[2] = 2.0 * g[1];
     });
-    p.jac = Box::new(|_, v| {
+    p.sparsity_mut().jac = Box::new(|_, v| {
         v.fill(1.0);
         v[2] = 2.0;
     });
@@ -236,7 +232,7 @@ fn dependent_constraints_on_the_sparse_path() {
 
 /// A problem with a constant Hessian W and a constant Jacobian J, for the
 /// classification comparisons.
-fn constant_problem(w: &Mat<f64>, j: &Mat<f64>, sense: Sense) -> SparseProblem {
+fn constant_problem(w: &Mat<f64>, j: &Mat<f64>, sense: Sense) -> Closure {
     let (m, n) = (j.nrows(), j.ncols());
     let mut jp = SparsityPattern {
         nrows: m,
@@ -268,26 +264,29 @@ fn constant_problem(w: &Mat<f64>, j: &Mat<f64>, sense: Sense) -> SparseProblem {
             }
         }
     }
-    SparseProblem {
+    Closure {
         n,
         m,
         sense,
         start: vec![0.0; n],
-        jac_pattern: jp,
-        hess_pattern: hp,
         f: Box::new(|_| 0.0),
         grad: Box::new(|_, g| g.fill(0.0)),
         cons: Box::new(|_, g| g.fill(0.0)),
-        jac: Box::new(move |_, v| v.copy_from_slice(&jv)),
-        hess: Box::new(move |_, s, _, v| {
-            for (o, h) in v.iter_mut().zip(&hv) {
-                *o = s * h;
-            }
+        sparsity: Some(Sparsity {
+            jac_pattern: jp,
+            hess_pattern: hp,
+            jac: Box::new(move |_, v| v.copy_from_slice(&jv)),
+            hess: Box::new(move |_, s, _, v| {
+                for (o, h) in v.iter_mut().zip(&hv) {
+                    *o = s * h;
+                }
+            }),
+            offered: true,
         }),
-        offer_patterns: true,
         x_star: vec![],
         lambda_star: vec![],
         f_star: 0.0,
+        ..Default::default()
     }
 }
 
@@ -296,7 +295,7 @@ fn constant_problem(w: &Mat<f64>, j: &Mat<f64>, sense: Sense) -> SparseProblem {
 /// definite, indefinite or singular, with J of full rank or not.
 #[test]
 fn inertia_classification_agrees_with_the_svd_one() {
-    let mut rng = Lcg(2024);
+    let mut rng = Rng::new(2024);
     let mut seen = std::collections::HashSet::new();
     for trial in 0..120 {
         let n = 3 + trial % 6;
@@ -426,7 +425,7 @@ impl<P: NlpProblem> DetectedPatterns<P> {
         let (n, m) = (inner.num_variables(), inner.num_constraints());
         let mut j_any = Mat::<f64>::zeros(m, n);
         let mut h_any = Mat::<f64>::zeros(n, n);
-        let mut rng = Lcg(99);
+        let mut rng = Rng::new(99);
         for _ in 0..3 {
             let x: Vec<f64> = inner
                 .start()
@@ -565,23 +564,11 @@ fn benchmark_families_through_the_sparse_path() {
 fn zero_diagonal_hessian_on_the_sparse_path() {
     let pairs = 200;
     let n = 2 * pairs;
-    let p = || SparseProblem {
+    let p = || Closure {
         n,
         m: pairs,
         sense: Sense::Maximize,
         start: (0..n).map(|i| 1.0 + (i % 7) as f64).collect(),
-        jac_pattern: SparsityPattern {
-            nrows: pairs,
-            ncols: n,
-            rows: (0..n).map(|j| j / 2).collect(),
-            cols: (0..n).collect(),
-        },
-        hess_pattern: SparsityPattern {
-            nrows: n,
-            ncols: n,
-            rows: (0..pairs).map(|i| 2 * i + 1).collect(),
-            cols: (0..pairs).map(|i| 2 * i).collect(),
-        },
         f: Box::new(|x| x.chunks(2).map(|c| c[0] * c[1]).sum()),
         grad: Box::new(|x, g| {
             for i in 0..x.len() / 2 {
@@ -594,12 +581,27 @@ fn zero_diagonal_hessian_on_the_sparse_path() {
                 *gi = x[2 * i] + x[2 * i + 1] - 10.0;
             }
         }),
-        jac: Box::new(|_, v| v.fill(1.0)),
-        hess: Box::new(|_, s, _, v| v.fill(s)),
-        offer_patterns: true,
+        sparsity: Some(Sparsity {
+            jac_pattern: SparsityPattern {
+                nrows: pairs,
+                ncols: n,
+                rows: (0..n).map(|j| j / 2).collect(),
+                cols: (0..n).collect(),
+            },
+            hess_pattern: SparsityPattern {
+                nrows: n,
+                ncols: n,
+                rows: (0..pairs).map(|i| 2 * i + 1).collect(),
+                cols: (0..pairs).map(|i| 2 * i).collect(),
+            },
+            jac: Box::new(|_, v| v.fill(1.0)),
+            hess: Box::new(|_, s, _, v| v.fill(s)),
+            offered: true,
+        }),
         x_star: vec![5.0; n],
         lambda_star: vec![5.0; pairs],
         f_star: 25.0 * pairs as f64,
+        ..Default::default()
     };
     let (sparse, was_sparse) = run(&mut p(), LinearSolver::Sparse);
     let (dense, _) = run(&mut p(), LinearSolver::Dense);
@@ -619,22 +621,11 @@ fn zero_diagonal_hessian_on_the_sparse_path() {
 #[test]
 fn unconstrained_problem_on_the_sparse_path() {
     let n = 500;
-    let mut p = SparseProblem {
+    let mut p = Closure {
         n,
         m: 0,
         sense: Sense::Minimize,
         start: (0..n).map(|i| (i as f64 * 0.1).sin() * 3.0).collect(),
-        jac_pattern: SparsityPattern {
-            nrows: 0,
-            ncols: n,
-            ..Default::default()
-        },
-        hess_pattern: SparsityPattern {
-            nrows: n,
-            ncols: n,
-            rows: (0..n).collect(),
-            cols: (0..n).collect(),
-        },
         f: Box::new(|x| {
             x.iter()
                 .map(|v| (v - 1.0).powi(2) + (v - 1.0).powi(4))
@@ -646,16 +637,30 @@ fn unconstrained_problem_on_the_sparse_path() {
             }
         }),
         cons: Box::new(|_, _| {}),
-        jac: Box::new(|_, _| {}),
-        hess: Box::new(|x, s, _, h| {
-            for (h, v) in h.iter_mut().zip(x) {
-                *h = s * (2.0 + 12.0 * (v - 1.0).powi(2));
-            }
+        sparsity: Some(Sparsity {
+            jac_pattern: SparsityPattern {
+                nrows: 0,
+                ncols: n,
+                ..Default::default()
+            },
+            hess_pattern: SparsityPattern {
+                nrows: n,
+                ncols: n,
+                rows: (0..n).collect(),
+                cols: (0..n).collect(),
+            },
+            jac: Box::new(|_, _| {}),
+            hess: Box::new(|x, s, _, h| {
+                for (h, v) in h.iter_mut().zip(x) {
+                    *h = s * (2.0 + 12.0 * (v - 1.0).powi(2));
+                }
+            }),
+            offered: true,
         }),
-        offer_patterns: true,
         x_star: vec![1.0; n],
         lambda_star: vec![],
         f_star: 0.0,
+        ..Default::default()
     };
     let (solution, sparse) = run(&mut p, LinearSolver::Auto);
     assert!(sparse);
@@ -671,7 +676,7 @@ fn unconstrained_problem_on_the_sparse_path() {
 /// 17 of 19; HS27 73 against 54, HS46 21 against 25).
 #[test]
 fn hock_schittkowski_through_the_sparse_path() {
-    use solver_common::hs::problems;
+    use lagrange_test_support::hs::problems;
     let settings = settings(LinearSolver::Sparse);
     let dense_settings = self::settings(LinearSolver::Dense);
     let mut more = Vec::new();
@@ -682,7 +687,7 @@ fn hock_schittkowski_through_the_sparse_path() {
         assert_eq!(s.linear_solver, LinearSolver::Sparse);
         assert_eq!(s.status, Status::Converged, "{name}: {}", s.message);
         assert!(
-            solver_common::close(s.objective, hs.f_star, 1e-6),
+            lagrange_test_support::close(s.objective, hs.f_star, 1e-6),
             "{name}: f {} vs {}",
             s.objective,
             hs.f_star

@@ -2,14 +2,12 @@
 //! reported as converged. Also: dependent constraints, NaN recovery by
 //! backtracking, bad scaling, far starts.
 
-mod solver_common;
-
 use std::cell::Cell;
 use std::rc::Rc;
 
 use lagrange::solver::{solve, NlpProblem, Settings, Status};
-use solver_common::hs::problems;
-use solver_common::{close, Closure};
+use lagrange_test_support::hs::problems;
+use lagrange_test_support::{close, Closure};
 
 fn linear_constraints(p: &mut Closure, rows: Vec<(Vec<f64>, f64)>) {
     let r1 = rows.clone();

@@ -9,21 +9,12 @@ use faer::Mat;
 use lagrange::autodiff::{Tape, Tensor};
 use lagrange::problem::{CompiledProblem, Problem};
 use lagrange::solver::NlpProblem;
+use lagrange_test_support::Rng;
 use std::collections::BTreeSet;
 
 /// A deterministic point with entries in [0.5, 1.5).
 fn point(n: usize, seed: u64) -> Vec<f64> {
-    let mut s = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            0.5 + (s >> 11) as f64 / (1u64 << 53) as f64
-        })
-        .collect()
+    Rng::new(seed).uniform(n, 0.5, 1.5)
 }
 
 /// Dense Jacobian of g and Hessian of σf − λᵀg straight from the tape.

@@ -47,6 +47,8 @@ CASES = [
      float(np.sum(np.abs(x)) + np.sum(np.tanh(x)) + np.sum(np.cos(x)) + np.sum(np.tan(x)))),
     ("sum(sqrt(x^2 + 1)) + log(y) + pow(y, 3)", float(np.sum(np.sqrt(x ** 2 + 1)) + math.log(y) + y ** 3)),
     ("sum(2 / (1 + x^2))", float(np.sum(2 / (1 + x ** 2)))),
+    ("sum(log1p(abs(x))) + sum(expm1(x)) + sum(atan(x)) + sum(sigmoid(x))",
+     sum(math.log(1 + abs(v)) + math.exp(v) - 1 + math.atan(v) + 1 / (1 + math.exp(-v)) for v in x)),
     ("A[1] @ x + sum(A[0:1] @ x)", float(A[1] @ x + np.sum(A[0:1] @ x))),
     ("x @ x", float(x @ x)),
     ("-x[0]^2 - -y", -(x[0] ** 2) + y),

@@ -52,7 +52,11 @@ try:
 except ImportError:  # pragma: no cover - reported at use
     ca = None
 
-FUNCTIONS_UNARY = ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "abs")
+# The engine's op table (src/autodiff/ops/elementwise.rs), in its order.
+FUNCTIONS_UNARY = (
+    "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "abs",
+    "log1p", "expm1", "atan", "sigmoid",
+)
 FUNCTIONS = FUNCTIONS_UNARY + ("sum", "dot", "norm", "pow")
 CONSTANTS = {"pi": math.pi, "e": math.e}
 MAX_DEPTH = 1000
@@ -401,6 +405,9 @@ class CasadiBackend:
         return {
             "sin": ca.sin, "cos": ca.cos, "tan": ca.tan, "exp": ca.exp, "log": ca.log,
             "sqrt": ca.sqrt, "tanh": ca.tanh, "abs": ca.fabs,
+            "log1p": getattr(ca, "log1p", lambda u: ca.log(1 + u)),
+            "expm1": getattr(ca, "expm1", lambda u: ca.exp(u) - 1),
+            "atan": ca.atan, "sigmoid": lambda u: 1 / (1 + ca.exp(-u)),
         }[name](v)
 
     def neg(self, v):
@@ -470,6 +477,8 @@ class NumpyBackend:
         return {
             "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
             "sqrt": np.sqrt, "tanh": np.tanh, "abs": np.abs,
+            "log1p": np.log1p, "expm1": np.expm1, "atan": np.arctan,
+            "sigmoid": lambda u: 1 / (1 + np.exp(-u)),
         }[name](v)
 
     def neg(self, v):

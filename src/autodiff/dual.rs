@@ -5,7 +5,8 @@
 //! The derivative of each function comes from the same scalar rules the
 //! tensor ops use (`ops::elementwise_unary`, `ops::binary`).
 
-use crate::autodiff::ops::{BinaryFn, UnaryFn};
+use crate::autodiff::ops::elementwise::elementwise_table;
+use crate::autodiff::ops::{BinaryFn, Elementwise, UnaryFn};
 use std::fmt;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
@@ -78,41 +79,14 @@ impl Dual {
         Dual::new(y, t)
     }
 
-    /// eˣ
-    pub fn exp(self) -> Dual {
-        self.unary(UnaryFn::Exp)
+    /// The named elementwise function `f` at this number; each function
+    /// of the op table is also a method (`x.sigmoid()`).
+    pub fn elementwise(self, f: Elementwise) -> Dual {
+        self.unary(UnaryFn::Map(f))
     }
-    /// ln x
+    /// ln x (same as [`log`](Dual::log))
     pub fn ln(self) -> Dual {
-        self.unary(UnaryFn::Log)
-    }
-    /// ln x (same as [`ln`](Dual::ln))
-    pub fn log(self) -> Dual {
-        self.ln()
-    }
-    /// √x
-    pub fn sqrt(self) -> Dual {
-        self.unary(UnaryFn::Sqrt)
-    }
-    /// sin x
-    pub fn sin(self) -> Dual {
-        self.unary(UnaryFn::Sin)
-    }
-    /// cos x
-    pub fn cos(self) -> Dual {
-        self.unary(UnaryFn::Cos)
-    }
-    /// tan x
-    pub fn tan(self) -> Dual {
-        self.unary(UnaryFn::Tan)
-    }
-    /// tanh x
-    pub fn tanh(self) -> Dual {
-        self.unary(UnaryFn::Tanh)
-    }
-    /// |x| (derivative 0 at 0)
-    pub fn abs(self) -> Dual {
-        self.unary(UnaryFn::Abs)
+        self.log()
     }
     /// xᵖ for a constant p
     pub fn powf(self, p: f64) -> Dual {
@@ -123,6 +97,21 @@ impl Dual {
         self.binary(BinaryFn::Pow, e)
     }
 }
+
+/// One method per entry of the op table (`x.sin()`, `x.log1p()`, ...).
+macro_rules! dual_methods {
+    ($($(#[doc = $doc:expr])* $V:ident $name:ident { $($rules:tt)* })*) => {
+        impl Dual {
+            $(
+                $(#[doc = $doc])*
+                pub fn $name(self) -> Dual {
+                    self.elementwise(Elementwise::$V)
+                }
+            )*
+        }
+    };
+}
+elementwise_table!(dual_methods);
 
 impl From<f64> for Dual {
     fn from(v: f64) -> Dual {

@@ -16,7 +16,10 @@
 //! [`Real`] trait and evaluate it on `f64`, [`Dual`] or [`Tensor`].
 //!
 //! Every op's forward value and derivative rules live side by side in
-//! `ops/` and are shared by the eager graph and the tape.
+//! `ops/` and are shared by the eager graph and the tape. The named
+//! elementwise functions (`sin`, `log1p`, `sigmoid`, ...) are one table,
+//! [`Elementwise`]: the methods of [`Tensor`], [`Dual`] and [`Real`], the
+//! problem-file function names and the CUDA expressions all derive from it.
 //!
 //! This module knows nothing of problems, solvers, files or the command line.
 
@@ -34,6 +37,7 @@ mod tensor_ops;
 pub use dual::Dual;
 pub use error::AutodiffError;
 pub use grad_mode::{is_grad_enabled, no_grad, NoGradGuard};
+pub use ops::Elementwise;
 pub use real::Real;
 pub use shape::Shape;
 pub use tape::{

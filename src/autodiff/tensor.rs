@@ -3,7 +3,8 @@
 
 use crate::autodiff::error::AutodiffError;
 use crate::autodiff::graph::{backward::backward, with_arena, Arena, Value, NONE};
-use crate::autodiff::ops::{self, BinaryFn, Linalg, Move, Op, Reduce, UnaryFn};
+use crate::autodiff::ops::elementwise::elementwise_table;
+use crate::autodiff::ops::{self, BinaryFn, Elementwise, Linalg, Move, Op, Reduce, UnaryFn};
 use crate::autodiff::shape::Shape;
 use std::fmt;
 use std::marker::PhantomData;
@@ -32,6 +33,23 @@ pub struct Tensor {
     dims: [usize; 2],
     _not_send: PhantomData<*const ()>,
 }
+
+/// One method per entry of the op table (`x.sin()`, `x.log1p()`, ...).
+macro_rules! tensor_methods {
+    ($($(#[doc = $doc:expr])* $V:ident $name:ident { $($rules:tt)* })*) => {
+        impl Tensor {
+            $(
+                $(#[doc = $doc])*
+                ///
+                /// Applied to every element.
+                pub fn $name(&self) -> Tensor {
+                    self.elementwise(Elementwise::$V)
+                }
+            )*
+        }
+    };
+}
+elementwise_table!(tensor_methods);
 
 impl Tensor {
     fn from_node(id: u32, shape: Shape) -> Tensor {
@@ -378,37 +396,10 @@ impl Tensor {
     pub fn neg(&self) -> Tensor {
         self.unary(UnaryFn::Neg)
     }
-    /// Elementwise eˣ.
-    pub fn exp(&self) -> Tensor {
-        self.unary(UnaryFn::Exp)
-    }
-    /// Elementwise natural logarithm.
-    pub fn log(&self) -> Tensor {
-        self.unary(UnaryFn::Log)
-    }
-    /// Elementwise square root.
-    pub fn sqrt(&self) -> Tensor {
-        self.unary(UnaryFn::Sqrt)
-    }
-    /// Elementwise sine.
-    pub fn sin(&self) -> Tensor {
-        self.unary(UnaryFn::Sin)
-    }
-    /// Elementwise cosine.
-    pub fn cos(&self) -> Tensor {
-        self.unary(UnaryFn::Cos)
-    }
-    /// Elementwise tangent.
-    pub fn tan(&self) -> Tensor {
-        self.unary(UnaryFn::Tan)
-    }
-    /// Elementwise hyperbolic tangent.
-    pub fn tanh(&self) -> Tensor {
-        self.unary(UnaryFn::Tanh)
-    }
-    /// Elementwise absolute value (derivative 0 at 0).
-    pub fn abs(&self) -> Tensor {
-        self.unary(UnaryFn::Abs)
+    /// The named elementwise function `f` of every element; each function
+    /// of the op table is also a method (`x.sigmoid()`).
+    pub fn elementwise(&self, f: Elementwise) -> Tensor {
+        self.unary(UnaryFn::Map(f))
     }
     /// Sum of all elements (a scalar).
     pub fn sum(&self) -> Tensor {

@@ -183,22 +183,29 @@ pub(crate) fn describe(code: u32) -> (String, String) {
     )
 }
 
+/// The code, name and message of a failed driver call (`None`: success).
+fn failure(result: cust::sys::CUresult) -> Option<(u32, String, String)> {
+    let code = result as u32;
+    (code != 0).then(|| {
+        let (name, message) = describe(code);
+        (code, name, message)
+    })
+}
+
 /// Turns a raw driver result into `Ok` or a [`CudaError::Driver`] naming `call`.
 pub(crate) fn check(
     call: impl FnOnce() -> String,
     result: cust::sys::CUresult,
 ) -> Result<(), CudaError> {
-    let code = result as u32;
-    if code == 0 {
-        return Ok(());
+    match failure(result) {
+        None => Ok(()),
+        Some((code, name, message)) => Err(CudaError::Driver {
+            call: call(),
+            code,
+            name,
+            message,
+        }),
     }
-    let (name, message) = describe(code);
-    Err(CudaError::Driver {
-        call: call(),
-        code,
-        name,
-        message,
-    })
 }
 
 /// Like [`check`], for the calls that decide whether CUDA is usable at all.
@@ -206,17 +213,15 @@ pub(crate) fn check_available(
     call: &'static str,
     result: cust::sys::CUresult,
 ) -> Result<(), CudaError> {
-    let code = result as u32;
-    if code == 0 {
-        return Ok(());
+    match failure(result) {
+        None => Ok(()),
+        Some((code, name, message)) => Err(CudaError::Unavailable {
+            call,
+            code,
+            name,
+            message,
+        }),
     }
-    let (name, message) = describe(code);
-    Err(CudaError::Unavailable {
-        call,
-        code,
-        name,
-        message,
-    })
 }
 
 /// Converts an error from cust's safe wrappers (memory allocation and copies).

@@ -16,6 +16,7 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::error::CudaError;
 use super::kernels::{ExprProgram, EXPR_MAX, EXPR_REGS};
+use crate::autodiff::Elementwise;
 
 /// Instruction codes, as `enum ExprOp` in `kernels/lagrange_kernels.cu`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +43,30 @@ enum Code {
     Mul = 18,
     Div = 19,
     Pow = 20,
+    Log1p = 21,
+    Expm1 = 22,
+    Atan = 23,
+    Sigmoid = 24,
+}
+
+/// The kernels' instruction for each function of the op table: the one place
+/// here that a new entry of the table must be handled (the compiler points
+/// at it), beside its `case` in `expr_eval` of the `.cu` file.
+fn code_of(e: Elementwise) -> Code {
+    match e {
+        Elementwise::Sin => Code::Sin,
+        Elementwise::Cos => Code::Cos,
+        Elementwise::Tan => Code::Tan,
+        Elementwise::Exp => Code::Exp,
+        Elementwise::Log => Code::Log,
+        Elementwise::Sqrt => Code::Sqrt,
+        Elementwise::Tanh => Code::Tanh,
+        Elementwise::Abs => Code::Abs,
+        Elementwise::Log1p => Code::Log1p,
+        Elementwise::Expm1 => Code::Expm1,
+        Elementwise::Atan => Code::Atan,
+        Elementwise::Sigmoid => Code::Sigmoid,
+    }
 }
 
 /// A one-argument function applied to a subexpression.
@@ -49,22 +74,9 @@ enum Code {
 pub enum UnaryFn {
     /// −u
     Neg,
-    /// eᵘ
-    Exp,
-    /// ln u
-    Log,
-    /// √u
-    Sqrt,
-    /// sin u
-    Sin,
-    /// cos u
-    Cos,
-    /// tan u
-    Tan,
-    /// tanh u
-    Tanh,
-    /// |u|
-    Abs,
+    /// A named function of the engine's op table (`sin`, `sigmoid`, ...),
+    /// with the table's value and derivative rules.
+    Map(Elementwise),
     /// u²
     Square,
     /// uᵖ for a constant p
@@ -75,6 +87,12 @@ pub enum UnaryFn {
     MulConst(f64),
     /// c / u
     ConstDiv(f64),
+}
+
+impl From<Elementwise> for UnaryFn {
+    fn from(e: Elementwise) -> UnaryFn {
+        UnaryFn::Map(e)
+    }
 }
 
 /// A two-argument function of subexpressions.
@@ -130,6 +148,21 @@ impl ElementwiseFn {
     }
 }
 
+/// One method per entry of the op table (`x.sin()`, `x.log1p()`, ...).
+macro_rules! expr_methods {
+    ($($(#[doc = $doc:expr])* $V:ident $name:ident { $($rules:tt)* })*) => {
+        impl Expr {
+            $(
+                $(#[doc = $doc])*
+                pub fn $name(self) -> Expr {
+                    self.elementwise(Elementwise::$V)
+                }
+            )*
+        }
+    };
+}
+crate::autodiff::ops::elementwise::elementwise_table!(expr_methods);
+
 impl Expr {
     /// The variable `x`.
     pub fn x() -> Expr {
@@ -145,37 +178,10 @@ impl Expr {
         Expr::Unary(f, Box::new(self))
     }
 
-    /// eˢᵉˡᶠ
-    pub fn exp(self) -> Expr {
-        self.unary(UnaryFn::Exp)
-    }
-    /// ln(self)
-    pub fn log(self) -> Expr {
-        self.unary(UnaryFn::Log)
-    }
-    /// √self
-    pub fn sqrt(self) -> Expr {
-        self.unary(UnaryFn::Sqrt)
-    }
-    /// sin(self)
-    pub fn sin(self) -> Expr {
-        self.unary(UnaryFn::Sin)
-    }
-    /// cos(self)
-    pub fn cos(self) -> Expr {
-        self.unary(UnaryFn::Cos)
-    }
-    /// tan(self)
-    pub fn tan(self) -> Expr {
-        self.unary(UnaryFn::Tan)
-    }
-    /// tanh(self)
-    pub fn tanh(self) -> Expr {
-        self.unary(UnaryFn::Tanh)
-    }
-    /// |self|
-    pub fn abs(self) -> Expr {
-        self.unary(UnaryFn::Abs)
+    /// The named function `f` of the op table applied to this expression;
+    /// each function is also a method (`x.sigmoid()`).
+    pub fn elementwise(self, f: Elementwise) -> Expr {
+        self.unary(UnaryFn::Map(f))
     }
     /// self²
     pub fn square(self) -> Expr {
@@ -201,26 +207,10 @@ impl Expr {
                 let (v, d) = u.eval(x);
                 match *f {
                     UnaryFn::Neg => (-v, -d),
-                    UnaryFn::Exp => {
-                        let e = v.exp();
-                        (e, e * d)
+                    UnaryFn::Map(e) => {
+                        let y = e.f(v);
+                        (y, e.d1(v, y) * d)
                     }
-                    UnaryFn::Log => (v.ln(), d / v),
-                    UnaryFn::Sqrt => {
-                        let s = v.sqrt();
-                        (s, d * (0.5 / s))
-                    }
-                    UnaryFn::Sin => (v.sin(), v.cos() * d),
-                    UnaryFn::Cos => (v.cos(), -v.sin() * d),
-                    UnaryFn::Tan => {
-                        let t = v.tan();
-                        (t, (1.0 + t * t) * d)
-                    }
-                    UnaryFn::Tanh => {
-                        let t = v.tanh();
-                        (t, (1.0 - t * t) * d)
-                    }
-                    UnaryFn::Abs => (v.abs(), sign(v) * d),
                     UnaryFn::Square => (v * v, 2.0 * v * d),
                     UnaryFn::Powf(p) => (
                         v.powf(p),
@@ -322,14 +312,7 @@ impl Expr {
                 u.emit(dst, p);
                 let (code, k) = match *f {
                     UnaryFn::Neg => (Code::Neg, 0.0),
-                    UnaryFn::Exp => (Code::Exp, 0.0),
-                    UnaryFn::Log => (Code::Log, 0.0),
-                    UnaryFn::Sqrt => (Code::Sqrt, 0.0),
-                    UnaryFn::Sin => (Code::Sin, 0.0),
-                    UnaryFn::Cos => (Code::Cos, 0.0),
-                    UnaryFn::Tan => (Code::Tan, 0.0),
-                    UnaryFn::Tanh => (Code::Tanh, 0.0),
-                    UnaryFn::Abs => (Code::Abs, 0.0),
+                    UnaryFn::Map(e) => (code_of(e), 0.0),
                     UnaryFn::Square => (Code::Square, 0.0),
                     UnaryFn::Powf(e) => (Code::Powf, e),
                     UnaryFn::AddConst(c) => (Code::AddK, c),
@@ -395,14 +378,6 @@ impl Expr {
                 0 => (x, 1.0),
                 1 => (k, 0.0),
                 2 => un(UnaryFn::Neg),
-                3 => un(UnaryFn::Exp),
-                4 => un(UnaryFn::Log),
-                5 => un(UnaryFn::Sqrt),
-                6 => un(UnaryFn::Sin),
-                7 => un(UnaryFn::Cos),
-                8 => un(UnaryFn::Tan),
-                9 => un(UnaryFn::Tanh),
-                10 => un(UnaryFn::Abs),
                 11 => un(UnaryFn::Square),
                 12 => un(UnaryFn::Powf(k)),
                 13 => un(UnaryFn::AddConst(k)),
@@ -413,20 +388,13 @@ impl Expr {
                 18 => bin(BinaryFn::Mul),
                 19 => bin(BinaryFn::Div),
                 20 => bin(BinaryFn::Pow),
-                _ => panic!("unknown op {op}"),
+                _ => match Elementwise::ALL.iter().find(|&&e| code_of(e) as i32 == op) {
+                    Some(&e) => un(UnaryFn::Map(e)),
+                    None => panic!("unknown op {op}"),
+                },
             };
         }
         r[0]
-    }
-}
-
-fn sign(v: f64) -> f64 {
-    if v > 0.0 {
-        1.0
-    } else if v < 0.0 {
-        -1.0
-    } else {
-        0.0
     }
 }
 
@@ -522,6 +490,8 @@ mod tests {
             // A balanced tree that needs every register.
             ((x().sin() * x().cos()) * (x().exp() + x())) * ((x() - 1.0) * (x() + 2.0)),
             2.0 - x() * x(),
+            // The functions added with the op table.
+            x().log1p() * x().atan() + (x() * 0.5).expm1() - (x() - 1.0).sigmoid(),
         ]
     }
 

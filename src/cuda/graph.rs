@@ -8,7 +8,6 @@
 //! accumulate (`+=`) in the kernels themselves: a tensor used twice gets both
 //! contributions without an extra pass.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -18,46 +17,46 @@ use super::kernels::Kernel;
 use super::launch::{self, GradIn, GradOut, Reduction};
 use super::runtime::{DeviceMem, Runtime};
 use super::tensor::{DeviceTensor, Node};
-
-thread_local! {
-    static GRAD_ENABLED: Cell<bool> = const { Cell::new(true) };
-}
-
-/// Runs `f` without recording ops (PyTorch's `torch.no_grad()`): results
-/// computed inside do not require grad. Restored on exit, also on panic.
-pub fn no_grad<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            GRAD_ENABLED.with(|g| g.set(self.0));
-        }
-    }
-    let _restore = Restore(GRAD_ENABLED.with(|g| g.replace(false)));
-    f()
-}
+use crate::autodiff::Elementwise;
 
 /// Whether an op on these inputs records itself.
 pub(crate) fn recording(inputs: &[&DeviceTensor]) -> bool {
-    GRAD_ENABLED.with(|g| g.get()) && inputs.iter().any(|t| t.node.requires_grad)
+    // The CPU engine's grad mode: `autodiff::no_grad` is one switch for both.
+    crate::autodiff::is_grad_enabled() && inputs.iter().any(|t| t.node.requires_grad)
 }
 
 /// Elementwise one-input ops.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Unary {
     Neg,
-    Exp,
-    Log,
-    Sqrt,
-    Sin,
-    Cos,
-    Tan,
-    Tanh,
-    Abs,
+    /// A named function of the engine's op table.
+    Map(Elementwise),
     Square,
     Powf(f64),
     AddScalar(f64),
     MulScalar(f64),
     RdivScalar(f64),
+}
+
+/// The forward and derivative kernels of each function of the op table:
+/// the one place here that a new entry of the table must be handled (the
+/// compiler points at it), beside its `UNARY(...)` line in the `.cu` file.
+fn table_kernels(e: Elementwise) -> (Kernel, Kernel) {
+    use Kernel as K;
+    match e {
+        Elementwise::Sin => (K::SinFwd, K::SinBwd),
+        Elementwise::Cos => (K::CosFwd, K::CosBwd),
+        Elementwise::Tan => (K::TanFwd, K::TanBwd),
+        Elementwise::Exp => (K::ExpFwd, K::ExpBwd),
+        Elementwise::Log => (K::LogFwd, K::LogBwd),
+        Elementwise::Sqrt => (K::SqrtFwd, K::SqrtBwd),
+        Elementwise::Tanh => (K::TanhFwd, K::TanhBwd),
+        Elementwise::Abs => (K::AbsFwd, K::AbsBwd),
+        Elementwise::Log1p => (K::Log1pFwd, K::Log1pBwd),
+        Elementwise::Expm1 => (K::Expm1Fwd, K::Expm1Bwd),
+        Elementwise::Atan => (K::AtanFwd, K::AtanBwd),
+        Elementwise::Sigmoid => (K::SigmoidFwd, K::SigmoidBwd),
+    }
 }
 
 impl Unary {
@@ -72,14 +71,10 @@ impl Unary {
         use Kernel as K;
         match self {
             Unary::Neg => (K::NegFwd, K::NegBwd, 0.0),
-            Unary::Exp => (K::ExpFwd, K::ExpBwd, 0.0),
-            Unary::Log => (K::LogFwd, K::LogBwd, 0.0),
-            Unary::Sqrt => (K::SqrtFwd, K::SqrtBwd, 0.0),
-            Unary::Sin => (K::SinFwd, K::SinBwd, 0.0),
-            Unary::Cos => (K::CosFwd, K::CosBwd, 0.0),
-            Unary::Tan => (K::TanFwd, K::TanBwd, 0.0),
-            Unary::Tanh => (K::TanhFwd, K::TanhBwd, 0.0),
-            Unary::Abs => (K::AbsFwd, K::AbsBwd, 0.0),
+            Unary::Map(e) => {
+                let (f, b) = table_kernels(e);
+                (f, b, 0.0)
+            }
             Unary::Square => (K::SquareFwd, K::SquareBwd, 0.0),
             Unary::Powf(p) => (K::PowfFwd, K::PowfBwd, p),
             Unary::AddScalar(c) => (K::AddScalarFwd, K::AddScalarBwd, c),
@@ -91,14 +86,7 @@ impl Unary {
     fn name(self) -> &'static str {
         match self {
             Unary::Neg => "NegBackward",
-            Unary::Exp => "ExpBackward",
-            Unary::Log => "LogBackward",
-            Unary::Sqrt => "SqrtBackward",
-            Unary::Sin => "SinBackward",
-            Unary::Cos => "CosBackward",
-            Unary::Tan => "TanBackward",
-            Unary::Tanh => "TanhBackward",
-            Unary::Abs => "AbsBackward",
+            Unary::Map(e) => e.grad_fn_name(),
             Unary::Square => "SquareBackward",
             Unary::Powf(_) => "PowBackward",
             Unary::AddScalar(_) => "AddBackward",

@@ -47,6 +47,11 @@ fn flag(b: bool) -> Arg {
     Arg::I32(b as i32)
 }
 
+/// Whether an operand of a result of `n` elements is one broadcast value.
+fn broadcast(operand: &DeviceMem, n: usize) -> Arg {
+    flag(operand.len() == 1 && n != 1)
+}
+
 /// One thread per element.
 pub(crate) fn elementwise(
     rt: &Runtime,
@@ -117,9 +122,9 @@ pub(crate) fn binary_fwd(
         n,
         &[
             a.arg(),
-            flag(a.len() == 1 && n != 1),
+            broadcast(a, n),
             b.arg(),
-            flag(b.len() == 1 && n != 1),
+            broadcast(b, n),
             y.arg(),
             Arg::I64(len),
         ],
@@ -154,9 +159,9 @@ pub(crate) fn binary_bwd(
         n,
         &[
             a.arg(),
-            flag(a.len() == 1 && n != 1),
+            broadcast(a, n),
             b.arg(),
-            flag(b.len() == 1 && n != 1),
+            broadcast(b, n),
             y.arg(),
             Arg::Ptr(gy.ptr),
             flag(gy.scalar),

@@ -1,4 +1,4 @@
-//! CUDA backend (feature `cuda`): f64 tensors in device memory with
+//! CUDA tensors (feature `cuda`): f64 tensors in device memory with
 //! PyTorch-like autograd, running the large-tensor kernels of `kernels/`.
 //!
 //! - [`Device`]: where a tensor lives (`Device::Cuda(0)` is PyTorch's `cuda:0`).
@@ -26,8 +26,19 @@
 //! # Ok(()) }
 //! ```
 //!
-//! This module is a backend of the autodiff engine: nothing outside it
-//! depends on CUDA, and with the feature off it is not compiled.
+//! One autograd story, two graphs. The device graph is a separate engine
+//! from the CPU one in `autodiff`: device tensors record their own nodes
+//! and their `backward()` launches derivative kernels on device buffers,
+//! where the CPU engine's graph arena and compiled tape work on host slices
+//! and would have to copy every intermediate across the bus. What the two
+//! share is what makes them one story: the op table
+//! ([`Elementwise`](crate::autodiff::Elementwise): the same functions, names
+//! and `grad_fn` names, and the expressions' derivatives are the table's
+//! rules), PyTorch's semantics (`requires_grad`, accumulated `.grad`,
+//! `detach`, `grad_fn`), and the grad mode: [`no_grad`] and
+//! [`NoGradGuard`] are the CPU engine's, so one switch stops recording on
+//! both. Nothing outside this module depends on CUDA, and with the feature
+//! off it is not compiled.
 //! The kernels' semantics (deterministic reductions, fused backward passes)
 //! are documented in `kernels/lagrange_kernels.cu`; building and checking on
 //! a GPU machine in `kernels/README.md`.
@@ -42,10 +53,12 @@ mod launch;
 mod runtime;
 mod tensor;
 
+/// The CPU engine's [`no_grad`](crate::autodiff::no_grad): one switch for
+/// both graphs.
+pub use crate::autodiff::{is_grad_enabled, no_grad, NoGradGuard};
 pub use device::Device;
 pub use error::CudaError;
 pub use expr::{BinaryFn, ElementwiseFn, Expr, UnaryFn};
-pub use graph::no_grad;
 pub use host::to_device;
 pub use runtime::{
     checks, device_info, empty_cache, set_checks, synchronize, Checks, DeviceInfo, GpuTimer,

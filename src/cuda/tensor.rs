@@ -19,6 +19,8 @@ use super::graph::{self, Op};
 use super::launch::{self, GradOut, Reduction};
 use super::runtime::{runtime, DeviceMem, Runtime};
 use super::Device;
+use crate::autodiff::ops::elementwise::elementwise_table;
+use crate::autodiff::Elementwise;
 
 /// An f64 tensor on a CUDA device, with PyTorch-like autograd.
 ///
@@ -55,6 +57,22 @@ fn numel(shape: &[usize]) -> usize {
     shape.iter().product()
 }
 
+/// One method per entry of the op table (`x.sin()`, `x.log1p()`, ...),
+/// each launching that function's kernels.
+macro_rules! device_methods {
+    ($($(#[doc = $doc:expr])* $V:ident $name:ident { $($rules:tt)* })*) => {
+        impl DeviceTensor {
+            $(
+                $(#[doc = $doc])*
+                pub fn $name(&self) -> Result<DeviceTensor, CudaError> {
+                    self.elementwise(Elementwise::$V)
+                }
+            )*
+        }
+    };
+}
+elementwise_table!(device_methods);
+
 impl DeviceTensor {
     pub(crate) fn from_parts(
         data: DeviceMem,
@@ -71,6 +89,18 @@ impl DeviceTensor {
                 op,
             }),
         }
+    }
+
+    /// The result of an op on `inputs`: recorded with `op()` when the grad
+    /// mode is on and an input requires grad (the one place that decides).
+    fn recorded(
+        data: DeviceMem,
+        shape: Vec<usize>,
+        inputs: &[&DeviceTensor],
+        op: impl FnOnce() -> Op,
+    ) -> Self {
+        let requires_grad = graph::recording(inputs);
+        Self::from_parts(data, shape, requires_grad, requires_grad.then(op))
     }
 
     pub(crate) fn rt(&self) -> &Arc<Runtime> {
@@ -311,54 +341,22 @@ impl DeviceTensor {
     fn unary(&self, op: graph::Unary) -> Result<DeviceTensor, CudaError> {
         let (k, p) = op.forward();
         let data = launch::unary_fwd(self.rt(), k, self.mem(), p)?;
-        let requires_grad = graph::recording(&[self]);
-        let op = requires_grad.then(|| Op::Unary {
-            op,
-            x: self.clone(),
-        });
-        Ok(Self::from_parts(
-            data,
-            self.shape().to_vec(),
-            requires_grad,
-            op,
-        ))
+        Ok(Self::recorded(data, self.shape().to_vec(), &[self], || {
+            Op::Unary {
+                op,
+                x: self.clone(),
+            }
+        }))
     }
 
     /// −x
     pub fn neg(&self) -> Result<DeviceTensor, CudaError> {
         self.unary(graph::Unary::Neg)
     }
-    /// eˣ
-    pub fn exp(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Exp)
-    }
-    /// ln x
-    pub fn log(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Log)
-    }
-    /// √x
-    pub fn sqrt(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Sqrt)
-    }
-    /// sin x
-    pub fn sin(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Sin)
-    }
-    /// cos x
-    pub fn cos(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Cos)
-    }
-    /// tan x
-    pub fn tan(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Tan)
-    }
-    /// tanh x
-    pub fn tanh(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Tanh)
-    }
-    /// |x| (derivative sign(x), 0 at 0)
-    pub fn abs(&self) -> Result<DeviceTensor, CudaError> {
-        self.unary(graph::Unary::Abs)
+    /// The named function `f` of the engine's op table, elementwise; each
+    /// function is also a method (`x.sigmoid()`).
+    pub fn elementwise(&self, f: Elementwise) -> Result<DeviceTensor, CudaError> {
+        self.unary(graph::Unary::Map(f))
     }
     /// x²
     pub fn square(&self) -> Result<DeviceTensor, CudaError> {
@@ -416,13 +414,11 @@ impl DeviceTensor {
             other.mem(),
             numel(&shape),
         )?;
-        let requires_grad = graph::recording(&[self, other]);
-        let op = requires_grad.then(|| Op::Binary {
+        Ok(Self::recorded(data, shape, &[self, other], || Op::Binary {
             op,
             a: self.clone(),
             b: other.clone(),
-        });
-        Ok(Self::from_parts(data, shape, requires_grad, op))
+        }))
     }
 
     /// a + b (elementwise; a single-element operand is broadcast)
@@ -470,13 +466,7 @@ impl DeviceTensor {
             scale,
         )?;
         let inputs: Vec<&DeviceTensor> = std::iter::once(self).chain(y).collect();
-        let requires_grad = graph::recording(&inputs);
-        Ok(Self::from_parts(
-            out,
-            vec![],
-            requires_grad,
-            requires_grad.then_some(op),
-        ))
+        Ok(Self::recorded(out, vec![], &inputs, || op))
     }
 
     /// Σ x, a scalar (deterministic: the same bits on every run and device).
@@ -582,12 +572,10 @@ impl DeviceTensor {
             m,
             n,
         )?;
-        let requires_grad = graph::recording(&[self, x]);
-        let op = requires_grad.then(|| Op::MatVec {
+        Ok(Self::recorded(y, vec![m], &[self, x], || Op::MatVec {
             a: self.clone(),
             x: x.clone(),
-        });
-        Ok(Self::from_parts(y, vec![m], requires_grad, op))
+        }))
     }
 
     /// Aᵀ·y for a matrix A = self of shape [m, n] and y of shape [m].
@@ -608,12 +596,10 @@ impl DeviceTensor {
             m,
             n,
         )?;
-        let requires_grad = graph::recording(&[self, y]);
-        let op = requires_grad.then(|| Op::MatVecT {
+        Ok(Self::recorded(z, vec![n], &[self, y], || Op::MatVecT {
             a: self.clone(),
             y: y.clone(),
-        });
-        Ok(Self::from_parts(z, vec![n], requires_grad, op))
+        }))
     }
 
     // ----- fused elementwise expressions ---------------------------------------
@@ -622,17 +608,12 @@ impl DeviceTensor {
     /// is one more kernel reading x and the incoming gradient.
     pub fn map(&self, f: &ElementwiseFn) -> Result<DeviceTensor, CudaError> {
         let data = launch::expr_fwd(self.rt(), &f.program, self.mem())?;
-        let requires_grad = graph::recording(&[self]);
-        let op = requires_grad.then(|| Op::Map {
-            f: f.clone(),
-            x: self.clone(),
-        });
-        Ok(Self::from_parts(
-            data,
-            self.shape().to_vec(),
-            requires_grad,
-            op,
-        ))
+        Ok(Self::recorded(data, self.shape().to_vec(), &[self], || {
+            Op::Map {
+                f: f.clone(),
+                x: self.clone(),
+            }
+        }))
     }
 
     /// Σ f(x) in one pass over x (no intermediate tensor); its backward
@@ -640,12 +621,10 @@ impl DeviceTensor {
     pub fn map_sum(&self, f: &ElementwiseFn) -> Result<DeviceTensor, CudaError> {
         let out = self.rt().alloc(1)?;
         launch::expr_sum(self.rt(), &f.program, self.mem(), &out, None, 1.0)?;
-        let requires_grad = graph::recording(&[self]);
-        let op = requires_grad.then(|| Op::MapSum {
+        Ok(Self::recorded(out, vec![], &[self], || Op::MapSum {
             f: f.clone(),
             x: self.clone(),
-        });
-        Ok(Self::from_parts(out, vec![], requires_grad, op))
+        }))
     }
 }
 

@@ -86,16 +86,7 @@ impl Backend for TensorBackend<'_> {
     }
 
     fn map(&mut self, f: Elementwise, a: &Tensor) -> Tensor {
-        match f {
-            Elementwise::Sin => a.sin(),
-            Elementwise::Cos => a.cos(),
-            Elementwise::Tan => a.tan(),
-            Elementwise::Exp => a.exp(),
-            Elementwise::Log => a.log(),
-            Elementwise::Sqrt => a.sqrt(),
-            Elementwise::Tanh => a.tanh(),
-            Elementwise::Abs => a.abs(),
-        }
+        a.elementwise(f)
     }
 
     fn matmul(&mut self, a: &Tensor, b: &Tensor) -> Tensor {

@@ -17,6 +17,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::npy::NpyError;
 use super::shape::Shape;
 
 /// What went wrong, with the facts of the case.
@@ -117,12 +118,12 @@ pub enum ErrorKind {
         found: usize,
     },
     /// A `.npy` parameter file is missing or unusable.
-    #[error("cannot use NumPy file '{}': {message}", .path.display())]
+    #[error("cannot use NumPy file '{}': {error}", .path.display())]
     Npy {
         /// The resolved path of the `.npy` file.
         path: PathBuf,
         /// What is wrong.
-        message: String,
+        error: NpyError,
     },
     /// The expression does not follow the grammar.
     #[error("{message}")]

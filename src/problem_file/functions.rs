@@ -1,24 +1,17 @@
 //! The functions and constants that expressions may use.
+//!
+//! The elementwise functions are the engine's op table
+//! ([`Elementwise`]), by their table names:
+//! a function added there is callable in problem files with no change here.
+
+pub use crate::autodiff::Elementwise;
 
 /// A function callable in an expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Function {
-    /// Elementwise sine.
-    Sin,
-    /// Elementwise cosine.
-    Cos,
-    /// Elementwise tangent.
-    Tan,
-    /// Elementwise exponential.
-    Exp,
-    /// Elementwise natural logarithm.
-    Log,
-    /// Elementwise square root.
-    Sqrt,
-    /// Elementwise hyperbolic tangent.
-    Tanh,
-    /// Elementwise absolute value.
-    Abs,
+    /// A one-argument function of the op table applied to every element
+    /// (`sin`, `log1p`, `sigmoid`, ...).
+    Elementwise(Elementwise),
     /// Sum of all elements.
     Sum,
     /// Inner product of two values of one shape.
@@ -29,21 +22,31 @@ pub enum Function {
     Pow,
 }
 
-/// Every function: its name and itself.
-pub const FUNCTIONS: [(&str, Function); 12] = [
-    ("sin", Function::Sin),
-    ("cos", Function::Cos),
-    ("tan", Function::Tan),
-    ("exp", Function::Exp),
-    ("log", Function::Log),
-    ("sqrt", Function::Sqrt),
-    ("tanh", Function::Tanh),
-    ("abs", Function::Abs),
+/// The functions that are not elementwise: their names and themselves.
+const REDUCTIONS: [(&str, Function); 4] = [
     ("sum", Function::Sum),
     ("dot", Function::Dot),
     ("norm", Function::Norm),
     ("pow", Function::Pow),
 ];
+
+/// Every function: its name and itself (the elementwise functions of the op
+/// table first, in table order).
+pub const FUNCTIONS: [(&str, Function); Elementwise::ALL.len() + REDUCTIONS.len()] = {
+    let mut all = [REDUCTIONS[0]; Elementwise::ALL.len() + REDUCTIONS.len()];
+    let mut i = 0;
+    while i < Elementwise::ALL.len() {
+        let e = Elementwise::ALL[i];
+        all[i] = (e.name(), Function::Elementwise(e));
+        i += 1;
+    }
+    let mut j = 0;
+    while j < REDUCTIONS.len() {
+        all[i + j] = REDUCTIONS[j];
+        j += 1;
+    }
+    all
+};
 
 /// The named constants: `pi` and `e`.
 pub const CONSTANTS: [(&str, f64); 2] = [("pi", std::f64::consts::PI), ("e", std::f64::consts::E)];
@@ -72,53 +75,9 @@ impl Function {
 
     /// The elementwise map it applies, for the one-argument elementwise functions.
     pub fn elementwise(self) -> Option<Elementwise> {
-        Some(match self {
-            Function::Sin => Elementwise::Sin,
-            Function::Cos => Elementwise::Cos,
-            Function::Tan => Elementwise::Tan,
-            Function::Exp => Elementwise::Exp,
-            Function::Log => Elementwise::Log,
-            Function::Sqrt => Elementwise::Sqrt,
-            Function::Tanh => Elementwise::Tanh,
-            Function::Abs => Elementwise::Abs,
-            _ => return None,
-        })
-    }
-}
-
-/// A one-argument function applied to every element.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Elementwise {
-    /// sin
-    Sin,
-    /// cos
-    Cos,
-    /// tan
-    Tan,
-    /// exp
-    Exp,
-    /// natural log
-    Log,
-    /// square root
-    Sqrt,
-    /// tanh
-    Tanh,
-    /// absolute value
-    Abs,
-}
-
-impl Elementwise {
-    /// Its value at `v`.
-    pub fn apply(self, v: f64) -> f64 {
         match self {
-            Elementwise::Sin => v.sin(),
-            Elementwise::Cos => v.cos(),
-            Elementwise::Tan => v.tan(),
-            Elementwise::Exp => v.exp(),
-            Elementwise::Log => v.ln(),
-            Elementwise::Sqrt => v.sqrt(),
-            Elementwise::Tanh => v.tanh(),
-            Elementwise::Abs => v.abs(),
+            Function::Elementwise(e) => Some(e),
+            _ => None,
         }
     }
 }
@@ -127,4 +86,23 @@ impl Elementwise {
 /// a variable or parameter.
 pub fn is_reserved(name: &str) -> bool {
     Function::from_name(name).is_some() || CONSTANTS.iter().any(|(n, _)| *n == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_function_is_callable_and_reserved() {
+        for &e in Elementwise::ALL {
+            let f = Function::from_name(e.name()).unwrap();
+            assert_eq!(f.elementwise(), Some(e));
+            assert_eq!(f.name(), e.name());
+            assert!(is_reserved(e.name()));
+        }
+        for name in ["log1p", "expm1", "atan", "sigmoid", "sum", "pi"] {
+            assert!(is_reserved(name), "{name}");
+        }
+        assert_eq!(Function::from_name("dot").map(Function::arity), Some(2));
+    }
 }

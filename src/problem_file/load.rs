@@ -231,12 +231,12 @@ impl<'a> Validator<'a> {
                 ParameterSpec::Npy(npy) => {
                     let base = self.path.parent().unwrap_or(Path::new(""));
                     let resolved = base.join(&npy.npy);
-                    read_npy(&resolved).map_err(|message| {
+                    read_npy(&resolved).map_err(|error| {
                         self.error(
                             format!("{field}.npy"),
                             ErrorKind::Npy {
                                 path: resolved.clone(),
-                                message,
+                                error,
                             },
                         )
                     })?

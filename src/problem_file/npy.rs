@@ -4,52 +4,126 @@ use std::path::Path;
 
 use super::dense::Dense;
 
+/// Why a `.npy` file cannot be a parameter. The messages are plain
+/// sentences; the caller adds the file and the field.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NpyError {
+    /// The file could not be read.
+    #[error("{message}")]
+    Read {
+        /// The operating system's message.
+        message: String,
+    },
+    /// The file does not start with the `.npy` magic bytes.
+    #[error("not a NumPy .npy file (bad magic bytes)")]
+    BadMagic,
+    /// The header is cut short.
+    #[error("truncated header")]
+    TruncatedHeader,
+    /// A format version other than 1, 2 or 3.
+    #[error("unsupported .npy format version {version}")]
+    UnsupportedVersion {
+        /// The major version byte.
+        version: u8,
+    },
+    /// The header is not UTF-8 text.
+    #[error("header is not text")]
+    HeaderNotText,
+    /// The header dictionary lacks a key.
+    #[error("header has no '{key}'")]
+    MissingKey {
+        /// `descr`, `fortran_order` or `shape`.
+        key: &'static str,
+    },
+    /// The elements are not float64.
+    #[error("element type '{descr}' is not float64 (save with dtype=np.float64)")]
+    NotFloat64 {
+        /// The header's `descr`, such as `<i8`.
+        descr: String,
+    },
+    /// The shape is not a tuple of sizes.
+    #[error("bad shape '{shape}'")]
+    BadShape {
+        /// The header's `shape` text.
+        shape: String,
+    },
+    /// The element count overflows.
+    #[error("shape too large")]
+    ShapeTooLarge,
+    /// The data does not have the bytes the shape needs.
+    #[error("data has {found} bytes, the shape {dims:?} needs {expected}")]
+    DataLength {
+        /// The shape in the header.
+        dims: Vec<usize>,
+        /// 8 bytes per element of the shape.
+        expected: usize,
+        /// Bytes after the header.
+        found: usize,
+    },
+    /// An element is NaN or infinite.
+    #[error("element {index} is {value}, not a finite number")]
+    NotFinite {
+        /// Position in file order.
+        index: usize,
+        /// The element.
+        value: f64,
+    },
+    /// A dimension is zero.
+    #[error("the array is empty")]
+    Empty,
+    /// Neither 1-D nor 2-D.
+    #[error("the array has {dims} dimensions; only 1-D and 2-D arrays can be parameters")]
+    Rank {
+        /// Number of dimensions.
+        dims: usize,
+    },
+}
+
 /// Read a `.npy` file into a vector (1-D) or a row-major matrix (2-D).
-/// The error is a plain sentence; the caller adds file and field.
-pub fn read_npy(path: &Path) -> Result<Dense, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+pub fn read_npy(path: &Path) -> Result<Dense, NpyError> {
+    let bytes = std::fs::read(path).map_err(|e| NpyError::Read {
+        message: e.to_string(),
+    })?;
     parse_npy(&bytes)
 }
 
 /// Parse the bytes of a `.npy` file.
-pub fn parse_npy(bytes: &[u8]) -> Result<Dense, String> {
+pub fn parse_npy(bytes: &[u8]) -> Result<Dense, NpyError> {
     if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
-        return Err("not a NumPy .npy file (bad magic bytes)".to_string());
+        return Err(NpyError::BadMagic);
     }
     let major = bytes[6];
     let (header_len, header_start) = match major {
         1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10usize),
         2 | 3 => {
             if bytes.len() < 12 {
-                return Err("truncated header".to_string());
+                return Err(NpyError::TruncatedHeader);
             }
             (
                 u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
                 12,
             )
         }
-        v => return Err(format!("unsupported .npy format version {v}")),
+        version => return Err(NpyError::UnsupportedVersion { version }),
     };
     let data_start = header_start
         .checked_add(header_len)
         .filter(|&end| end <= bytes.len())
-        .ok_or("truncated header")?;
+        .ok_or(NpyError::TruncatedHeader)?;
     let header = std::str::from_utf8(&bytes[header_start..data_start])
-        .map_err(|_| "header is not text".to_string())?;
-    let descr = header_value(header, "descr").ok_or("header has no 'descr'")?;
-    let descr = descr.trim_matches(|c| c == '\'' || c == '"');
+        .map_err(|_| NpyError::HeaderNotText)?;
+    let key = |key: &'static str| header_value(header, key).ok_or(NpyError::MissingKey { key });
+    let descr = key("descr")?.trim_matches(|c| c == '\'' || c == '"');
     let little = cfg!(target_endian = "little");
     let native_f8 = matches!(descr, "<f8" | "=f8" | "f8") && little;
     if !(native_f8 || descr == ">f8") {
-        return Err(format!(
-            "element type '{descr}' is not float64 (save with dtype=np.float64)"
-        ));
+        return Err(NpyError::NotFloat64 {
+            descr: descr.to_string(),
+        });
     }
     let swap = descr == ">f8";
-    let fortran = header_value(header, "fortran_order")
-        .ok_or("header has no 'fortran_order'")?
-        .starts_with("True");
-    let shape_text = header_value(header, "shape").ok_or("header has no 'shape'")?;
+    let fortran = key("fortran_order")?.starts_with("True");
+    let shape_text = key("shape")?;
     let dims: Vec<usize> = shape_text
         .trim_start_matches('(')
         .split(')')
@@ -59,22 +133,22 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Dense, String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            s.parse::<usize>()
-                .map_err(|_| format!("bad shape '{shape_text}'"))
+            s.parse::<usize>().map_err(|_| NpyError::BadShape {
+                shape: shape_text.to_string(),
+            })
         })
         .collect::<Result<_, _>>()?;
     let count = dims
         .iter()
         .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-        .ok_or("shape too large")?;
+        .ok_or(NpyError::ShapeTooLarge)?;
     let payload = &bytes[data_start..];
     if payload.len() != count * 8 {
-        return Err(format!(
-            "data has {} bytes, the shape {:?} needs {}",
-            payload.len(),
+        return Err(NpyError::DataLength {
+            expected: count * 8,
+            found: payload.len(),
             dims,
-            count * 8
-        ));
+        });
     }
     let mut data: Vec<f64> = payload
         .chunks_exact(8)
@@ -87,11 +161,14 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Dense, String> {
             }
         })
         .collect();
-    if let Some(i) = data.iter().position(|v| !v.is_finite()) {
-        return Err(format!("element {i} is {}, not a finite number", data[i]));
+    if let Some(index) = data.iter().position(|v| !v.is_finite()) {
+        return Err(NpyError::NotFinite {
+            index,
+            value: data[index],
+        });
     }
     match dims.as_slice() {
-        [0] | [0, _] | [_, 0] => Err("the array is empty".to_string()),
+        [0] | [0, _] | [_, 0] => Err(NpyError::Empty),
         [_] => Ok(Dense::vector(data)),
         [r, c] => {
             if fortran {
@@ -105,10 +182,7 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Dense, String> {
             }
             Ok(Dense::matrix(*r, *c, data))
         }
-        _ => Err(format!(
-            "the array has {} dimensions; only 1-D and 2-D arrays can be parameters",
-            dims.len()
-        )),
+        _ => Err(NpyError::Rank { dims: dims.len() }),
     }
 }
 
@@ -184,14 +258,28 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        assert!(parse_npy(b"hello").is_err());
+        assert_eq!(parse_npy(b"hello"), Err(NpyError::BadMagic));
         let mut bytes = encode_npy(&Dense::vector(vec![1.0, 2.0]));
         bytes.pop();
-        assert!(parse_npy(&bytes).unwrap_err().contains("bytes"));
+        let err = parse_npy(&bytes).unwrap_err();
+        assert_eq!(
+            err,
+            NpyError::DataLength {
+                dims: vec![2],
+                expected: 16,
+                found: 15
+            }
+        );
+        assert_eq!(err.to_string(), "data has 15 bytes, the shape [2] needs 16");
         let int = replace(&encode_npy(&Dense::vector(vec![1.0])), "<f8", "<i8");
-        assert!(parse_npy(&int).unwrap_err().contains("float64"));
+        let err = parse_npy(&int).unwrap_err();
+        assert!(err.to_string().contains("float64"), "{err}");
+        assert!(matches!(err, NpyError::NotFloat64 { descr } if descr == "<i8"));
         let nan = encode_npy(&Dense::vector(vec![1.0, f64::NAN]));
-        assert!(parse_npy(&nan).unwrap_err().contains("finite"));
+        assert!(matches!(
+            parse_npy(&nan),
+            Err(NpyError::NotFinite { index: 1, .. })
+        ));
     }
 
     #[test]

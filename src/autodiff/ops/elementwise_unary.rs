@@ -1,9 +1,11 @@
-//! Elementwise functions of one tensor, y = f(x), including the ops that
+//! Elementwise functions of one tensor, y = f(x): the named functions of
+//! the op table ([`Elementwise`], in `elementwise.rs`) and the ops that
 //! combine a tensor with a constant number (x + c, c / x, x^p, ...).
 //!
 //! Each function states three scalar facts side by side: the value f(x),
 //! the first derivative f'(x) and the second derivative f''(x) (both may
-//! use y = f(x) when that is cheaper). Every rule follows from them:
+//! use y = f(x) when that is cheaper): in the table for the named
+//! functions, in [`UnaryFn`] for the others. Every rule follows from them:
 //!
 //! | rule                  | formula                                   |
 //! |-----------------------|-------------------------------------------|
@@ -17,6 +19,7 @@
 //! only the f''(x) ẋ ȳ half. The tape's scalar fast path calls the same
 //! scalar functions ([`UnaryFn::f`], [`UnaryFn::d1`], [`UnaryFn::d2`]).
 
+use super::elementwise::Elementwise;
 use super::par;
 use super::vector_math::{self, Func};
 
@@ -25,22 +28,8 @@ use super::vector_math::{self, Func};
 pub(crate) enum UnaryFn {
     /// −x
     Neg,
-    /// eˣ
-    Exp,
-    /// ln x
-    Log,
-    /// √x
-    Sqrt,
-    /// sin x
-    Sin,
-    /// cos x
-    Cos,
-    /// tan x
-    Tan,
-    /// tanh x
-    Tanh,
-    /// |x| (derivative sign(x), 0 at 0)
-    Abs,
+    /// A named function of the op table (`sin`, `log1p`, ...).
+    Map(Elementwise),
     /// xᵖ for a constant p
     Powf(f64),
     /// cˣ for a constant c > 0
@@ -57,20 +46,19 @@ pub(crate) enum UnaryFn {
     RDivC(f64),
 }
 
+impl From<Elementwise> for UnaryFn {
+    fn from(e: Elementwise) -> UnaryFn {
+        UnaryFn::Map(e)
+    }
+}
+
 impl UnaryFn {
     /// The value f(x).
     #[inline(always)]
     pub(crate) fn f(self, x: f64) -> f64 {
         match self {
             UnaryFn::Neg => -x,
-            UnaryFn::Exp => x.exp(),
-            UnaryFn::Log => x.ln(),
-            UnaryFn::Sqrt => x.sqrt(),
-            UnaryFn::Sin => x.sin(),
-            UnaryFn::Cos => x.cos(),
-            UnaryFn::Tan => x.tan(),
-            UnaryFn::Tanh => x.tanh(),
-            UnaryFn::Abs => x.abs(),
+            UnaryFn::Map(e) => e.f(x),
             UnaryFn::Powf(p) => powf(x, p),
             UnaryFn::RPowC(c) => c.powf(x),
             UnaryFn::AddC(c) => x + c,
@@ -86,14 +74,7 @@ impl UnaryFn {
     pub(crate) fn d1(self, x: f64, y: f64) -> f64 {
         match self {
             UnaryFn::Neg => -1.0,
-            UnaryFn::Exp => y,
-            UnaryFn::Log => 1.0 / x,
-            UnaryFn::Sqrt => 0.5 / y,
-            UnaryFn::Sin => x.cos(),
-            UnaryFn::Cos => -x.sin(),
-            UnaryFn::Tan => 1.0 + y * y,
-            UnaryFn::Tanh => 1.0 - y * y,
-            UnaryFn::Abs => sign(x),
+            UnaryFn::Map(e) => e.d1(x, y),
             UnaryFn::Powf(p) => powf_d1(x, p),
             UnaryFn::RPowC(c) => rpowc_d1(y, c),
             UnaryFn::AddC(_) => 1.0,
@@ -109,18 +90,11 @@ impl UnaryFn {
     pub(crate) fn d2(self, x: f64, y: f64) -> f64 {
         match self {
             UnaryFn::Neg
-            | UnaryFn::Abs
             | UnaryFn::AddC(_)
             | UnaryFn::RSubC(_)
             | UnaryFn::MulC(_)
             | UnaryFn::DivC(_) => 0.0,
-            UnaryFn::Exp => y,
-            UnaryFn::Log => -1.0 / (x * x),
-            UnaryFn::Sqrt => -0.25 / (y * x),
-            UnaryFn::Sin => -y,
-            UnaryFn::Cos => -y,
-            UnaryFn::Tan => 2.0 * y * (1.0 + y * y),
-            UnaryFn::Tanh => -2.0 * y * (1.0 - y * y),
+            UnaryFn::Map(e) => e.d2(x, y),
             UnaryFn::Powf(p) => powf_d2(x, p),
             UnaryFn::RPowC(c) => rpowc_d2(y, c),
             UnaryFn::RDivC(_) => 2.0 * y / (x * x),
@@ -145,14 +119,7 @@ impl UnaryFn {
     pub(crate) fn grad_fn_name(self) -> &'static str {
         match self {
             UnaryFn::Neg => "NegBackward",
-            UnaryFn::Exp => "ExpBackward",
-            UnaryFn::Log => "LogBackward",
-            UnaryFn::Sqrt => "SqrtBackward",
-            UnaryFn::Sin => "SinBackward",
-            UnaryFn::Cos => "CosBackward",
-            UnaryFn::Tan => "TanBackward",
-            UnaryFn::Tanh => "TanhBackward",
-            UnaryFn::Abs => "AbsBackward",
+            UnaryFn::Map(e) => e.grad_fn_name(),
             UnaryFn::Powf(_) | UnaryFn::RPowC(_) => "PowBackward",
             UnaryFn::AddC(_) => "AddBackward",
             UnaryFn::RSubC(_) => "SubBackward",
@@ -178,25 +145,13 @@ fn powf(x: f64, p: f64) -> f64 {
     }
 }
 
-/// sign(x) with sign(0) = 0, the subgradient PyTorch uses for |x|.
-#[inline(always)]
-fn sign(x: f64) -> f64 {
-    if x > 0.0 {
-        1.0
-    } else if x < 0.0 {
-        -1.0
-    } else {
-        0.0
-    }
-}
-
 /// Forward: `y[i] = f(x[i])`.
 pub(crate) fn forward(u: UnaryFn, x: &[f64], y: &mut [f64]) {
     // A match outside the loop gives each function its own tight loop.
     match u {
-        UnaryFn::Sin => vector_math::map(Func::Sin, x, y),
-        UnaryFn::Cos => vector_math::map(Func::Cos, x, y),
-        UnaryFn::Exp => vector_math::map(Func::Exp, x, y),
+        UnaryFn::Map(Elementwise::Sin) => vector_math::map(Func::Sin, x, y),
+        UnaryFn::Map(Elementwise::Cos) => vector_math::map(Func::Cos, x, y),
+        UnaryFn::Map(Elementwise::Exp) => vector_math::map(Func::Exp, x, y),
         UnaryFn::Powf(2.0) => par::map1(x, y, |x| x * x),
         UnaryFn::MulC(c) => par::map1(x, y, |x| c * x),
         UnaryFn::AddC(c) => par::map1(x, y, |x| x + c),
@@ -207,9 +162,9 @@ pub(crate) fn forward(u: UnaryFn, x: &[f64], y: &mut [f64]) {
 /// VJP: `x̄[i] += f'(x[i]) ȳ[i]`.
 pub(crate) fn vjp(u: UnaryFn, x: &[f64], y: &[f64], ybar: &[f64], xbar: &mut [f64]) {
     match u {
-        UnaryFn::Sin => vector_math::acc_mul(Func::Cos, 1.0, x, ybar, xbar),
-        UnaryFn::Cos => vector_math::acc_mul(Func::Sin, -1.0, x, ybar, xbar),
-        UnaryFn::Exp => par::acc3(xbar, x, y, ybar, |_, y, g| y * g),
+        UnaryFn::Map(Elementwise::Sin) => vector_math::acc_mul(Func::Cos, 1.0, x, ybar, xbar),
+        UnaryFn::Map(Elementwise::Cos) => vector_math::acc_mul(Func::Sin, -1.0, x, ybar, xbar),
+        UnaryFn::Map(Elementwise::Exp) => par::acc3(xbar, x, y, ybar, |_, y, g| y * g),
         UnaryFn::Powf(2.0) => par::acc3(xbar, x, y, ybar, |x, _, g| 2.0 * x * g),
         UnaryFn::AddC(_) => par::axpy(xbar, 1.0, ybar),
         UnaryFn::MulC(c) => par::axpy(xbar, c, ybar),
@@ -240,9 +195,8 @@ pub(crate) fn vjp_tangent(
 
 // The power rules stay out of line. Inlined into the elementwise loops,
 // which match on the op inside the loop, `RPowC`'s ln c (loop-invariant and
-// free of side effects) was hoisted out of the loop for every op: each call
-// of every unary rule paid a logarithm (14 % of HS111's solve, whose
-// length-10 vectors make many short calls).
+// free of side effects) was hoisted out of the loop for every op, so every
+// unary rule paid a logarithm (measurement in docs/benchmarks.md).
 
 #[inline(never)]
 fn powf_d1(x: f64, p: f64) -> f64 {
@@ -281,16 +235,9 @@ fn rpowc_d2(y: f64, c: f64) -> f64 {
 mod tests {
     use super::*;
 
-    const ALL: [UnaryFn; 17] = [
+    /// The ops with a constant (the named functions come from the table).
+    const WITH_CONSTANTS: [UnaryFn; 9] = [
         UnaryFn::Neg,
-        UnaryFn::Exp,
-        UnaryFn::Log,
-        UnaryFn::Sqrt,
-        UnaryFn::Sin,
-        UnaryFn::Cos,
-        UnaryFn::Tan,
-        UnaryFn::Tanh,
-        UnaryFn::Abs,
         UnaryFn::Powf(3.5),
         UnaryFn::Powf(2.0),
         UnaryFn::RPowC(1.7),
@@ -301,11 +248,13 @@ mod tests {
         UnaryFn::RDivC(2.5),
     ];
 
-    /// f' and f'' against central differences of f and f'.
+    /// f' and f'' against central differences of f and f', for every
+    /// function of the op table and every op with a constant.
     #[test]
     fn derivatives_match_central_differences() {
         let h = 1e-5;
-        for u in ALL {
+        let table = Elementwise::ALL.iter().map(|&e| UnaryFn::Map(e));
+        for u in table.chain(WITH_CONSTANTS) {
             for &x in &[0.3, 0.7, 1.9] {
                 let y = u.f(x);
                 let fd1 = (u.f(x + h) - u.f(x - h)) / (2.0 * h);

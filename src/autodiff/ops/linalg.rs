@@ -161,6 +161,33 @@ fn transpose_into(x: &[f64], s: Shape, y: &mut [f64], accumulate: bool) {
     }
 }
 
+/// x̄ₖ += Jₖᵀ ȳ of Y = A B: Ā += Ȳ Bᵀ (k = 0), B̄ += Aᵀ Ȳ (k = 1).
+fn matmul_vjp(
+    k: usize,
+    a: MatRef<'_, f64>,
+    b: MatRef<'_, f64>,
+    g: MatRef<'_, f64>,
+    xbar: &mut [f64],
+) {
+    if k == 0 {
+        product(
+            view_mut(xbar, a.nrows(), a.ncols()),
+            Accum::Add,
+            g,
+            b.transpose(),
+            1.0,
+        );
+    } else {
+        product(
+            view_mut(xbar, b.nrows(), b.ncols()),
+            Accum::Add,
+            a.transpose(),
+            g,
+            1.0,
+        );
+    }
+}
+
 /// VJP into operand `k`.
 pub(crate) fn vjp(
     op: Linalg,
@@ -176,23 +203,7 @@ pub(crate) fn vjp(
             let a = view(xs[0], shapes[0], true);
             let b = view(xs[1], shapes[1], false);
             let g = MatRef::from_row_major_slice(ybar, a.nrows(), b.ncols());
-            if k == 0 {
-                product(
-                    view_mut(xbar, a.nrows(), a.ncols()),
-                    Accum::Add,
-                    g,
-                    b.transpose(),
-                    1.0,
-                );
-            } else {
-                product(
-                    view_mut(xbar, b.nrows(), b.ncols()),
-                    Accum::Add,
-                    a.transpose(),
-                    g,
-                    1.0,
-                );
-            }
+            matmul_vjp(k, a, b, g, xbar);
         }
         Linalg::Transpose => transpose_into(ybar, y_shape, xbar, true),
         Linalg::LogDet => {
@@ -276,26 +287,13 @@ pub(crate) fn vjp_tangent(
             let a = view(xs[0], shapes[0], true);
             let b = view(xs[1], shapes[1], false);
             let g = MatRef::from_row_major_slice(ybar, a.nrows(), b.ncols());
+            // The VJP with the other operand replaced by its tangent.
             if k == 0 {
                 if let Some(tb) = xdots[1] {
-                    let tb = view(tb, shapes[1], false);
-                    product(
-                        view_mut(xbardot, a.nrows(), a.ncols()),
-                        Accum::Add,
-                        g,
-                        tb.transpose(),
-                        1.0,
-                    );
+                    matmul_vjp(0, a, view(tb, shapes[1], false), g, xbardot);
                 }
             } else if let Some(ta) = xdots[0] {
-                let ta = view(ta, shapes[0], true);
-                product(
-                    view_mut(xbardot, b.nrows(), b.ncols()),
-                    Accum::Add,
-                    ta.transpose(),
-                    g,
-                    1.0,
-                );
+                matmul_vjp(1, view(ta, shapes[0], true), b, g, xbardot);
             }
         }
         Linalg::Transpose => {}

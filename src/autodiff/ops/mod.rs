@@ -15,10 +15,14 @@
 //! A tangent given as `None` belongs to a constant operand and is zero; rules
 //! skip its terms.
 //!
+//! The named elementwise functions (`sin`, `log1p`, ...) are one table,
+//! [`elementwise`]: the single list of them in the crate.
+//!
 //! One file per family: [`elementwise_unary`], [`binary`], [`reduce`],
 //! [`linalg`], [`shape_ops`]; [`par`] holds the (possibly parallel) loops.
 
 pub(crate) mod binary;
+pub(crate) mod elementwise;
 pub(crate) mod elementwise_unary;
 pub(crate) mod linalg;
 pub(crate) mod par;
@@ -28,6 +32,7 @@ pub(crate) mod vector_math;
 
 use crate::autodiff::shape::Shape;
 pub(crate) use binary::BinaryFn;
+pub use elementwise::Elementwise;
 pub(crate) use elementwise_unary::UnaryFn;
 pub(crate) use linalg::Linalg;
 pub(crate) use reduce::Reduce;

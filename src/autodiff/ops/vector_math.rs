@@ -1,8 +1,8 @@
 //! `sin`, `cos` and `exp` over slices, vectorized where the CPU allows.
 //!
 //! On long vectors these three functions dominate an elementwise graph such
-//! as Σ exp(sin x)·x² (40 % of its forward and backward sweeps with one
-//! libm call per element). With AVX2 and FMA (checked once at run time),
+//! as Σ exp(sin x)·x² when each element is one libm call (measurement in
+//! `docs/benchmarks.md`). With AVX2 and FMA (checked once at run time),
 //! the kernels below evaluate four elements per instruction, eight with
 //! AVX-512: Cody–Waite
 //! reduction by π/2 (three-part constant, exact products up to |x| = 2²⁰)
@@ -12,9 +12,8 @@
 //! Quadrant and scale come from the bits of x·(2/π) + 1.5·2⁵² (the usual
 //! rounding trick), so every step is a branch-free lane operation. Arguments
 //! outside the reduced ranges (|x| > 2²⁰ for sin and cos, |x| > 708 for exp,
-//! non-finite values) are recomputed with libm afterwards. Against libm:
-//! within 1 ulp on the tests' 2·10⁵ arguments (2 asserted). Without AVX2 +
-//! FMA, libm throughout.
+//! non-finite values) are recomputed with libm afterwards. The unit test
+//! holds them within 2 ulp of libm. Without AVX2 + FMA, libm throughout.
 //!
 //! Only slices of at least [`MIN_LEN`] elements take the vectorized kernels,
 //! so scalar expressions and short vectors keep libm's exact results.

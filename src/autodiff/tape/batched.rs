@@ -4,9 +4,9 @@
 //! Why: the generic path calls the op's rules once per direction, and each
 //! call dispatches on the op and recomputes the partials f', f'' of every
 //! element (inside the element loop, through a `match` on the op). On short
-//! tensors that overhead is most of a dense Hessian: HS111's ten-element
-//! vectors with ten directions per sweep spent more time there than in
-//! arithmetic. Here the partials are computed once per instruction and
+//! tensors with many directions per sweep that overhead outweighs the
+//! arithmetic of a dense Hessian (measurement in `docs/benchmarks.md`).
+//! Here the partials are computed once per instruction and
 //! sweep into a scratch buffer, and each direction is a plain multiply-add
 //! loop over them.
 //!
@@ -20,6 +20,7 @@
 
 use super::instr::{Program, TensorInstr};
 use crate::autodiff::ops::binary::{at, BinaryFn};
+use crate::autodiff::ops::elementwise::fill_partials;
 use crate::autodiff::ops::par::{self, PAR_THRESHOLD};
 use crate::autodiff::ops::{Op, Reduce, UnaryFn};
 
@@ -63,12 +64,9 @@ pub(crate) fn tangent(
     n: usize,
     scratch: &mut [f64],
 ) -> bool {
-    let Some(len) = eligible(ins) else {
+    let Some(len) = eligible(ins).filter(|&len| scratch.len() >= PARTIALS * len) else {
         return false;
     };
-    if scratch.len() < PARTIALS * len {
-        return false;
-    }
     let y = &vals[ins.out.range()];
     let out = ins.out.off;
     match ins.op {
@@ -154,12 +152,9 @@ pub(crate) fn hvp_reverse(
     n: usize,
     scratch: &mut [f64],
 ) -> bool {
-    let Some(len) = eligible(ins) else {
+    let Some(len) = eligible(ins).filter(|&len| scratch.len() >= PARTIALS * len) else {
         return false;
     };
-    if scratch.len() < PARTIALS * len {
-        return false;
-    }
     let y = &vals[ins.out.range()];
     let out = ins.out.off;
     let (alo, ahi) = adj.split_at_mut(out);
@@ -302,26 +297,25 @@ pub(crate) fn hvp_reverse(
 /// f' (and f'' when `d2` is given) of every element of a unary op, with
 /// the dispatch on the op outside the element loop: matched inside it (the
 /// inlined `UnaryFn::d1`), every element paid a jump, and loop-invariant
-/// parts of other ops' rules were computed on entry.
+/// parts of other ops' rules were computed on entry. The named functions
+/// dispatch in the op table ([`Elementwise::partials`]).
+///
+/// [`Elementwise::partials`]: crate::autodiff::ops::Elementwise::partials
 fn unary_partials(u: UnaryFn, x: &[f64], y: &[f64], d1: &mut [f64], d2: Option<&mut [f64]>) {
     // Each arm passes a constant variant, so the inlined rules fold to it.
     macro_rules! each {
         ($($v:ident $(($c:ident))?),*) => {
             match u {
-                $(UnaryFn::$v $(($c))? => unary_partials_of(UnaryFn::$v $(($c))?, x, y, d1, d2),)*
+                UnaryFn::Map(e) => e.partials(x, y, d1, d2),
+                $(UnaryFn::$v $(($c))? => {
+                    let u = UnaryFn::$v $(($c))?;
+                    fill_partials(|x, y| u.d1(x, y), |x, y| u.d2(x, y), x, y, d1, d2)
+                })*
             }
         };
     }
     each!(
         Neg,
-        Exp,
-        Log,
-        Sqrt,
-        Sin,
-        Cos,
-        Tan,
-        Tanh,
-        Abs,
         Powf(p),
         RPowC(c),
         AddC(c),
@@ -330,20 +324,6 @@ fn unary_partials(u: UnaryFn, x: &[f64], y: &[f64], d1: &mut [f64], d2: Option<&
         DivC(c),
         RDivC(c)
     )
-}
-
-#[inline(always)]
-fn unary_partials_of(u: UnaryFn, x: &[f64], y: &[f64], d1: &mut [f64], d2: Option<&mut [f64]>) {
-    let (x, y) = (&x[..d1.len()], &y[..d1.len()]);
-    for i in 0..d1.len() {
-        d1[i] = u.d1(x[i], y[i]);
-    }
-    if let Some(d2) = d2 {
-        let d2 = &mut d2[..x.len()];
-        for i in 0..x.len() {
-            d2[i] = u.d2(x[i], y[i]);
-        }
-    }
 }
 
 /// f_a, f_b (and f_aa, f_ab, f_bb when `d2` is given) of every element of

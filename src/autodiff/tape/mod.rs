@@ -28,8 +28,8 @@ pub use sparsity::{
 const BATCH: usize = 8;
 /// Up to this many directions in all, a Hessian or sparse derivative takes
 /// them in one sweep instead of sweeps of [`BATCH`]: a last, short sweep
-/// costs nearly the per-instruction work of a full one (ten variables took
-/// sweeps of 8 and 2; one sweep of 10 takes about 5 % off HS111's solve).
+/// costs nearly the per-instruction work of a full one (measurement in
+/// `docs/benchmarks.md`).
 /// Every direction's arithmetic is the same in any batch (see `batched`),
 /// so the results do not change.
 const ONE_SWEEP_MAX: usize = 2 * BATCH;
@@ -252,9 +252,9 @@ impl Tape {
         }
     }
 
-    /// Runs forward-over-reverse for the first `dirs` directions already
-    /// set in `tan`, leaving Σₖ seedₖ ∇²yₖ · vᵈ in `adj_tan`.
-    fn hvp_sweeps(&mut self, seed: &[f64], dirs: usize) {
+    /// The tangents of every register for the first `dirs` directions
+    /// already set in `tan` (batched rules with the `partials` scratch).
+    fn tangent_sweep(&mut self, dirs: usize) {
         let n = self.vals.len();
         eval::tangent_forward(
             &self.prog,
@@ -264,6 +264,13 @@ impl Tape {
             n,
             &mut self.partials,
         );
+    }
+
+    /// Runs forward-over-reverse for the first `dirs` directions already
+    /// set in `tan`, leaving Σₖ seedₖ ∇²yₖ · vᵈ in `adj_tan`.
+    fn hvp_sweeps(&mut self, seed: &[f64], dirs: usize) {
+        let n = self.vals.len();
+        self.tangent_sweep(dirs);
         self.seed_adjoints(seed);
         // The HVP sweep does not tile: zero the tiled runs' internals too.
         for r in &self.prog.internal {
@@ -409,14 +416,7 @@ impl Tape {
                     let j = j0 + d;
                     self.set_direction(d, (0..n_in).map(|i| if i == j { 1.0 } else { 0.0 }));
                 }
-                eval::tangent_forward(
-                    &self.prog,
-                    &self.vals,
-                    &mut self.tan,
-                    dirs,
-                    n,
-                    &mut self.partials,
-                );
+                self.tangent_sweep(dirs);
                 for d in 0..dirs {
                     for (i, &r) in self.prog.outputs.iter().enumerate() {
                         out[(i, j0 + d)] = self.tan[d * n + r];

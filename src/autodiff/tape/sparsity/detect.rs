@@ -27,7 +27,7 @@
 use super::super::instr::{Block, Program, ScalarOp, TensorInstr};
 use super::index_sets::IndexSets;
 use super::SparsityError;
-use crate::autodiff::ops::{BinaryFn, Linalg, Move, Op, Reduce, UnaryFn};
+use crate::autodiff::ops::{BinaryFn, Elementwise, Linalg, Move, Op, Reduce, UnaryFn};
 use std::collections::HashSet;
 
 /// Liveness bit: the register reaches an output whose Jacobian is wanted.
@@ -244,7 +244,11 @@ fn liveness(prog: &Program, consts: &[f64], live: &mut [u8]) {
 
 /// Whether f'' is identically zero (the op adds no interactions).
 fn unary_is_linear(u: UnaryFn) -> bool {
-    u.is_linear() || matches!(u, UnaryFn::Abs | UnaryFn::Powf(0.0) | UnaryFn::Powf(1.0))
+    u.is_linear()
+        || matches!(
+            u,
+            UnaryFn::Map(Elementwise::Abs) | UnaryFn::Powf(0.0) | UnaryFn::Powf(1.0)
+        )
 }
 
 /// The forward pass state.

@@ -4,7 +4,7 @@
 //! 1981; Schittkowski, *More Test Examples*, 1987). Every published optimum
 //! is re-verified by the tests (KKT conditions at the published point), not
 //! trusted.
-#![allow(dead_code, clippy::needless_range_loop)]
+#![allow(clippy::needless_range_loop)]
 
 use faer::MatMut;
 use lagrange::solver::{NlpProblem, Sense};
