@@ -340,3 +340,81 @@ fn an_objective_bounded_only_on_one_side_is_unbounded() {
     let s = solve(&mut p, &Settings::default());
     assert_eq!(s.status, Status::Unbounded, "{}", s.message);
 }
+
+#[test]
+fn the_argmin_adapter_runs_the_interior_point_method() {
+    use argmin::core::{Executor, State};
+    use lagrange::solver::NewtonKkt;
+    let result = Executor::new(budget(4.0), NewtonKkt::new(Settings::default()))
+        .configure(|state| state.max_iters(100))
+        .run()
+        .unwrap();
+    let s = result.state().solution().unwrap();
+    assert_eq!(s.status, Status::Converged, "{}", s.message);
+    let direct = solve(&mut budget(4.0), &Settings::default());
+    assert_eq!(s.iterations, direct.iterations);
+    assert_eq!(s.x, direct.x);
+    assert!(close(s.multipliers[0], 1.0, 1e-6));
+}
+
+/// min (x − 1)² + (y − 2)² with y fixed at `value` (lower = upper) and
+/// x + y ≥ 0 (inactive): x = 1, z_y = d f*/d value = 2 (value − 2).
+fn fixed(value: f64) -> Closure {
+    Closure {
+        n: 2,
+        m: 1,
+        sense: Sense::Minimize,
+        start: vec![5.0, -7.0],
+        x_bounds: (vec![-INF, value], vec![INF, value]),
+        g_bounds: (vec![0.0], vec![INF]),
+        f: |x| (x[0] - 1.0).powi(2) + (x[1] - 2.0).powi(2),
+        grad: |x, g| {
+            g[0] = 2.0 * (x[0] - 1.0);
+            g[1] = 2.0 * (x[1] - 2.0);
+        },
+        g: |x, c| c[0] = x[0] + x[1],
+        jac: |_, j| j[0] = vec![1.0, 1.0],
+        hess_f: |_, h| {
+            h[0][0] = 2.0;
+            h[1][1] = 2.0;
+        },
+        hess_g: no_hess_g,
+    }
+}
+
+#[test]
+fn a_fixed_variable_keeps_its_value_and_reports_its_shadow_price() {
+    let s = solved(&mut fixed(3.0));
+    assert_eq!(s.x[1], 3.0, "the fixed value exactly");
+    assert!(close(s.x[0], 1.0, 1e-8), "{:?}", s.x);
+    assert_eq!(s.bound_activity[1], Activity::Fixed);
+    assert!(
+        close(s.bound_multipliers[1], 2.0, 1e-8),
+        "{:?}",
+        s.bound_multipliers
+    );
+    assert_eq!(s.bound_multipliers[0], 0.0);
+    assert_eq!(s.multipliers[0], 0.0, "x + y ≥ 0 is inactive");
+    let h = 1e-4;
+    let fd = (optimum(fixed(3.0 + h)) - optimum(fixed(3.0 - h))) / (2.0 * h);
+    assert!(close(s.bound_multipliers[1], fd, 1e-6), "{fd}");
+}
+
+#[test]
+fn a_start_outside_the_bounds_is_moved_inside() {
+    // upper_bounded(1.0) starts at 0; start it at 10, beyond x ≤ 1.
+    let mut p = upper_bounded(1.0);
+    p.start = vec![10.0];
+    let s = solved(&mut p);
+    assert!(s.x[0] <= 1.0, "the returned point satisfies its bound");
+    assert!(close(s.x[0], 1.0, 1e-8));
+}
+
+#[test]
+fn crossed_bounds_are_an_invalid_problem() {
+    let mut p = upper_bounded(1.0);
+    p.x_bounds = (vec![2.0], vec![1.0]);
+    let s = solve(&mut p, &Settings::default());
+    assert_eq!(s.status, Status::InvalidProblem);
+    assert!(s.message.contains("variable 0"), "{}", s.message);
+}

@@ -1,6 +1,7 @@
-//! The Newton–KKT solver as an argmin 0.11 [`Solver`], so that argmin's
-//! `Executor`, observers, iteration limits, timeouts and termination reasons
-//! work with it.
+//! The solver as an argmin 0.11 [`Solver`], so that argmin's `Executor`,
+//! observers, iteration limits, timeouts and termination reasons work with
+//! it: the Newton–KKT iteration for equations, the interior-point method
+//! when the problem has bounds or inequalities.
 //!
 //! argmin-math has no faer backend, so the solver carries its own state type
 //! [`NewtonKktState`] (parameter `Vec<f64>`, cost f as written). The problem
@@ -41,16 +42,20 @@ use std::time::Duration;
 
 use argmin::core::{Error, Problem, Solver, State, TerminationReason, TerminationStatus, KV};
 
+use super::algorithm::Algorithm;
 use super::newton::Newton;
 use super::nlp::NlpProblem;
 use super::result::Solution;
 use super::settings::Settings;
 use super::status::Status;
 
-/// argmin [`Solver`] running the Newton–KKT iteration ([`Newton`]).
+/// argmin [`Solver`] running the Newton–KKT iteration ([`Newton`]), or the
+/// interior-point method when the problem has bounds or inequalities
+/// ([`Algorithm`] decides in `init`).
 #[derive(Debug)]
 pub struct NewtonKkt {
-    newton: Newton,
+    settings: Settings,
+    algorithm: Algorithm,
 }
 
 impl NewtonKkt {
@@ -59,13 +64,14 @@ impl NewtonKkt {
     /// apply; the smaller one wins.
     pub fn new(settings: Settings) -> Self {
         NewtonKkt {
-            newton: Newton::new(settings),
+            algorithm: Algorithm::Newton(Box::new(Newton::new(settings.clone()))),
+            settings,
         }
     }
 
     /// The underlying state machine (current point, multipliers, ...).
-    pub fn newton(&self) -> &Newton {
-        &self.newton
+    pub fn algorithm(&self) -> &Algorithm {
+        &self.algorithm
     }
 
     /// Builds the [`Solution`] at the current iterate. Needed only when
@@ -75,7 +81,7 @@ impl NewtonKkt {
     /// had set one. Call it as
     /// `result.solver.finish(result.problem.problem.as_mut().unwrap())`.
     pub fn finish<O: NlpProblem>(&mut self, problem: &mut O) -> Solution {
-        self.newton.finish(problem, Some(Status::MaxIterations))
+        self.algorithm.finish(problem, Some(Status::MaxIterations))
     }
 }
 
@@ -111,7 +117,8 @@ impl NewtonKktState {
         &self.multipliers
     }
 
-    /// max(‖∇f − Jᵀλ‖∞, ‖g‖∞) at the current iterate.
+    /// The contract's KKT residual at the current iterate (max(‖∇f − Jᵀλ‖∞,
+    /// ‖g‖∞) with equations only).
     pub fn kkt_residual(&self) -> f64 {
         self.kkt_residual
     }
@@ -121,7 +128,7 @@ impl NewtonKktState {
         self.solution.as_ref()
     }
 
-    fn sync(&mut self, newton: &Newton) {
+    fn sync(&mut self, newton: &Algorithm) {
         self.x = Some(newton.x().to_vec());
         self.multipliers.clear();
         self.multipliers.extend_from_slice(newton.multipliers());
@@ -239,18 +246,18 @@ impl NewtonKkt {
         mut state: NewtonKktState,
         next_iter_number: u64,
     ) -> Result<(NewtonKktState, Option<KV>), Error> {
-        state.sync(&self.newton);
-        let counts = self.newton.evaluations();
+        state.sync(&self.algorithm);
+        let counts = self.algorithm.evaluations();
         problem.counts.insert("objective_count", counts.values);
         problem.counts.insert("gradient_count", counts.derivatives);
         problem.counts.insert("hessian_count", counts.hessians);
-        let last = self.newton.status().is_some() || next_iter_number >= state.max_iters;
+        let last = self.algorithm.status().is_some() || next_iter_number >= state.max_iters;
         if last {
             let inner = problem
                 .problem
                 .as_mut()
                 .ok_or_else(|| Error::msg("the argmin problem was taken out of the executor"))?;
-            state.solution = Some(self.newton.finish(inner, Some(Status::MaxIterations)));
+            state.solution = Some(self.algorithm.finish(inner, Some(Status::MaxIterations)));
         }
         let mut kv = KV::new();
         kv.insert("kkt_residual", state.kkt_residual.into());
@@ -275,7 +282,8 @@ impl<O: NlpProblem> Solver<O, NewtonKktState> for NewtonKkt {
             .problem
             .as_mut()
             .ok_or_else(|| Error::msg("the argmin problem was taken out of the executor"))?;
-        self.newton.init(inner);
+        self.algorithm = Algorithm::for_problem(&self.settings, inner);
+        self.algorithm.init(inner);
         let iter = state.iter;
         self.after_step(problem, state, iter)
     }
@@ -289,13 +297,13 @@ impl<O: NlpProblem> Solver<O, NewtonKktState> for NewtonKkt {
             .problem
             .as_mut()
             .ok_or_else(|| Error::msg("the argmin problem was taken out of the executor"))?;
-        self.newton.next_iter(inner);
+        self.algorithm.next_iter(inner);
         let next = state.iter + 1;
         self.after_step(problem, state, next)
     }
 
     fn terminate(&mut self, _state: &NewtonKktState) -> TerminationStatus {
-        match self.newton.status() {
+        match self.algorithm.status() {
             None => TerminationStatus::NotTerminated,
             Some(Status::Converged) => {
                 TerminationStatus::Terminated(TerminationReason::SolverConverged)

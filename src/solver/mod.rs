@@ -14,6 +14,7 @@
 //! [`argmin_adapter`].
 #![warn(missing_docs)]
 
+mod algorithm;
 pub mod argmin_adapter;
 pub mod classify;
 pub mod evaluate;
@@ -30,8 +31,10 @@ pub mod result;
 pub mod settings;
 pub mod status;
 
+pub use algorithm::{solve, Algorithm};
 pub use argmin_adapter::{NewtonKkt, NewtonKktState};
-pub use newton::{solve, Newton};
+pub use interior::InteriorPoint;
+pub use newton::Newton;
 pub use nlp::{NlpProblem, Sense, SparsityPattern, NO_BOUND};
 pub use result::{Activity, IterationRecord, PointKind, Solution, Timings};
 pub use settings::{Barrier, LinearSolver, Settings, SettingsBuilder, SettingsError, WarmStart};

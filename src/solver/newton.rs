@@ -35,8 +35,6 @@ use faer::Mat;
 use super::classify::{classify_by_inertia, classify_with_hessian, DENSE_INERTIA_MIN_VARIABLES};
 use super::evaluate::{inf_norm, EvaluationCounter, Iterate, Scaling};
 use super::inertia::{InertiaCorrector, InertiaFailure};
-use super::interior::structure::Structure;
-use super::interior::InteriorPoint;
 use super::layout::{choose_layout, Layout};
 use super::line_search::{Filter, FilterSearch, Trial, Verdict};
 use super::linear::KktSolver;
@@ -891,59 +889,6 @@ enum Which {
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(a, b)| a * b).sum()
-}
-
-/// Solves the problem with the Newton–KKT method and returns the result,
-/// whatever happened (see [`Solution::status`]).
-///
-/// ```
-/// use faer::MatMut;
-/// use lagrange::solver::{solve, NlpProblem, Sense, Settings, Status};
-///
-/// /// Maximize x·y subject to x + y = 10.
-/// struct Budget;
-/// impl NlpProblem for Budget {
-///     fn num_variables(&self) -> usize { 2 }
-///     fn num_constraints(&self) -> usize { 1 }
-///     fn sense(&self) -> Sense { Sense::Maximize }
-///     fn start(&self) -> Vec<f64> { vec![1.0, 2.0] }
-///     fn objective(&mut self, x: &[f64]) -> f64 { x[0] * x[1] }
-///     fn gradient(&mut self, x: &[f64], g: &mut [f64]) { g[0] = x[1]; g[1] = x[0]; }
-///     fn constraints(&mut self, x: &[f64], c: &mut [f64]) { c[0] = x[0] + x[1] - 10.0; }
-///     fn jacobian(&mut self, _x: &[f64], mut j: MatMut<'_, f64>) { j[(0, 0)] = 1.0; j[(0, 1)] = 1.0; }
-///     fn hessian_of_lagrangian(&mut self, _x: &[f64], s: f64, _l: &[f64], mut h: MatMut<'_, f64>) {
-///         h[(0, 0)] = 0.0; h[(1, 1)] = 0.0; h[(0, 1)] = s; h[(1, 0)] = s;
-///     }
-/// }
-///
-/// let solution = solve(&mut Budget, &Settings::default());
-/// assert_eq!(solution.status, Status::Converged);
-/// assert!((solution.objective - 25.0).abs() < 1e-9);
-/// assert!((solution.multipliers[0] - 5.0).abs() < 1e-9);
-/// ```
-pub fn solve<P: NlpProblem + ?Sized>(problem: &mut P, settings: &Settings) -> Solution {
-    match Structure::of(problem) {
-        Ok(structure) if structure.needs_interior_point() => {
-            let mut interior = InteriorPoint::new(settings.clone(), structure);
-            interior.init(problem);
-            while interior.status().is_none() {
-                interior.next_iter(problem);
-            }
-            return interior.finish(problem, None);
-        }
-        Ok(_) => {}
-        Err(error) => {
-            let mut interior = InteriorPoint::new(settings.clone(), Structure::default());
-            interior.reject(error.to_string());
-            return interior.finish(problem, None);
-        }
-    }
-    let mut newton = Newton::new(settings.clone());
-    newton.init(problem);
-    while newton.status().is_none() {
-        newton.next_iter(problem);
-    }
-    newton.finish(problem, None)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use lagrange::problem_file::{compile::compile, load_str};
-use lagrange::solver::{Newton, NlpProblem, Settings, Solution, Status};
+use lagrange::solver::{Algorithm, NlpProblem, Settings, Solution, Status};
 use serde_json::{json, Value};
 
 use crate::args::BenchArgs;
@@ -144,15 +144,15 @@ pub fn solve_within<P: NlpProblem>(
     budget: Duration,
 ) -> (Solution, bool) {
     let started = Instant::now();
-    let mut newton = Newton::new(settings.clone());
-    newton.init(problem);
-    while newton.status().is_none() {
+    let mut algorithm = Algorithm::for_problem(settings, problem);
+    algorithm.init(problem);
+    while algorithm.status().is_none() {
         if started.elapsed() > budget {
-            return (newton.finish(problem, Some(Status::MaxIterations)), true);
+            return (algorithm.finish(problem, Some(Status::MaxIterations)), true);
         }
-        newton.next_iter(problem);
+        algorithm.next_iter(problem);
     }
-    (newton.finish(problem, None), false)
+    (algorithm.finish(problem, None), false)
 }
 
 /// Generate, load, compile and solve one family at one size.

@@ -20,6 +20,7 @@
 //! globalizes with the filter line search on (θ, barrier objective) of the
 //! equality path. Layout: [`structure`] (which bounds and rows exist),
 //! [`point`] (slacks, bound multipliers, boundary rules), [`barrier`] (μ),
+//! [`fixed`] (fixed variables leave the iteration),
 //! [`answer`] (the contract's multipliers and convergence test),
 //! [`solver`] (the iteration).
 //!
@@ -28,6 +29,7 @@
 
 pub mod answer;
 pub mod barrier;
+pub mod fixed;
 pub mod point;
 pub mod solver;
 pub mod structure;

@@ -36,6 +36,13 @@ impl BoundDuals {
         duals
     }
 
+    /// out += z_U − z_L (the bound multipliers' part of ∇L).
+    pub fn add_net(&self, out: &mut [f64]) {
+        for ((o, l), u) in out.iter_mut().zip(&self.lower).zip(&self.upper) {
+            *o += u - l;
+        }
+    }
+
     /// Σ = z_L / (v − v_L) + z_U / (v_U − v) into `sigma`.
     pub fn sigma(&self, bounds: &Bounds, v: &[f64], sigma: &mut [f64]) {
         sigma.fill(0.0);

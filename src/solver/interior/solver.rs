@@ -23,6 +23,7 @@ use crate::solver::status::Status;
 
 use super::answer::{self, Answer, Internal};
 use super::barrier::{fraction_to_boundary, Adaptive, BarrierUpdate, Monotone, INITIAL_MU};
+use super::fixed::Reduction;
 use super::point::{
     add_barrier_gradient, barrier_value, complementarity_after, max_primal_step, BoundDuals,
 };
@@ -95,7 +96,11 @@ struct Clock {
 pub struct InteriorPoint {
     settings: Settings,
     started: Option<Instant>,
+    /// The structure of the problem the iteration sees (fixed variables
+    /// removed).
     structure: Structure,
+    /// The map to the full problem when some variables are fixed.
+    reduction: Option<Reduction>,
     /// Bounds of x as the iteration sees them: relaxed by
     /// [`BOUND_RELAXATION`], and moved when an iterate comes closer to one
     /// than rounding can resolve.
@@ -136,14 +141,22 @@ pub struct InteriorPoint {
 impl InteriorPoint {
     /// A solver for a problem of this structure; workspaces are sized in
     /// [`InteriorPoint::init`].
-    pub fn new(settings: Settings, structure: Structure) -> Self {
+    pub fn new(settings: Settings, mut structure: Structure) -> Self {
         let empty = Jacobian::Dense(Mat::zeros(0, 0));
+        let mut reduction = None;
+        if !structure.fixed.is_empty() {
+            let n = structure.x.len();
+            let r = Reduction::new(n, &structure.fixed, &structure.x.lower);
+            structure = structure.without_fixed(&r.free);
+            reduction = Some(r);
+        }
         let relaxation = BOUND_RELAXATION.min(settings.tolerance());
         let x_bounds = structure.x.relaxed(relaxation);
         InteriorPoint {
             settings,
             started: None,
             structure,
+            reduction,
             x_bounds,
             slack_bounds: Bounds::default(),
             scaling: Scaling::identity(1.0, 0),
@@ -180,6 +193,42 @@ impl InteriorPoint {
         self.status
     }
 
+    /// Number of iterations taken.
+    pub fn iteration(&self) -> usize {
+        self.iteration
+    }
+
+    /// The current point.
+    pub fn x(&self) -> &[f64] {
+        &self.current.x
+    }
+
+    /// f at the current point, as written.
+    pub fn objective(&self) -> f64 {
+        self.current.objective
+    }
+
+    /// Contract multipliers λ at the current point (0 for inactive
+    /// inequalities).
+    pub fn multipliers(&self) -> &[f64] {
+        &self.answer.lambda
+    }
+
+    /// Contract bound multipliers z at the current point.
+    pub fn bound_multipliers(&self) -> &[f64] {
+        &self.answer.z
+    }
+
+    /// The contract's KKT residual at the current point.
+    pub fn kkt_residual(&self) -> f64 {
+        self.answer.kkt_residual()
+    }
+
+    /// Counts of problem evaluations so far.
+    pub fn evaluations(&self) -> &EvaluationCounter {
+        &self.counter
+    }
+
     /// Marks the problem unusable before [`InteriorPoint::init`] (bounds
     /// or constraint ends that cross).
     pub fn reject(&mut self, message: String) {
@@ -204,6 +253,16 @@ impl InteriorPoint {
     /// Hessian and the termination test at the start.
     pub fn init<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
         self.started = Some(Instant::now());
+        match self.reduction.take() {
+            Some(mut reduction) => {
+                self.init_with(&mut reduction.of(problem));
+                self.reduction = Some(reduction);
+            }
+            None => self.init_with(problem),
+        }
+    }
+
+    fn init_with<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
         let (n, m) = (problem.num_variables(), problem.num_constraints());
         let sense = problem.sense().sign();
         self.scaling = Scaling::identity(sense, m);
@@ -221,13 +280,6 @@ impl InteriorPoint {
         match layout.kkt_solver(n, m) {
             Ok(kkt) => self.kkt = kkt,
             Err(msg) => return self.stop(Status::InvalidProblem, msg),
-        }
-        if !self.structure.fixed.is_empty() {
-            return self.stop(
-                Status::InvalidProblem,
-                "fixed variables (lower = upper) are not supported by the interior-point \
-                 method yet",
-            );
         }
 
         // The start: the warm start's point or the problem's, pushed inside.
@@ -465,9 +517,7 @@ impl InteriorPoint {
         if factored {
             let rhs = &mut self.work.rhs;
             rhs[..n].copy_from_slice(&self.grad_phi);
-            for j in 0..n {
-                rhs[j] += self.point.z.upper[j] - self.point.z.lower[j];
-            }
+            self.point.z.add_net(&mut rhs[..n]);
             rhs[n..].fill(0.0);
             for (k, &i) in self.structure.inequalities.iter().enumerate() {
                 rhs[n + i] = -(self.point.v.lower[k] - self.point.v.upper[k]);
@@ -502,13 +552,11 @@ impl InteriorPoint {
     /// iterate (dual infeasibility and complementarity divided by s_d, s_c).
     fn barrier_error(&mut self, mu: f64) -> f64 {
         const S_MAX: f64 = 100.0;
-        let (n, m) = (self.n(), self.m());
+        let m = self.m();
         let r = &mut self.work.n;
         r.copy_from_slice(&self.grad_phi);
         self.jac_c.add_transpose_mul(-1.0, &self.point.y, r);
-        for j in 0..n {
-            r[j] += self.point.z.upper[j] - self.point.z.lower[j];
-        }
+        self.point.z.add_net(r);
         let mut dual = inf_norm(r);
         for (k, &i) in self.structure.inequalities.iter().enumerate() {
             let rt = self.point.y[i] - self.point.v.lower[k] + self.point.v.upper[k];
@@ -536,6 +584,16 @@ impl InteriorPoint {
 
     /// One iteration of the interior-point method.
     pub fn next_iter<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
+        match self.reduction.take() {
+            Some(mut reduction) => {
+                self.iterate(&mut reduction.of(problem));
+                self.reduction = Some(reduction);
+            }
+            None => self.iterate(problem),
+        }
+    }
+
+    fn iterate<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
         if self.status.is_some() {
             return;
         }
@@ -790,12 +848,12 @@ impl InteriorPoint {
             Some(rows) => residual.copy_from_slice(rows),
             None => self.row_residuals(&self.current, &self.point.t, &mut residual),
         }
-        for i in 0..m {
+        for (i, (rhs, r)) in self.work.rhs[n..].iter_mut().zip(&residual).enumerate() {
             let extra = match self.structure.slack_of[i] {
                 Some(k) => self.work.r_t[k] * self.work.dual_diagonal[i],
                 None => 0.0,
             };
-            self.work.rhs[n + i] = -(residual[i] + extra);
+            *rhs = -(r + extra);
         }
         self.work.residual = residual;
         if !self.kkt.solve_in_place(&mut self.work.rhs) {
@@ -1041,6 +1099,22 @@ impl InteriorPoint {
     /// activities, the history and (converged, small dense problems) the
     /// second-order classification on the active set.
     pub fn finish<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        forced: Option<Status>,
+    ) -> Solution {
+        match self.reduction.take() {
+            Some(mut reduction) => {
+                let solution = self.finish_with(&mut reduction.of(problem), forced);
+                let solution = reduction.expand_solution(problem, solution);
+                self.reduction = Some(reduction);
+                solution
+            }
+            None => self.finish_with(problem, forced),
+        }
+    }
+
+    fn finish_with<P: NlpProblem + ?Sized>(
         &mut self,
         problem: &mut P,
         forced: Option<Status>,

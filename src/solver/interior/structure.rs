@@ -25,12 +25,12 @@ impl Bounds {
     /// From raw ends, with [`NO_BOUND`] and beyond treated as absent.
     pub fn new(mut lower: Vec<f64>, mut upper: Vec<f64>) -> Self {
         for l in &mut lower {
-            if !(*l > -NO_BOUND) {
+            if *l <= -NO_BOUND {
                 *l = f64::NEG_INFINITY;
             }
         }
         for u in &mut upper {
-            if !(*u < NO_BOUND) {
+            if *u >= NO_BOUND {
                 *u = f64::INFINITY;
             }
         }
@@ -168,7 +168,9 @@ impl Structure {
         let (mut gl, mut gu) = (vec![0.0; m], vec![0.0; m]);
         problem.constraint_bounds(&mut gl, &mut gu);
         for (kind, lower, upper) in [("variable", &xl, &xu), ("constraint", &gl, &gu)] {
-            if let Some(index) = (0..lower.len()).find(|&i| !(lower[i] <= upper[i])) {
+            if let Some(index) = (0..lower.len())
+                .find(|&i| lower[i].partial_cmp(&upper[i]).is_none_or(|o| o.is_gt()))
+            {
                 return Err(StructureError::Crossed {
                     kind,
                     index,
@@ -196,6 +198,17 @@ impl Structure {
             slack_of,
             fixed,
         })
+    }
+
+    /// The structure of the problem in the variables `free` only (the
+    /// fixed ones removed).
+    pub fn without_fixed(self, free: &[usize]) -> Self {
+        let gather = |v: &[f64]| free.iter().map(|&j| v[j]).collect::<Vec<_>>();
+        Structure {
+            x: Bounds::new(gather(&self.x.lower), gather(&self.x.upper)),
+            fixed: Vec::new(),
+            ..self
+        }
     }
 
     /// Whether the problem has any bound or inequality (else the equality
