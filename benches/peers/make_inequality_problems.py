@@ -578,7 +578,7 @@ PROBLEMS = [
     (portfolio_long_only, "problems"),
     (water_filling, "problems"),
     (expenditure_min, "problems"),
-    (lambda: box_nearest(fixed=True), "pending"),
+    (lambda: box_nearest(fixed=True), "problems"),
     (lambda: portfolio_long_only(s=0.04), "pending"),
     (lambda: water_filling(degenerate=True), "pending"),
     (lambda: water_filling(alpha0=Q(1, 2)), "pending"),
