@@ -400,9 +400,9 @@ def portfolio_long_only(s=1):
             "Minimum-variance portfolio without short selling (bounds w >= 0 active on one"
             " asset): minimize w' Sigma w subject to sum(w) = 1, w >= 0, Sigma = s [[1, 0,"
             " 0.8], [0, 1, 0.8], [0.8, 0.8, 1.5]] with s = " + sn
-            + (" (variance measured in units of the variance of asset 0)" if s == 1 else
-               " (20% volatility for assets 0 and 1)")
-            + " (assets 0 and 1 uncorrelated, asset 2 strongly"
+            + (" (variances in units of the variance of asset 0;" if s == 1 else
+               " (20% volatility for assets 0 and 1;")
+            + " assets 0 and 1 uncorrelated, asset 2 strongly"
             " correlated with both). The unconstrained global minimum-variance portfolio"
             " Sigma^-1 1/(1' Sigma^-1 1) = (7, 7, -6)/8 shorts asset 2, so long-only its weight"
             " sits on its bound: on assets 0 and 1, w = (1/2, 1/2, 0), variance"
