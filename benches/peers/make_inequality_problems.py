@@ -565,6 +565,96 @@ def expenditure_min():
     return doc, pert
 
 
+def delivery_contract(use_range=False):
+    # maximize price (q0 + q1) - q0^2 - 2 q1^2 s.t. lo <= q0 + q1 <= hi, 0 <= q, q0 <= 6
+    price, lo, hi, cap = 12, 10, 14, 6
+    q = [Q(cap), Q(lo - cap)]
+    lam = price - 4 * q[1]  # plant 1 is interior: 12 - 4 q1 = lambda
+    z0 = price - 2 * q[0] - lam
+    assert lam == -4 and z0 == 4 and 0 < q[1]
+    # without the cap: q = ((12 - lam)/2, (12 - lam)/4) with 3 (12 - lam)/4 = lo
+    lam_free = price - Q(4, 3) * lo
+    assert (price - lam_free) / 2 > cap
+    fstar = price * (q[0] + q[1]) - q[0] ** 2 - 2 * q[1] ** 2
+    doc = {
+        "name": "delivery_contract_range" if use_range else "delivery_contract",
+        "description": (
+            "A firm with a delivery contract (economics; maximize; "
+            + ("a range lo <= e <= hi active at its lower end" if use_range else
+               "a >= requirement, active, and an inactive <=")
+            + "; an upper bound given as an array with null, active): two"
+            " plants make q = (q0, q1) sold at price 12 with costs q0^2 and 2 q1^2; maximize"
+            " profit 12 (q0 + q1) - q0^2 - 2 q1^2 subject to the contract "
+            + ("10 <= q0 + q1 <= 14" if use_range else "q0 + q1 >= 10 (deliver at least 10)"
+               " and q0 + q1 <= 14 (at most 14)")
+            + ", q >= 0 and plant 0's capacity q0 <= 6 (upper: [6, null]). Left alone the firm"
+            " would make (6, 3), 9 units: the contract's lower end binds. Stationarity 12 -"
+            " 2 q0 = lambda + z0, 12 - 4 q1 = lambda. Without the capacity q0 = (12 - lambda)/2"
+            " would be 20/3 > 6, so plant 0 runs at capacity, q1 = 10 - 6 = 4, lambda = 12 -"
+            " 16 = -4, z0 = 12 - 12 - lambda = 4; profit f* = 120 - 36 - 32 = 52. As functions"
+            " of the constants, f* = 12 lo - u^2 - 2 (lo - u)^2 with u the capacity, so lambda"
+            " = d f*/d lo = 12 - 4 (lo - u) = -4 (<= 0: an active >= (lower end) in a maximization:"
+            " each extra unit the contract forces costs 4 of profit) and z0 = d f*/d u = -2u +"
+            " 4 (lo - u) = 4 (>= 0: an active upper bound in a maximization: one more unit of"
+            " plant 0's capacity is worth 4). The upper limit 14 and the lower bounds are"
+            " inactive (multipliers 0)." + CHECKED
+        ),
+        "variables": [{"name": "q", "size": 2, "start": 1.0, "lower": 0.0, "upper": [6.0, None]}],
+        "parameters": {"price": float(price), "lo": float(lo), "hi": float(hi)},
+        "maximize": "price * sum(q) - q[0]^2 - 2 * q[1]^2",
+        "constraints": (
+            [{"name": "contract", "equation": "lo <= q[0] + q[1] <= hi"}] if use_range else
+            [{"name": "minimum", "equation": "q[0] + q[1] >= lo"},
+             {"name": "maximum", "equation": "q[0] + q[1] <= hi"}]
+        ),
+        "expected": {
+            "objective": float(fstar),
+            "x": {"q": f(q)},
+            "multipliers": [float(lam)] if use_range else [float(lam), 0.0],
+            "bound_multipliers": {"q": [float(z0), 0.0]},
+            "tolerance": 1e-7,
+        },
+    }
+    pert = [
+        ("contract lo", "param", "lo", None, ("multipliers", 0)),
+        ("contract hi (inactive)", "param", "hi", None, ("zero",)),
+        ("q[0] upper", "upper", "q", 0, ("bound_multipliers", "q", 0)),
+        ("q[0] lower (inactive; its upper bound is the active one)", "lower", "q", 0, ("zero",)),
+        ("q[1] lower (inactive)", "lower", "q", 1, ("bound_multipliers", "q", 1)),
+    ]
+    return doc, pert
+
+
+def range_scaled():
+    # minimize x^2 + y^2 s.t. 10 <= x + y <= 20: x = y = lo/2, lambda = lo
+    lo, hi = 10, 20
+    doc = {
+        "name": "range_scaled",
+        "description": (
+            "The smallest range with ends away from 0 and 1: minimize x^2 + y^2 subject to"
+            " 10 <= x + y <= 20. The lower end binds: x* = y* = 5, f*(lo) = lo^2/2 = 50,"
+            " lambda = d f*/d lo = lo = 10 (>= 0: an active lower end in a minimization);"
+            " stationarity (2x, 2y) = lambda (1, 1). The same problem with the one-sided"
+            " x + y >= 10 converges."
+        ),
+        "variables": [{"name": "x", "start": 0.0}, {"name": "y", "start": 0.0}],
+        "parameters": {"lo": float(lo), "hi": float(hi)},
+        "minimize": "x^2 + y^2",
+        "constraints": [{"name": "range", "equation": "lo <= x + y <= hi"}],
+        "expected": {
+            "objective": lo * lo / 2,
+            "x": {"x": lo / 2, "y": lo / 2},
+            "multipliers": [float(lo)],
+            "tolerance": 1e-7,
+        },
+    }
+    pert = [
+        ("range lo", "param", "lo", None, ("multipliers", 0)),
+        ("range hi (inactive end)", "param", "hi", None, ("zero",)),
+    ]
+    return doc, pert
+
+
 # (make, where): "problems" ships; "pending" goes to tests/data/pending/,
 # problems that are right but that the solver does not pass yet.
 PROBLEMS = [
@@ -579,6 +669,9 @@ PROBLEMS = [
     (water_filling, "problems"),
     (expenditure_min, "problems"),
     (lambda: box_nearest(fixed=True), "problems"),
+    (delivery_contract, "problems"),
+    (lambda: delivery_contract(use_range=True), "pending"),
+    (range_scaled, "pending"),
     (lambda: portfolio_long_only(s=0.04), "pending"),
     (lambda: water_filling(degenerate=True), "pending"),
     (lambda: water_filling(alpha0=Q(1, 2)), "pending"),
