@@ -155,7 +155,7 @@ def disk_nearest():
     return doc, pert
 
 
-def production_capacity():
+def production_capacity(tight=False):
     # maximize 10 x + 8 y - x^2 - y^2 s.t. A @ [x, y] <= b, x, y >= 0
     # labour 2x + y <= 8 active, material x + y <= 10 inactive
     lam = Q(12, 5)
@@ -191,6 +191,14 @@ def production_capacity():
             "tolerance": 1e-7,
         },
     }
+    if tight:
+        doc["name"] = "production_capacity_tight"
+        doc["description"] = (
+            "production_capacity with options tolerance 1e-12 and barrier adaptive (passes with"
+            " --barrier monotone). " + doc["description"]
+        )
+        doc["options"] = {"tolerance": 1e-12, "barrier": "adaptive"}
+        doc["expected"]["tolerance"] = 1e-9
     pert = [
         ("labour b0", "param", "b", 0, ("multipliers", 0, 0)),
         ("material b1 (inactive)", "param", "b", 1, ("multipliers", 0, 1)),
@@ -672,6 +680,7 @@ PROBLEMS = [
     (delivery_contract, "problems"),
     (lambda: delivery_contract(use_range=True), "pending"),
     (range_scaled, "pending"),
+    (lambda: production_capacity(tight=True), "pending"),
     (lambda: portfolio_long_only(s=0.04), "pending"),
     (lambda: water_filling(degenerate=True), "pending"),
     (lambda: water_filling(alpha0=Q(1, 2)), "pending"),
