@@ -15,9 +15,7 @@ lambda_i = d f*/d(the active end), z_j = d f*/d(the active bound), for
 minimize and maximize alike (f as written), 0 when inactive.
 
 Usage: python3 benches/peers/make_inequality_problems.py [OUTDIR]
-(default: problems/ for the shipped ones and tests/data/pending/ for the
-ones the solver does not pass yet; with OUTDIR, OUTDIR/problems and
-OUTDIR/pending)
+(default: problems/; with OUTDIR, OUTDIR/problems)
 """
 
 from __future__ import annotations
@@ -678,12 +676,12 @@ PROBLEMS = [
     (expenditure_min, "problems"),
     (lambda: box_nearest(fixed=True), "problems"),
     (delivery_contract, "problems"),
-    (lambda: delivery_contract(use_range=True), "pending"),
-    (range_scaled, "pending"),
-    (lambda: production_capacity(tight=True), "pending"),
-    (lambda: portfolio_long_only(s=0.04), "pending"),
-    (lambda: water_filling(degenerate=True), "pending"),
-    (lambda: water_filling(alpha0=Q(1, 2)), "pending"),
+    (lambda: delivery_contract(use_range=True), "problems"),
+    (range_scaled, "problems"),
+    (lambda: production_capacity(tight=True), "problems"),
+    (lambda: portfolio_long_only(s=0.04), "problems"),
+    (lambda: water_filling(degenerate=True), "problems"),
+    (lambda: water_filling(alpha0=Q(1, 2)), "problems"),
 ]
 DIRS = {
     "problems": os.path.join(ROOT, "problems"),
