@@ -7,9 +7,8 @@
 //! complementarity) at n = 10, 100 and 10⁴, and for its shape. Everything is
 //! read back from the file's `parameters` and `expected`, so the file is
 //! what is tested, not the generator's internals.
-//!
-//! Solving the files needs the bound and inequality grammar and the
-//! interior-point solver: that test is `#[ignore]`d until they land.
+//! The files are also solved (`lagrange check`, both barrier rules) and the
+//! same problems stated by hand through `NlpProblem`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -674,27 +673,13 @@ fn assert_check_passes(paths: &[String], options: &[&str]) {
 
 /// `lagrange check` on every inequality family at three sizes: it loads the
 /// bounds and the `>=` row, solves, and compares the objective, x, the
-/// multipliers and the bound multipliers with `expected`. With the monotone
-/// barrier every file; with the default barrier all but the knapsack (see
-/// `knapsack_files_solve_with_the_default_barrier`).
+/// multipliers and the bound multipliers with `expected`, with each barrier
+/// rule.
 #[test]
-#[ignore = "needs the interior-point solver and the inequality grammar (issue 12)"]
 fn generated_inequality_files_solve_to_their_closed_forms() {
     let all = family_files("check", &INEQUALITY_FAMILIES);
     assert_check_passes(&all, &["--barrier", "monotone"]);
-    let without_knapsack = family_files("check-default", &["simplex", "water-filling", "isotonic"]);
-    assert_check_passes(&without_knapsack, &[]);
-}
-
-/// On main at 3f6ddbb the default (adaptive) barrier stops on every
-/// knapsack file with status `singular` ("the factorization of the KKT
-/// matrix overflowed") after 6 to 12 iterations, an upper bound's z at −inf;
-/// the same files converge with `--barrier monotone`. Each variable has
-/// both bounds, about 1 apart, and a third of them end at each.
-#[test]
-#[ignore = "the adaptive barrier overflows the KKT factorization on the knapsack's box bounds (issue 12)"]
-fn knapsack_files_solve_with_the_default_barrier() {
-    assert_check_passes(&family_files("knapsack-default", &["knapsack"]), &[]);
+    assert_check_passes(&all, &["--barrier", "adaptive"]);
 }
 
 // ---------------------------------------------------------------------------
@@ -917,17 +902,10 @@ fn the_interior_point_solver_finds_the_closed_forms_of_hand_coded_problems() {
     solve_hand_coded("simplex", 10);
 }
 
-/// The simplex's free xⱼ are about 2/n: the barrier leaves their bound
-/// multipliers at μ/xⱼ, which the answer reports as 0 (inactive), so
-/// stationarity is off by about μ/min xⱼ; with μ's floor at tol/10 that
-/// exceeds tol once a free xⱼ is below 0.1. At n = 100 and tol = 1e-10 the
-/// solver repeats unit steps at stationarity ≈ 1e-9 until the iteration
-/// limit. (The mirror case, an active bound whose z is below 0.1 so that
-/// its distance μ/z exceeds tol, is classified inactive the same way.)
-/// Main's 70a4d8a lets μ fall to min(tol², tol/10), after which this
-/// passes.
+/// The simplex's free xⱼ are about 2/n: their bound multipliers μ/xⱼ are
+/// reported as 0 (inactive), which leaves stationarity off by about
+/// μ/min xⱼ, so μ must fall below tol/10 (to tol²) at tol = 1e-10.
 #[test]
-#[ignore = "the interior-point solver stalls when inactive bounds are O(1/n) away (simplex n = 100); issue 12"]
 fn the_interior_point_solver_projects_onto_the_simplex_at_n_100() {
     solve_hand_coded("simplex", 100);
 }
