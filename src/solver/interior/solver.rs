@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use faer::Mat;
 
-use crate::solver::classify::classify_with_hessian;
+use crate::solver::classify::{classify_on_active_set, ActiveSet};
 use crate::solver::evaluate::{inf_norm, EvaluationCounter, Iterate, Scaling};
 use crate::solver::inertia::{InertiaCorrector, InertiaFailure};
 use crate::solver::kkt::Diagonal;
@@ -1304,52 +1304,51 @@ impl InteriorPoint {
     }
 
     /// Second-order classification on the tangent space of the equations
-    /// and the strongly active inequalities and bounds (dense, n ≤ 200);
-    /// `degenerate` when the weakly active ones change the verdict.
+    /// and the strongly active inequalities and bounds; `degenerate` when
+    /// the weakly active ones change the verdict.
     fn classify<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) -> Option<PointKind> {
-        const MAX_DENSE: usize = 200;
-        let n = self.n();
-        let Jacobian::Dense(jac) = &self.current.jacobian else {
-            return None;
-        };
-        if n > MAX_DENSE {
-            return None;
-        }
+        let (n, m) = (self.n(), self.m());
         let tol = self.settings.tolerance();
         let zero = tol * inf_norm(&self.current.gradient).max(1.0);
-        // Rows: (is the row an inequality or bound, is it weakly active, row).
-        let mut rows: Vec<(bool, bool, Vec<f64>)> = Vec::new();
-        for (i, activity) in self.answer.constraint_activity.iter().enumerate() {
-            let row = (0..n).map(|j| jac[(i, j)]).collect();
-            match activity {
-                Activity::Fixed => rows.push((false, false, row)),
-                Activity::Lower | Activity::Upper => {
-                    rows.push((true, self.answer.lambda[i].abs() <= zero, row))
-                }
-                Activity::Inactive => {}
-            }
-        }
-        for (j, activity) in self.answer.bound_activity.iter().enumerate() {
-            if activity.is_active() {
-                let mut row = vec![0.0; n];
-                row[j] = 1.0;
-                rows.push((true, self.answer.z[j].abs() <= zero, row));
-            }
-        }
-        let strongly_active = rows.iter().any(|(ineq, weak, _)| *ineq && !*weak);
-        let has_weak = rows.iter().any(|(_, weak, _)| *weak);
-        let x = self.current.x.clone();
-        let lambda = self.answer.lambda.clone();
+        // Per row and per variable: None (not in T's definition), or
+        // Some(weakly active).
+        let rows: Vec<Option<bool>> = (0..m)
+            .map(|i| match self.answer.constraint_activity[i] {
+                Activity::Fixed => Some(false),
+                Activity::Lower | Activity::Upper => Some(self.answer.lambda[i].abs() <= zero),
+                Activity::Inactive => None,
+            })
+            .collect();
+        let bounds: Vec<Option<bool>> = (0..n)
+            .map(|j| {
+                self.answer.bound_activity[j]
+                    .is_active()
+                    .then(|| self.answer.z[j].abs() <= zero)
+            })
+            .collect();
+        let inequality_rows = (0..m).filter(|&i| self.structure.slack_of[i].is_some());
+        let strongly_active = inequality_rows.into_iter().any(|i| rows[i] == Some(false))
+            || bounds.contains(&Some(false));
+        let has_weak = rows.iter().chain(&bounds).any(|r| *r == Some(true));
         let sense = problem.sense();
-        let mut verdict = |with_weak: bool, counter: &mut EvaluationCounter| {
-            let kept: Vec<&Vec<f64>> = rows
-                .iter()
-                .filter(|(_, weak, _)| with_weak || !*weak)
-                .map(|(_, _, r)| r)
-                .collect();
-            let a = Mat::from_fn(kept.len(), n, |i, j| kept[i][j]);
-            let c = classify_with_hessian(problem, counter, &x, &lambda, a.as_ref(), true, None);
-            c.point.map(|p| match (strongly_active, sense, p) {
+        let (x, lambda) = (&self.current.x, &self.answer.lambda);
+        if !self
+            .counter
+            .hessian(problem, x, 1.0, lambda, &mut self.hessian)
+        {
+            return None;
+        }
+        let verdict = |with_weak: bool| {
+            let keep = |a: &Option<bool>| a.is_some_and(|weak| with_weak || !weak);
+            let kept_rows: Vec<bool> = rows.iter().map(keep).collect();
+            let held: Vec<bool> = bounds.iter().map(keep).collect();
+            let active = ActiveSet {
+                rows: &kept_rows,
+                held: &held,
+            };
+            let point =
+                classify_on_active_set(sense, &self.current.jacobian, &self.hessian, active);
+            point.map(|p| match (strongly_active, sense, p) {
                 // The active inequalities' multipliers already bound the
                 // objective's sense: curvature the other way is a saddle.
                 (true, Sense::Minimize, PointKind::Maximum) => PointKind::Saddle,
@@ -1357,8 +1356,8 @@ impl InteriorPoint {
                 (_, _, p) => p,
             })
         };
-        let with = verdict(true, &mut self.counter);
-        if has_weak && verdict(false, &mut self.counter) != with {
+        let with = verdict(true);
+        if has_weak && verdict(false) != with {
             return Some(PointKind::Degenerate);
         }
         with

@@ -10,6 +10,10 @@
 //! problems); [`classify_by_inertia`] reaches the same verdict from the
 //! inertia of KKT matrices (sparse problems, large dense ones).
 
+mod active_set;
+
+pub use active_set::{classify_on_active_set, ActiveSet};
+
 use faer::{Mat, MatRef, Side};
 
 use super::evaluate::EvaluationCounter;
@@ -105,11 +109,7 @@ pub fn classify_with_hessian<P: NlpProblem + ?Sized>(
     }
     let tangent = z.ncols();
     if tangent == 0 {
-        // An isolated feasible point: a strict minimum and maximum at once.
-        out.point = Some(match problem.sense() {
-            Sense::Minimize => PointKind::Minimum,
-            Sense::Maximize => PointKind::Maximum,
-        });
+        out.point = Some(isolated_point(problem.sense()));
         return out;
     }
     let evaluated;
@@ -129,17 +129,30 @@ pub fn classify_with_hessian<P: NlpProblem + ?Sized>(
             evaluated.as_ref()
         }
     };
+    out.point = reduced_hessian_verdict(z.as_ref(), hess);
+    out
+}
+
+/// The verdict from the eigenvalues of Zᵀ W Z (Z: orthonormal basis of the
+/// tangent space, at least one column; `w`: lower triangle read); None when
+/// the eigensolver fails.
+fn reduced_hessian_verdict(z: MatRef<'_, f64>, w: MatRef<'_, f64>) -> Option<PointKind> {
+    let n = w.nrows();
     // Symmetric W from its lower triangle.
-    let w = Mat::from_fn(n, n, |i, j| hess[(i.max(j), i.min(j))]);
+    let w = Mat::from_fn(n, n, |i, j| w[(i.max(j), i.min(j))]);
     let scale = (0..n).fold(0.0f64, |a, j| (0..n).fold(a, |a, i| a.max(w[(i, j)].abs())));
-    let reduced = z.transpose() * &w * &z;
-    let Ok(eigenvalues) = reduced.self_adjoint_eigenvalues(Side::Lower) else {
-        return out;
-    };
+    let reduced = z.transpose() * &w * z;
+    let eigenvalues = reduced.self_adjoint_eigenvalues(Side::Lower).ok()?;
     let zero = (EIGEN_RELATIVE * scale).max(EIGEN_ABSOLUTE);
     let positive = eigenvalues.iter().filter(|&&e| e > zero).count();
     let negative = eigenvalues.iter().filter(|&&e| e < -zero).count();
-    out.point = Some(if positive == tangent {
+    Some(verdict(z.ncols(), positive, negative))
+}
+
+/// Minimum, maximum, saddle or degenerate from the counts of reduced
+/// eigenvalues above ε and below −ε on a tangent space of this dimension.
+fn verdict(tangent: usize, positive: usize, negative: usize) -> PointKind {
+    if positive == tangent {
         PointKind::Minimum
     } else if negative == tangent {
         PointKind::Maximum
@@ -147,8 +160,7 @@ pub fn classify_with_hessian<P: NlpProblem + ?Sized>(
         PointKind::Saddle
     } else {
         PointKind::Degenerate
-    });
-    out
+    }
 }
 
 /// Dense problems with more variables than this are classified from KKT
@@ -196,39 +208,17 @@ pub fn classify_by_inertia<P: NlpProblem + ?Sized>(
         rank: m,
         dependent_constraints: false,
     };
-    // Dependent rows of J: identified on the sparse path, counted on the
-    // dense one.
-    let mut dependent = Vec::new();
-    if m > 0 {
-        kkt.assemble(None, jac, 1.0, 0.0);
-        // Pivots of the equilibrated matrix (entries ≤ about 1).
-        let rank_tolerance = RANK_PIVOT_RELATIVE * kkt.max_abs();
-        match kkt {
-            KktSolver::Sparse(sparse) => {
-                let Some(rows) = sparse.dependent_constraints(rank_tolerance) else {
-                    return out;
-                };
-                out.rank = m - rows.len().min(m);
-                dependent = rows;
-            }
-            KktSolver::Dense { .. } => {
-                let Some(inertia) = kkt.factor(rank_tolerance) else {
-                    return out;
-                };
-                out.rank = m.saturating_sub(inertia.zero).min(inertia.negative);
-            }
-        }
-        out.dependent_constraints = out.rank < m;
-    }
+    let Some((rank, dependent)) = rank_by_inertia(kkt, jac, m) else {
+        return out;
+    };
+    out.rank = rank;
+    out.dependent_constraints = rank < m;
     if !with_hessian {
         return out;
     }
     let tangent = n - out.rank.min(n);
     if tangent == 0 {
-        out.point = Some(match problem.sense() {
-            Sense::Minimize => PointKind::Minimum,
-            Sense::Maximize => PointKind::Maximum,
-        });
+        out.point = Some(isolated_point(problem.sense()));
         return out;
     }
     if out.dependent_constraints {
@@ -240,15 +230,67 @@ pub fn classify_by_inertia<P: NlpProblem + ?Sized>(
     if !counter.hessian(problem, x, 1.0, lambda, hessian) {
         return out;
     }
-    let w_scale = match &*hessian {
+    out.point = inertia_verdict(kkt, hessian, jac, &dependent, rank, tangent);
+    out
+}
+
+/// An isolated feasible point: a strict minimum and maximum at once, named
+/// after the objective's sense.
+fn isolated_point(sense: Sense) -> PointKind {
+    match sense {
+        Sense::Minimize => PointKind::Minimum,
+        Sense::Maximize => PointKind::Maximum,
+    }
+}
+
+/// The rank of J from the inertia of [I Jᵀ; J 0] (pivots of the
+/// equilibrated matrix, entries ≤ about 1), with the dependent rows where
+/// the sparse path identifies them (the dense one only counts them).
+fn rank_by_inertia(kkt: &mut KktSolver, jac: &Jacobian, m: usize) -> Option<(usize, Vec<usize>)> {
+    if m == 0 {
+        return Some((0, Vec::new()));
+    }
+    kkt.assemble(None, jac, 1.0, 0.0);
+    let rank_tolerance = RANK_PIVOT_RELATIVE * kkt.max_abs();
+    match kkt {
+        KktSolver::Sparse(sparse) => {
+            let rows = sparse.dependent_constraints(rank_tolerance)?;
+            Some((m - rows.len().min(m), rows))
+        }
+        KktSolver::Dense { .. } => {
+            let inertia = kkt.factor(rank_tolerance)?;
+            Some((
+                m.saturating_sub(inertia.zero).min(inertia.negative),
+                Vec::new(),
+            ))
+        }
+    }
+}
+
+/// The verdict from two shifted factorizations of [W + sI Jᵀ; J −γ] given
+/// W, the rank of J and its dependent rows (removed: their Jacobian values
+/// zeroed and a tiny −γ left alone on their diagonal, one negative
+/// eigenvalue each).
+fn inertia_verdict(
+    kkt: &mut KktSolver,
+    hessian: &Hessian,
+    jac: &Jacobian,
+    dependent: &[usize],
+    rank: usize,
+    tangent: usize,
+) -> Option<PointKind> {
+    let m = match jac {
+        Jacobian::Dense(a) => a.nrows(),
+        Jacobian::Sparse { pattern, .. } => pattern.nrows,
+    };
+    let w_scale = match hessian {
         Hessian::Dense(h) => {
+            let n = h.nrows();
             (0..n).fold(0.0f64, |a, j| (j..n).fold(a, |a, i| a.max(h[(i, j)].abs())))
         }
         Hessian::Sparse { values, .. } => values.iter().fold(0.0f64, |a, v| a.max(v.abs())),
     };
     let eps = (EIGEN_RELATIVE * w_scale).max(EIGEN_ABSOLUTE);
-    // Dependent rows are removed: their Jacobian values zeroed, and a tiny
-    // −γ left alone on their diagonal (one negative eigenvalue each).
     let masked;
     let (jac, gamma) = if dependent.is_empty() {
         (jac, 0.0)
@@ -267,29 +309,21 @@ pub fn classify_by_inertia<P: NlpProblem + ?Sized>(
     let mut counts = [0usize; 2];
     for (k, shift) in [-eps, eps].into_iter().enumerate() {
         kkt.assemble(Some(hessian), jac, shift, gamma);
-        let Some(inertia) = kkt.factor(0.0) else {
-            return out;
-        };
+        let inertia = kkt.factor(0.0)?;
         if inertia.zero > 0 {
-            return out;
+            return None;
         }
         counts[k] = if k == 0 {
             // Reduced eigenvalues > ε.
-            inertia.positive.saturating_sub(out.rank)
+            inertia.positive.saturating_sub(rank)
         } else {
             // Reduced eigenvalues < −ε.
             inertia.negative.saturating_sub(m)
         };
     }
-    let (positive, negative) = (counts[0].min(tangent), counts[1].min(tangent));
-    out.point = Some(if positive == tangent {
-        PointKind::Minimum
-    } else if negative == tangent {
-        PointKind::Maximum
-    } else if positive > 0 && negative > 0 {
-        PointKind::Saddle
-    } else {
-        PointKind::Degenerate
-    });
-    out
+    Some(verdict(
+        tangent,
+        counts[0].min(tangent),
+        counts[1].min(tangent),
+    ))
 }
