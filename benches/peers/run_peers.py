@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Side-by-side: lagrange vs IPOPT (exact Hessian, default options), SciPy
-SLSQP and SciPy trust-constr (exact Hessians) on problem files.
+"""Side-by-side: lagrange vs IPOPT (exact Hessian, default options), POUNCE
+(the pure-Rust IPOPT port, Python callbacks), SciPy SLSQP and SciPy
+trust-constr (exact Hessians) on problem files.
 
 For every file: iterations, max error against `expected` (|a - b|/max(1,|b|)
 over objective, x and multipliers), status and time, with time ratios
@@ -14,7 +15,7 @@ median of the warm solves, `solve_seconds_warm`); its first, cold solve
 
 Usage:
   benches/peers/run_peers.py [PATH ...] [--lagrange BIN] [--repeats N]
-                             [--solvers lagrange,ipopt,slsqp,trust-constr]
+                             [--solvers lagrange,ipopt,pounce,slsqp,trust-constr]
                              [--out results.json] [--csv results.csv]
 PATH: problem files or directories (default: problems/ and
 tests/data/hock_schittkowski/). The binary: --lagrange, $LAGRANGE_BIN,
@@ -43,7 +44,7 @@ import solvers as S  # noqa: E402
 from verify_expected import collect  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
-ALL = ["lagrange", "ipopt", "SLSQP", "trust-constr"]
+ALL = ["lagrange", "ipopt", "pounce", "SLSQP", "trust-constr"]
 
 
 def _child(conn, path, solver):
@@ -83,6 +84,8 @@ def run_one(prob, solver, repeats, binary, budget_s):
     for _ in range(repeats):
         if solver == "ipopt":
             r = S.solve_ipopt(prob, tol=None)
+        elif solver == "pounce":
+            r = S.solve_pounce(prob)
         elif solver == "lagrange":
             # One process, `repeats` warm solves after the cold one.
             runs.append(S.solve_lagrange(prob, binary, timeout=budget_s, repeat=max(repeats, 1) + 1))

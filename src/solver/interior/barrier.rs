@@ -41,6 +41,25 @@ impl BarrierUpdate for Monotone {
     }
 }
 
+/// Once μ falls below the tolerance, the last barrier problem is solved at
+/// this times the tolerance (see [`last_stage`]).
+const LAST_STAGE_FACTOR: f64 = 0.01;
+
+/// The monotone decrease's value once it falls below the tolerance `tol`:
+/// at most `LAST_STAGE_FACTOR · tol` (never below `floor`). An inequality
+/// with multiplier λ ends at slack ≈ μ/λ, and the contract counts it as
+/// active (with λ reported) only within tol · max(1, |e|, |end|) of its
+/// end; IPOPT's last μ (about tol/3 from μ^θ_μ) leaves such constraints
+/// just outside, which costs one more iteration at a smaller μ. Jumping
+/// to tol/100 at once puts every constraint with λ ≳ 0.01 inside.
+pub fn last_stage(mu: f64, tol: f64, floor: f64) -> f64 {
+    if mu < tol {
+        mu.min(LAST_STAGE_FACTOR * tol).max(floor)
+    } else {
+        mu
+    }
+}
+
 /// Reference errors kept by the adaptive rule's progress test
 /// (IPOPT's `adaptive_mu_kkterror_red_iters`).
 const PROGRESS_REFERENCES: usize = 4;
@@ -125,6 +144,14 @@ mod tests {
             "never below the floor"
         );
         assert_eq!(rule.next(1e-9, 0.0, 1e-9), None);
+    }
+
+    #[test]
+    fn the_last_stage_jumps_below_the_tolerance() {
+        assert_eq!(last_stage(1e-3, 1e-8, 1e-16), 1e-3, "above tol: unchanged");
+        assert_eq!(last_stage(3e-9, 1e-8, 1e-16), 1e-10, "below tol: tol/100");
+        assert_eq!(last_stage(1e-12, 1e-8, 1e-16), 1e-12, "already smaller");
+        assert_eq!(last_stage(3e-9, 1e-8, 1e-9), 1e-9, "never below the floor");
     }
 
     #[test]

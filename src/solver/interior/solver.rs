@@ -22,7 +22,9 @@ use crate::solver::settings::{Barrier, LinearSolver, Settings};
 use crate::solver::status::Status;
 
 use super::answer::{self, Answer, Internal};
-use super::barrier::{fraction_to_boundary, Adaptive, BarrierUpdate, Monotone, INITIAL_MU};
+use super::barrier::{
+    fraction_to_boundary, last_stage, Adaptive, BarrierUpdate, Monotone, INITIAL_MU,
+};
 use super::fixed::Reduction;
 use super::point::{
     add_barrier_gradient, barrier_value, complementarity_after, max_primal_step, BoundDuals,
@@ -730,6 +732,7 @@ impl InteriorPoint {
             let Some(mu) = Monotone.next(self.mu, error, floor) else {
                 return decreased;
             };
+            let mu = last_stage(mu, self.settings.tolerance(), floor);
             self.set_mu(mu);
             decreased = true;
         }
