@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use lagrange::families::{generate, EQUALITY_FAMILIES};
-use lagrange::problem_file::{compile::compile, load_str};
+use lagrange::problem_file::{compile, load_str};
 use lagrange::solver::{solve, Newton, Settings, Status};
 
 /// One solve above this is left out of the timed sizes beyond 100.

@@ -1,8 +1,11 @@
 //! lagrange: constrained optimization with Lagrange multipliers.
 //!
-//! Minimize or maximize f(x) subject to gᵢ(x) = 0 by Newton's method on the
-//! KKT system ∇L(x, λ) = 0, with exact derivatives from the crate's own
-//! reverse-mode automatic differentiation engine.
+//! Minimize or maximize f(x) subject to equations gᵢ(x) = 0, inequalities,
+//! ranges and variable bounds: Newton's method on the KKT system
+//! ∇L(x, λ) = 0 for equations only, a primal-dual interior-point method in
+//! the manner of IPOPT as soon as an inequality or a bound appears, both with
+//! exact derivatives from the crate's own reverse-mode automatic
+//! differentiation engine.
 //!
 //! # The public API
 //!
@@ -25,13 +28,18 @@
 //!   name ([`NamedSolution`](problem::NamedSolution)).
 //! - [`problem_file`]: the JSON problem files of the command line:
 //!   [`load`](problem_file::load()), [`load_str`](problem_file::load_str),
-//!   [`Definition`](problem_file::Definition) and
+//!   [`Definition`](problem_file::Definition),
+//!   [`compile`](problem_file::compile()) into a solvable problem,
+//!   [`compare`](problem_file::compare) against a file's `expected`,
+//!   NumPy files ([`read_npy`](problem_file::read_npy),
+//!   [`encode_npy`](problem_file::encode_npy)) and
 //!   [`FileError`](problem_file::FileError) with rustc-style rendering.
 //! - [`solver`]: the Newton–KKT solver behind one interface,
 //!   [`NlpProblem`](solver::NlpProblem): [`solve`](solver::solve),
 //!   [`Settings`](solver::Settings), [`Solution`](solver::Solution),
 //!   [`Status`](solver::Status), [`PointKind`](solver::PointKind), the state
-//!   machine [`Newton`](solver::Newton) and its argmin adapter
+//!   machines [`Newton`](solver::Newton) and
+//!   [`InteriorPoint`](solver::InteriorPoint) and their argmin adapter
 //!   [`NewtonKkt`](solver::NewtonKkt).
 //! - [`families`]: scalable problem files with closed-form solutions
 //!   ([`generate`](families::generate), [`FAMILIES`](families::FAMILIES)).

@@ -2,7 +2,7 @@
 //! problem-file path and solved, matches its closed-form solution.
 
 use lagrange::families::{generate, FamilyError, EQUALITY_FAMILIES};
-use lagrange::problem_file::compile::compile;
+use lagrange::problem_file::compile;
 use lagrange::problem_file::load_str;
 use lagrange::solver::{solve, NlpProblem, Settings, Status};
 use std::path::Path;

@@ -4,8 +4,8 @@
 //! standard start to the expected optimum, and our iteration count is no
 //! more than IPOPT's on at least 90% of them.
 
-use lagrange::problem_file::compile::compile;
-use lagrange::problem_file::expected::compare;
+use lagrange::problem_file::compare;
+use lagrange::problem_file::compile;
 use lagrange::problem_file::load;
 use lagrange::solver::{solve, Settings, Status};
 use std::path::Path;

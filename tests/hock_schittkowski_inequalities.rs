@@ -9,8 +9,8 @@
 //! Bound multipliers are compared from the file's raw JSON, flattened in
 //! variable order.
 
-use lagrange::problem_file::compile::compile;
-use lagrange::problem_file::expected::compare;
+use lagrange::problem_file::compare;
+use lagrange::problem_file::compile;
 use lagrange::problem_file::load;
 use lagrange::solver::{solve, Settings, Status};
 

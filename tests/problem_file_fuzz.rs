@@ -14,8 +14,8 @@ static LOADED: AtomicUsize = AtomicUsize::new(0);
 /// How many generated files were rejected with an error.
 static REJECTED: AtomicUsize = AtomicUsize::new(0);
 
-use lagrange::problem_file::load::with_large_stack;
-use lagrange::problem_file::parser::parse_statement;
+use lagrange::problem_file::internals::parse_statement;
+use lagrange::problem_file::with_large_stack;
 use lagrange::problem_file::{load_str, Definition};
 use lagrange_test_support::Rng;
 use proptest::prelude::*;
@@ -299,7 +299,7 @@ fn exercise(text: &str) {
             let g = def.evaluate_constraints(&x);
             assert_eq!(g.len(), def.num_constraints());
             let mut compiled =
-                lagrange::problem_file::compile::compile(&def).expect("checked problems compile");
+                lagrange::problem_file::compile(&def).expect("checked problems compile");
             use lagrange::solver::NlpProblem;
             let f = compiled.objective(&x);
             let direct = def.evaluate_objective(&x);

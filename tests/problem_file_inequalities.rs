@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use lagrange::problem::ConstraintKind;
-use lagrange::problem_file::{compile::compile, load_str, Definition, ErrorKind, FileError};
+use lagrange::problem_file::{compile, load_str, Definition, ErrorKind, FileError};
 use lagrange::solver::{Barrier, LinearSolver, NlpProblem};
 
 const INF: f64 = f64::INFINITY;
@@ -134,7 +134,7 @@ fn options_and_expected_bound_multipliers() {
     let expected = d.expected.as_ref().unwrap();
     assert_eq!(expected.bound_multipliers.len(), 2);
     let mismatches =
-        lagrange::problem_file::expected::compare_bound_multipliers(&d, expected, &[2.0, 0.5, 0.0]);
+        lagrange::problem_file::compare_bound_multipliers(&d, expected, &[2.0, 0.5, 0.0]);
     assert_eq!(mismatches.len(), 1);
     assert_eq!(mismatches[0].what, "bound_multipliers.w[0]");
 }

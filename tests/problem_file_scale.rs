@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use lagrange::problem_file::load::with_large_stack;
-use lagrange::problem_file::npy::encode_npy;
+use lagrange::problem_file::encode_npy;
+use lagrange::problem_file::with_large_stack;
 use lagrange::problem_file::{load, load_str, Dense};
 use lagrange::solver::NlpProblem;
 
@@ -37,7 +37,7 @@ fn load_and_evaluate(path: &Path, n: usize) -> Duration {
     let def = load(path).unwrap_or_else(|e| panic!("{}", e.render()));
     assert_eq!(def.num_variables(), n);
     assert_eq!(def.num_constraints(), n + 1);
-    let mut problem = lagrange::problem_file::compile::compile(&def).unwrap();
+    let mut problem = lagrange::problem_file::compile(&def).unwrap();
     let x = def.start();
     let f = problem.objective(&x);
     assert!((f - n as f64 * (0.0625 + 0.125)).abs() < 1e-9 * f);

@@ -18,7 +18,7 @@ fn problem(objective: &str) -> Result<Definition, lagrange::problem_file::FileEr
         "minimize": objective
     })
     .to_string();
-    lagrange::problem_file::load::with_large_stack(|| load_str(Path::new("test.json"), &text))
+    lagrange::problem_file::with_large_stack(|| load_str(Path::new("test.json"), &text))
 }
 
 fn value(objective: &str) -> f64 {

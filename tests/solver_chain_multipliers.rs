@@ -15,7 +15,7 @@
 //!   2000 links and diverges from 5000 on (multipliers past 10²⁰).
 
 use lagrange::families::generate;
-use lagrange::problem_file::compile::compile;
+use lagrange::problem_file::compile;
 use lagrange::problem_file::load_str;
 use lagrange::solver::{solve, LinearSolver, NlpProblem, Settings, Solution, Status};
 use std::path::Path;

@@ -512,7 +512,7 @@ impl<P: NlpProblem> NlpProblem for DetectedPatterns<P> {
 #[test]
 fn benchmark_families_through_the_sparse_path() {
     use lagrange::families::{generate, EQUALITY_FAMILIES};
-    use lagrange::problem_file::compile::compile;
+    use lagrange::problem_file::compile;
     use lagrange::problem_file::load_str;
     let n = 100;
     // The inequality families load once the bound and inequality grammar

@@ -4,7 +4,7 @@
 //! in the detected pattern, and the sweeps never exceed the dense ones.
 
 use faer::Mat;
-use lagrange::problem_file::compile::compile;
+use lagrange::problem_file::compile;
 use lagrange::problem_file::{load, load_str, Definition};
 use lagrange::solver::NlpProblem;
 use std::path::{Path, PathBuf};

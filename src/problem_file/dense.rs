@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use super::ast::MulOp;
 use super::functions::Elementwise;
 use super::lower::{Backend, Binary};
 use super::shape::Shape;
@@ -199,9 +198,4 @@ pub fn matmul_shape(a: Shape, b: Shape) -> Option<Shape> {
         (Shape::Vector(k), Shape::Vector(k2)) if k == k2 => Some(Shape::Scalar),
         _ => None,
     }
-}
-
-/// Whether the `MulOp` is elementwise.
-pub fn is_elementwise(op: MulOp) -> bool {
-    !matches!(op, MulOp::MatMul)
 }

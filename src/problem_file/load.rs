@@ -28,7 +28,7 @@ use crate::solver::{Barrier, LinearSolver, Sense};
 /// nesting recurses about a thousand levels, more than a test thread's 2 MiB.
 pub const STACK_SIZE: usize = 256 << 20;
 
-/// Run `f` on a thread with a [`STACK_SIZE`] stack.
+/// Run `f` on a thread with a `STACK_SIZE` stack.
 pub fn with_large_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|scope| {
         match std::thread::Builder::new()

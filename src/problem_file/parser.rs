@@ -24,7 +24,7 @@ use super::error::{ErrorKind, ExprError};
 use super::lexer::{tokenize, Token, TokenKind};
 use super::statement::{statement, syntax, Comparison};
 
-pub use super::statement::{parse_constraint, parse_equation, parse_expression};
+pub use super::statement::{parse_constraint, parse_expression};
 
 /// The deepest nesting of parentheses, calls, indexing and powers accepted.
 pub const MAX_DEPTH: usize = 1000;

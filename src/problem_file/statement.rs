@@ -123,20 +123,6 @@ pub fn parse_expression(text: &str) -> Result<Expr, ExprError> {
     }
 }
 
-/// Parse an equation `lhs = rhs`; returns the two sides and the span of `=`.
-pub fn parse_equation(text: &str) -> Result<(Expr, Span, Expr), ExprError> {
-    match parse_constraint(text)? {
-        Statement::Equation(lhs, eq, rhs) => Ok((lhs, eq, rhs)),
-        other => {
-            let (span, op) = first_comparison(&other).expect("a constraint has a comparison");
-            Err(syntax(
-                format!("expected an equation 'lhs = rhs', found '{op}'"),
-                span,
-            ))
-        }
-    }
-}
-
 /// Parse a constraint: an equation, an inequality or a range.
 pub fn parse_constraint(text: &str) -> Result<Statement, ExprError> {
     match parse_statement(text)? {

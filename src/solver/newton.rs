@@ -69,7 +69,7 @@ mod restoration;
 
 /// The solver as a state machine: [`Newton::init`], then
 /// [`Newton::next_iter`] until [`Newton::status`] is set, then
-/// [`Newton::finish`]. [`solve`] runs this loop; the argmin adapter drives
+/// [`Newton::finish`]. [`solve`](crate::solver::solve) runs this loop; the argmin adapter drives
 /// the same machine from argmin's `Executor`.
 #[derive(Debug)]
 pub struct Newton {

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use lagrange::problem_file::{compile::compile, load_str};
+use lagrange::problem_file::{compile, load_str};
 use lagrange::solver::{Algorithm, NlpProblem, Settings, Solution, Status};
 use serde_json::{json, Value};
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use lagrange::problem_file::expected::{compare, compare_bound_multipliers};
+use lagrange::problem_file::{compare, compare_bound_multipliers};
 
 use crate::args::CheckArgs;
 use crate::solve::{load, settings, solve, Overrides};

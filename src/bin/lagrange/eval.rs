@@ -92,7 +92,7 @@ pub fn run(args: &EvalArgs) -> Outcome {
             definition.path.display()
         ));
     }
-    let mut problem = match problem_file::compile::compile(&definition) {
+    let mut problem = match problem_file::compile(&definition) {
         Ok(p) => p,
         Err(e) => return unusable(e.render()),
     };

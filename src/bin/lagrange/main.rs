@@ -54,7 +54,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Deeply nested expressions recurse about a thousand levels while they are
     // parsed, checked and built; run on a thread with room for that.
-    let outcome = lagrange::problem_file::load::with_large_stack(move || match cli.command {
+    let outcome = lagrange::problem_file::with_large_stack(move || match cli.command {
         Command::Solve(a) => solve::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Check(a) => check::run(&a),

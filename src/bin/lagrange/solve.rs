@@ -12,7 +12,7 @@ use crate::{report, unusable, Outcome};
 
 /// Load and check a problem file, printing the error if it is unusable.
 pub fn load(path: &Path) -> Result<Definition, Outcome> {
-    problem_file::load::read_text(path)
+    problem_file::read_text(path)
         .and_then(|text| problem_file::load_str(path, &text))
         .map_err(|e| unusable(e.render()))
 }
@@ -58,8 +58,7 @@ pub fn settings(definition: &Definition, overrides: Overrides) -> Result<Setting
 
 /// Compile and solve.
 pub fn solve(definition: &Definition, settings: &Settings) -> Result<Solution, Outcome> {
-    let mut compiled =
-        problem_file::compile::compile(definition).map_err(|e| unusable(e.render()))?;
+    let mut compiled = problem_file::compile(definition).map_err(|e| unusable(e.render()))?;
     Ok(solver::solve(&mut compiled, settings))
 }
 

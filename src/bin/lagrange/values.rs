@@ -1,7 +1,7 @@
 //! Values shaped like `x` or like `multipliers`, read from JSON: for
 //! `eval --at/--multipliers/--bound-multipliers` and `solve --warm-start`.
 
-use lagrange::problem_file::suggest::nearest;
+use lagrange::problem_file::internals::nearest;
 use lagrange::problem_file::{Definition, Shape};
 use serde_json::{Map, Value};
 
