@@ -20,7 +20,7 @@
 //! between blocks has slack ≥ 0.1, and every row inside a block has
 //! λ ≥ 0.25 (the prefix sums of a falling line are smallest at the ends).
 
-use super::util::{expected, Lcg};
+use super::util::{one_constraint, Lcg, Multiplier};
 use super::GeneratedProblem;
 use serde_json::json;
 
@@ -91,7 +91,6 @@ pub fn generate(n: usize) -> GeneratedProblem {
     let start: Vec<f64> = (0..n)
         .map(|i| lo + (hi - lo) * i as f64 / (n - 1) as f64)
         .collect();
-    let xs = vec![("x".to_string(), x)];
     let file = json!({
         "name": format!("isotonic-{n}"),
         "description": format!(
@@ -106,15 +105,8 @@ pub fn generate(n: usize) -> GeneratedProblem {
         "parameters": {"y": y},
         "minimize": "0.5 * sum((x - y)^2)",
         "constraints": [{"name": "monotone", "equation": "x[1:] - x[:-1] >= 0"}],
-        "expected": expected(objective, Some(&xs), Some(json!([lambda.clone()]))),
     });
-    GeneratedProblem {
-        file,
-        objective,
-        x: xs,
-        multipliers: Some(lambda),
-        bound_multipliers: None,
-    }
+    one_constraint(file, objective, x, Multiplier::Vector(lambda), None)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@
 //! of it (so |zᵢ| = dᵢ·distance ≥ 0.25), so complementarity is strict at
 //! every n.
 
-use super::util::{expected, with_bound_multipliers, Lcg};
+use super::util::{one_constraint, Lcg, Multiplier};
 use super::GeneratedProblem;
 use serde_json::json;
 
@@ -146,8 +146,6 @@ pub fn generate(n: usize) -> GeneratedProblem {
     let k = data(n);
     let (x, lambda, z, objective) = k.solve();
     let start: Vec<f64> = (0..n).map(|i| 0.5 * (k.l[i] + k.u[i])).collect();
-    let xs = vec![("x".to_string(), x)];
-    let zs = vec![("x".to_string(), z)];
     let file = json!({
         "name": format!("knapsack-{n}"),
         "description": format!(
@@ -162,18 +160,8 @@ pub fn generate(n: usize) -> GeneratedProblem {
         "parameters": {"d": k.d, "a": k.a, "b": k.b, "c": k.c, "l": k.l, "u": k.u},
         "minimize": "0.5 * sum(d * (x - a)^2)",
         "constraints": [{"name": "budget", "equation": "dot(b, x) = c"}],
-        "expected": with_bound_multipliers(
-            expected(objective, Some(&xs), Some(json!([lambda]))),
-            &zs,
-        ),
     });
-    GeneratedProblem {
-        file,
-        objective,
-        x: xs,
-        multipliers: Some(vec![lambda]),
-        bound_multipliers: Some(zs),
-    }
+    one_constraint(file, objective, x, Multiplier::Scalar(lambda), Some(z))
 }
 
 #[cfg(test)]

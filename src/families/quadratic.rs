@@ -4,7 +4,7 @@
 //! Stationarity Qx − c = Aᵀλ gives x = Q⁻¹(c + Aᵀλ); feasibility then gives
 //! the m × m system (A Q⁻¹ Aᵀ) λ = b − A Q⁻¹ c: one KKT solve.
 
-use super::util::{expected, Lcg};
+use super::util::{one_constraint, Lcg, Multiplier};
 use super::GeneratedProblem;
 use faer::linalg::solvers::Solve;
 use faer::Mat;
@@ -36,7 +36,6 @@ pub fn generate(n: usize) -> GeneratedProblem {
         .collect();
     let objective: f64 = (0..n).map(|k| 0.5 * q[k] * x[k] * x[k] - c[k] * x[k]).sum();
 
-    let xs = vec![("x".to_string(), x)];
     let file = json!({
         "name": format!("quadratic-{n}"),
         "description": format!(
@@ -47,13 +46,6 @@ pub fn generate(n: usize) -> GeneratedProblem {
         "parameters": {"q": q, "c": c, "A": a, "b": b},
         "minimize": "0.5 * sum(q * x^2) - dot(c, x)",
         "constraints": [{"name": "rows", "equation": "A @ x = b"}],
-        "expected": expected(objective, Some(&xs), Some(json!([lambda.clone()]))),
     });
-    GeneratedProblem {
-        file,
-        objective,
-        x: xs,
-        multipliers: Some(lambda),
-        bound_multipliers: None,
-    }
+    one_constraint(file, objective, x, Multiplier::Vector(lambda), None)
 }

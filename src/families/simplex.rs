@@ -17,7 +17,7 @@
 //! every n and the bounds' multipliers do not shrink with it (a solver that
 //! stops at barrier parameter μ leaves a zero xⱼ at about μ/zⱼ).
 
-use super::util::{expected, with_bound_multipliers, Lcg};
+use super::util::{one_constraint, Lcg, Multiplier};
 use super::GeneratedProblem;
 use serde_json::json;
 
@@ -75,8 +75,6 @@ fn solve(a: &[f64]) -> (Vec<f64>, f64, Vec<f64>, f64) {
 pub fn generate(n: usize) -> GeneratedProblem {
     let a = data(n);
     let (x, lambda, z, objective) = solve(&a);
-    let xs = vec![("x".to_string(), x)];
-    let zs = vec![("x".to_string(), z)];
     let file = json!({
         "name": format!("simplex-{n}"),
         "description": format!(
@@ -90,18 +88,8 @@ pub fn generate(n: usize) -> GeneratedProblem {
         "parameters": {"a": a},
         "minimize": "0.5 * sum((x - a)^2)",
         "constraints": [{"name": "total", "equation": "sum(x) = 1"}],
-        "expected": with_bound_multipliers(
-            expected(objective, Some(&xs), Some(json!([lambda]))),
-            &zs,
-        ),
     });
-    GeneratedProblem {
-        file,
-        objective,
-        x: xs,
-        multipliers: Some(vec![lambda]),
-        bound_multipliers: Some(zs),
-    }
+    one_constraint(file, objective, x, Multiplier::Scalar(lambda), Some(z))
 }
 
 #[cfg(test)]

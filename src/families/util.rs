@@ -2,6 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
+use super::GeneratedProblem;
+
 /// A deterministic pseudo-random sequence in [0, 1) (64-bit LCG, top 53 bits),
 /// so generated files are the same on every machine.
 pub struct Lcg(u64);
@@ -78,4 +80,43 @@ pub fn with_bound_multipliers(mut expected: Value, z: &[(String, Vec<f64>)]) -> 
         }
     }
     expected
+}
+
+/// The exact multiplier of a problem's one constraint: a scalar equation or
+/// inequality, or a vector one.
+pub enum Multiplier {
+    /// One number.
+    Scalar(f64),
+    /// One number per row.
+    Vector(Vec<f64>),
+}
+
+/// A problem in one vector variable `x` with one constraint and its exact
+/// answer, which is also written into the file's `expected` (with
+/// `bound_multipliers` when `z` is given).
+pub fn one_constraint(
+    mut file: Value,
+    objective: f64,
+    x: Vec<f64>,
+    multiplier: Multiplier,
+    z: Option<Vec<f64>>,
+) -> GeneratedProblem {
+    let xs = vec![("x".to_string(), x)];
+    let (as_json, flat) = match multiplier {
+        Multiplier::Scalar(l) => (json!([l]), vec![l]),
+        Multiplier::Vector(l) => (json!([l]), l),
+    };
+    let zs = z.map(|z| vec![("x".to_string(), z)]);
+    let mut e = expected(objective, Some(&xs), Some(as_json));
+    if let Some(zs) = &zs {
+        e = with_bound_multipliers(e, zs);
+    }
+    file["expected"] = e;
+    GeneratedProblem {
+        file,
+        objective,
+        x: xs,
+        multipliers: Some(flat),
+        bound_multipliers: zs,
+    }
 }

@@ -14,7 +14,7 @@
 //! above it by 0.4 to 1.4 (level 0.8 by construction), so every power is at
 //! least 0.1 and every active bound has zᵢ = −r/(L(L + r)) ≤ −0.41.
 
-use super::util::{expected, with_bound_multipliers, Lcg};
+use super::util::{one_constraint, Lcg, Multiplier};
 use super::GeneratedProblem;
 use serde_json::json;
 
@@ -78,8 +78,6 @@ fn solve(alpha: &[f64], power: f64) -> (Vec<f64>, f64, Vec<f64>, f64) {
 pub fn generate(n: usize) -> GeneratedProblem {
     let (alpha, power) = data(n);
     let (x, lambda, z, objective) = solve(&alpha, power);
-    let xs = vec![("x".to_string(), x)];
-    let zs = vec![("x".to_string(), z)];
     let file = json!({
         "name": format!("water-filling-{n}"),
         "description": format!(
@@ -93,18 +91,8 @@ pub fn generate(n: usize) -> GeneratedProblem {
         "parameters": {"alpha": alpha, "P": power},
         "maximize": "sum(log(alpha + x))",
         "constraints": [{"name": "power", "equation": "sum(x) = P"}],
-        "expected": with_bound_multipliers(
-            expected(objective, Some(&xs), Some(json!([lambda]))),
-            &zs,
-        ),
     });
-    GeneratedProblem {
-        file,
-        objective,
-        x: xs,
-        multipliers: Some(vec![lambda]),
-        bound_multipliers: Some(zs),
-    }
+    one_constraint(file, objective, x, Multiplier::Scalar(lambda), Some(z))
 }
 
 #[cfg(test)]
