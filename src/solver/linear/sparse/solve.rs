@@ -20,8 +20,9 @@ const REFINEMENT_TOLERANCE: f64 = 1e-14;
 /// singular.
 pub(super) const PROBE_TOLERANCE: f64 = 1e-10;
 /// Krylov vectors per GMRES cycle (a replaced pivot costs about one
-/// iteration, see [`Gmres`](super::gmres::Gmres)). Each costs two vectors of K's dimension
-/// (flexible GMRES keeps M⁻¹vⱼ too): 160 MB per 10⁶ rows at 10.
+/// iteration, see [`Gmres`](super::gmres::Gmres)). Each costs two vectors
+/// of K's dimension (flexible GMRES keeps M⁻¹vⱼ too): 160 MB per 10⁶ rows
+/// at 10.
 const GMRES_RESTART: usize = 10;
 /// GMRES restarts before the solve gives up improving.
 const GMRES_CYCLES: usize = 6;
@@ -30,10 +31,11 @@ impl SparseKkt {
     /// Solves K z = b in place with the last factorization, refined
     /// iteratively against K: plain correction steps when the factors are
     /// those of K, GMRES preconditioned by the factors when pivots were
-    /// replaced or plain steps stall (see [`Gmres`](super::gmres::Gmres)). False when there is no
-    /// usable factorization, the solution is not finite, or refinement could
-    /// not bring the residual to `PROBE_TOLERANCE` (the factors are too far
-    /// from K: a solution would be silently wrong).
+    /// replaced or plain steps stall (see [`Gmres`](super::gmres::Gmres)).
+    /// False when there is no usable factorization, the solution is not
+    /// finite, or refinement could not bring the residual to
+    /// `PROBE_TOLERANCE` (the factors are too far from K: a solution would
+    /// be silently wrong).
     pub fn solve_in_place(&mut self, b: &mut [f64]) -> bool {
         let dim = self.n + self.m;
         if !self.factored || b.len() != dim {
