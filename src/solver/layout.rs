@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use faer::Mat;
 
+use super::error::{PatternKind, SetupError};
 use super::linear::{KktSolver, SparseKkt};
 use super::matrices::{check_pattern, Hessian, Jacobian};
 use super::nlp::{NlpProblem, SparsityPattern};
@@ -21,13 +22,13 @@ pub enum Layout {
 /// Dense or sparse storage for n variables and m constraints, from the
 /// settings and the problem's sparsity patterns (asked once), with a note
 /// for the final message when the settings could not be followed; an error
-/// for unusable patterns.
+/// for patterns that do not fit the problem.
 pub fn choose_layout<P: NlpProblem + ?Sized>(
     settings: &Settings,
     problem: &mut P,
     n: usize,
     m: usize,
-) -> Result<(Layout, Option<String>), String> {
+) -> Result<(Layout, Option<String>), SetupError> {
     let wanted = settings.linear_solver();
     // Small problems stay dense without asking for patterns (detecting
     // them may cost the problem a sweep of its graph).
@@ -45,8 +46,8 @@ pub fn choose_layout<P: NlpProblem + ?Sized>(
         });
         return Ok((Layout::Dense, note));
     };
-    check_pattern("Jacobian", &jac, m, n, false)?;
-    check_pattern("Hessian", &hess, n, n, true)?;
+    check_pattern(PatternKind::Jacobian, &jac, m, n)?;
+    check_pattern(PatternKind::Hessian, &hess, n, n)?;
     let dim = (n + m) as f64;
     let lower = dim * (dim + 1.0) / 2.0;
     let stored = (jac.nnz() + hess.nnz() + n + m) as f64;
@@ -82,8 +83,8 @@ impl Layout {
     }
 
     /// The KKT solver for this layout (symbolic analysis on the sparse path:
-    /// an error when the structure cannot be analysed).
-    pub fn kkt_solver(&self, n: usize, m: usize) -> Result<KktSolver, String> {
+    /// an error when the structure cannot be ordered or analysed).
+    pub fn kkt_solver(&self, n: usize, m: usize) -> Result<KktSolver, SetupError> {
         Ok(match self {
             Layout::Dense => KktSolver::dense(n, m),
             Layout::Sparse(jac, hess) => KktSolver::Sparse(Box::new(SparseKkt::new(hess, jac)?)),

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use faer::Mat;
 
+use super::error::{PatternKind, SetupError};
 use super::nlp::{NlpProblem, SparsityPattern};
 
 /// The constraint Jacobian J (m × n).
@@ -215,38 +216,108 @@ impl Hessian {
     }
 }
 
-/// Checks a pattern's shape and indices; a message when it is unusable.
+/// Checks a pattern's shape and indices against an `nrows` × `ncols`
+/// matrix (for the Hessian, also that every entry is in the lower
+/// triangle); the first problem found otherwise.
 pub fn check_pattern(
-    what: &str,
+    which: PatternKind,
     pattern: &SparsityPattern,
     nrows: usize,
     ncols: usize,
-    lower: bool,
-) -> Result<(), String> {
+) -> Result<(), SetupError> {
     if pattern.nrows != nrows || pattern.ncols != ncols {
-        return Err(format!(
-            "the {what} pattern is {} × {}, expected {nrows} × {ncols}",
-            pattern.nrows, pattern.ncols
-        ));
+        return Err(SetupError::PatternShape {
+            pattern: which,
+            found: (pattern.nrows, pattern.ncols),
+            expected: (nrows, ncols),
+        });
     }
     if pattern.rows.len() != pattern.cols.len() {
-        return Err(format!(
-            "the {what} pattern has {} row indices but {} column indices",
-            pattern.rows.len(),
-            pattern.cols.len()
-        ));
+        return Err(SetupError::PatternLengths {
+            pattern: which,
+            rows: pattern.rows.len(),
+            cols: pattern.cols.len(),
+        });
     }
-    for (&r, &c) in pattern.rows.iter().zip(&pattern.cols) {
-        if r >= nrows || c >= ncols {
-            return Err(format!(
-                "the {what} pattern has entry ({r}, {c}) outside {nrows} × {ncols}"
-            ));
+    let lower = which == PatternKind::Hessian;
+    for (&row, &col) in pattern.rows.iter().zip(&pattern.cols) {
+        if row >= nrows || col >= ncols {
+            return Err(SetupError::EntryOutside {
+                pattern: which,
+                row,
+                col,
+                shape: (nrows, ncols),
+            });
         }
-        if lower && r < c {
-            return Err(format!(
-                "the {what} pattern has entry ({r}, {c}) above the diagonal (row ≥ col expected)"
-            ));
+        if lower && row < col {
+            return Err(SetupError::EntryAboveDiagonal {
+                pattern: which,
+                row,
+                col,
+            });
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pattern(nrows: usize, ncols: usize, entries: &[(usize, usize)]) -> SparsityPattern {
+        SparsityPattern {
+            nrows,
+            ncols,
+            rows: entries.iter().map(|e| e.0).collect(),
+            cols: entries.iter().map(|e| e.1).collect(),
+        }
+    }
+
+    /// Each check names the pattern and the facts, in the messages the
+    /// solver reports.
+    #[test]
+    fn pattern_errors_carry_the_facts() {
+        let (jac, hess) = (PatternKind::Jacobian, PatternKind::Hessian);
+        assert_eq!(check_pattern(hess, &pattern(2, 2, &[(1, 0)]), 2, 2), Ok(()));
+        let shape = check_pattern(jac, &pattern(2, 3, &[]), 1, 3).unwrap_err();
+        assert_eq!(
+            shape,
+            SetupError::PatternShape {
+                pattern: jac,
+                found: (2, 3),
+                expected: (1, 3)
+            }
+        );
+        assert_eq!(
+            shape.to_string(),
+            "the Jacobian pattern is 2 × 3, expected 1 × 3"
+        );
+        let mut lengths = pattern(2, 2, &[(0, 0)]);
+        lengths.cols.push(1);
+        assert_eq!(
+            check_pattern(hess, &lengths, 2, 2).unwrap_err().to_string(),
+            "the Hessian pattern has 1 row indices but 2 column indices"
+        );
+        let outside = check_pattern(jac, &pattern(1, 3, &[(0, 3)]), 1, 3).unwrap_err();
+        assert_eq!(
+            outside,
+            SetupError::EntryOutside {
+                pattern: jac,
+                row: 0,
+                col: 3,
+                shape: (1, 3)
+            }
+        );
+        assert_eq!(
+            outside.to_string(),
+            "the Jacobian pattern has entry (0, 3) outside 1 × 3"
+        );
+        // Above the diagonal is an error for the Hessian only.
+        let upper = pattern(2, 2, &[(0, 1)]);
+        assert_eq!(check_pattern(jac, &upper, 2, 2), Ok(()));
+        assert_eq!(
+            check_pattern(hess, &upper, 2, 2).unwrap_err().to_string(),
+            "the Hessian pattern has entry (0, 1) above the diagonal (row ≥ col expected)"
+        );
+    }
 }

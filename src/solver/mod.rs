@@ -17,6 +17,7 @@
 mod algorithm;
 pub mod argmin_adapter;
 pub mod classify;
+mod error;
 pub mod evaluate;
 pub mod inertia;
 mod interior;
@@ -33,6 +34,7 @@ pub mod status;
 
 pub use algorithm::{solve, Algorithm};
 pub use argmin_adapter::{NewtonKkt, NewtonKktState};
+pub use error::{PatternKind, SetupError};
 pub use interior::InteriorPoint;
 pub use newton::Newton;
 pub use nlp::{NlpProblem, Sense, SparsityPattern, NO_BOUND};

@@ -249,7 +249,7 @@ impl Newton {
                 // Without the KKT solver, allocation cannot fail.
                 let _ = self.allocate(n, m, Layout::Sparse(empty(m, n), empty(n, n)), false);
                 self.scaling = Scaling::identity(sense, m);
-                return self.stop(Status::InvalidProblem, msg);
+                return self.stop(Status::InvalidProblem, msg.to_string());
             }
         };
         if let Err(msg) = self.allocate(n, m, layout, true) {
@@ -606,7 +606,7 @@ impl Newton {
                 .reserve(self.settings.max_iterations().min(1000) + 1);
         }
         if with_kkt {
-            self.kkt = layout.kkt_solver(n, m)?;
+            self.kkt = layout.kkt_solver(n, m).map_err(|e| e.to_string())?;
         }
         Ok(())
     }

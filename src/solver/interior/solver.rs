@@ -276,13 +276,13 @@ impl InteriorPoint {
             }
             Err(msg) => {
                 self.allocate_vectors(n, m, &crate::solver::layout::Layout::Dense);
-                return self.stop(Status::InvalidProblem, msg);
+                return self.stop(Status::InvalidProblem, msg.to_string());
             }
         };
         self.allocate_vectors(n, m, &layout);
         match layout.kkt_solver(n, m) {
             Ok(kkt) => self.kkt = kkt,
-            Err(msg) => return self.stop(Status::InvalidProblem, msg),
+            Err(msg) => return self.stop(Status::InvalidProblem, msg.to_string()),
         }
 
         // The start: the warm start's point or the problem's, pushed inside.

@@ -2,8 +2,8 @@
 //! when plain iterative refinement stalls.
 //!
 //! The sparse LDLᵀ factors are those of K + E, where E replaces the few
-//! pivots that vanished merely from the elimination order (see
-//! `sparse_ldlt`). Plain refinement x ← x + (K + E)⁻¹(b − K x) then
+//! pivots that vanished merely from the elimination order (see the
+//! `sparse` module). Plain refinement x ← x + (K + E)⁻¹(b − K x) then
 //! converges at the rate ‖(K + E)⁻¹E‖, which is close to 1 when K is
 //! ill-conditioned (a hanging chain's Laplacian-like Hessian with its
 //! 10⁻³-sized links). With M = K + E as a right preconditioner, K M⁻¹ =
@@ -25,6 +25,8 @@
 //! The Krylov basis (restart + 1 vectors of the system's dimension) and
 //! the preconditioned vectors (restart) are allocated on first use only, and
 //! kept for later solves.
+
+use crate::solver::evaluate::inf_norm;
 
 /// Vectors and the small Hessenberg least-squares problem of GMRES(k).
 #[derive(Debug, Default)]
@@ -203,10 +205,6 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 fn two_norm(v: &[f64]) -> f64 {
     dot(v, v).sqrt()
-}
-
-fn inf_norm(v: &[f64]) -> f64 {
-    v.iter().fold(0.0f64, |a, b| a.max(b.abs()))
 }
 
 #[cfg(test)]
