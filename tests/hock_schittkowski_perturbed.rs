@@ -12,9 +12,9 @@
 //! compares them) or to a listed local minimum.
 
 use lagrange::problem_file::compile::compile;
-use lagrange::problem_file::Definition;
 use lagrange::problem_file::expected::{compare, within};
 use lagrange::problem_file::load;
+use lagrange::problem_file::Definition;
 use lagrange::solver::{solve, Settings, Status};
 use lagrange_test_support::Rng;
 
@@ -97,7 +97,11 @@ fn perturbed_starts_reach_the_expected_or_a_listed_local_minimum() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 70, "the HS inequality set changed: update FLOOR");
+    assert_eq!(
+        files.len(),
+        70,
+        "the HS inequality set changed: update FLOOR"
+    );
 
     let (mut good, mut ipopt_good, mut within_ipopt) = (0, 0, 0);
     let (mut ours_total, mut ipopt_total) = (0, 0);
@@ -113,7 +117,10 @@ fn perturbed_starts_reach_the_expected_or_a_listed_local_minimum() {
             .iter()
             .map(|t| t.as_f64().unwrap())
             .collect();
-        assert_eq!(start, ipopt_start, "{name}: not the start IPOPT solved from");
+        assert_eq!(
+            start, ipopt_start,
+            "{name}: not the start IPOPT solved from"
+        );
         // A perturbation that moves nothing would test nothing.
         assert!(
             start != definition.start(),
@@ -123,7 +130,10 @@ fn perturbed_starts_reach_the_expected_or_a_listed_local_minimum() {
 
         let mut problem = compile(&definition).unwrap();
         let s = solve(&mut problem, &Settings::default());
-        let expected = definition.expected.as_ref().expect("these files carry expected");
+        let expected = definition
+            .expected
+            .as_ref()
+            .expect("these files carry expected");
         let f_expected = expected.objective.expect("these files carry an objective");
         let tol = expected.tolerance;
         let verdict = if s.status != Status::Converged {
