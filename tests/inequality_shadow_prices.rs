@@ -55,18 +55,54 @@ const SIZE_FLOOR: f64 = 1e-2;
 ///   end `line_search_failed` at the optimum, the nearly active constraint
 ///   judged inactive and its multiplier zeroed.
 const HS_SMALL: &[&str] = &[
-    "hs1", "hs2", "hs3", "hs4", "hs5", "hs10", "hs11", "hs12", "hs14", "hs15", "hs16", "hs17",
-    "hs18", "hs19", "hs20", "hs21", "hs22", "hs23", "hs24", "hs25", "hs29", "hs31", "hs33", "hs34",
-    "hs35", "hs36", "hs37", "hs38", "hs41", "hs43", "hs44", "hs45", "hs59", "hs64", "hs65", "hs66",
-    "max_box_range", "max_budget", "max_log_cap",
+    "hs1",
+    "hs2",
+    "hs3",
+    "hs4",
+    "hs5",
+    "hs10",
+    "hs11",
+    "hs12",
+    "hs14",
+    "hs15",
+    "hs16",
+    "hs17",
+    "hs18",
+    "hs19",
+    "hs20",
+    "hs21",
+    "hs22",
+    "hs23",
+    "hs24",
+    "hs25",
+    "hs29",
+    "hs31",
+    "hs33",
+    "hs34",
+    "hs35",
+    "hs36",
+    "hs37",
+    "hs38",
+    "hs41",
+    "hs43",
+    "hs44",
+    "hs45",
+    "hs59",
+    "hs64",
+    "hs65",
+    "hs66",
+    "max_box_range",
+    "max_budget",
+    "max_log_cap",
 ];
 
-/// The HS files with more variables (see [`HS_SMALL`] for those left out).
-const HS_LARGE: &[&str] = &[
+/// The HS files with more variables (see [`HS_SMALL`] for those left out),
+/// in two tests that stay fast in debug builds.
+const HS_MEDIUM: &[&str] = &[
     "hs71", "hs72", "hs73", "hs74", "hs75", "hs76", "hs83", "hs84", "hs86", "hs93", "hs95", "hs96",
-    "hs100", "hs101", "hs102", "hs103", "hs104", "hs107", "hs108", "hs110", "hs113", "hs114",
-    "hs117", "hs118", "hs119",
+    "hs100", "hs101", "hs102", "hs103", "hs104",
 ];
+const HS_LARGE: &[&str] = &["hs107", "hs108", "hs110", "hs113", "hs114"];
 
 /// The shipped problems with inequalities or bounds (`water_filling_degenerate`,
 /// whose multipliers are not unique, is checked below).
@@ -353,6 +389,7 @@ fn check(files: &[String]) -> Coverage {
     let mut coverage = Coverage::default();
     let mut failures = Vec::new();
     for file in files {
+        let started = std::time::Instant::now();
         let shifted = Shifted::load(file);
         let (base, sizes) = shifted.base();
         coverage.files += 1;
@@ -373,8 +410,8 @@ fn check(files: &[String]) -> Coverage {
             // Truncation h²/6 · f*''' and noise TOLERANCE·|f*| / h, with
             // f*''' of order |f*| / size³: both in units of |f*| / size,
             // the natural size of d f*/d(end); plus rounding of λ itself.
-            let allowed = 10.0 * (STEP * STEP + TOLERANCE / STEP) * f_scale / size
-                + 1e-6 * lambda.abs();
+            let allowed =
+                10.0 * (STEP * STEP + TOLERANCE / STEP) * f_scale / size + 1e-6 * lambda.abs();
             let error = (lambda - difference).abs();
             if lambda == 0.0 {
                 coverage.inactive += 1;
@@ -390,7 +427,7 @@ fn check(files: &[String]) -> Coverage {
             if relative > coverage.worst.0 {
                 coverage.worst = (relative, format!("{} {site:?}", shifted.name));
             }
-            if !(error <= allowed) {
+            if error.is_nan() || error > allowed {
                 failures.push(format!(
                     "{} {site:?}: multiplier {lambda}, difference {difference} \
                      (error {error:.2e} > {allowed:.2e})",
@@ -398,6 +435,7 @@ fn check(files: &[String]) -> Coverage {
                 ));
             }
         }
+        println!("{file}: {:.2} s", started.elapsed().as_secs_f64());
     }
     println!("{coverage:?}");
     assert!(
@@ -425,9 +463,43 @@ fn hock_schittkowski_multipliers_are_shadow_prices() {
 }
 
 #[test]
-fn larger_hock_schittkowski_multipliers_are_shadow_prices() {
+fn medium_hock_schittkowski_multipliers_are_shadow_prices() {
+    let c = check(&hs(HS_MEDIUM));
+    assert!(
+        c.active >= 40 && c.inactive >= 40 && c.ranges >= 10,
+        "{c:?}"
+    );
+}
+
+#[test]
+fn large_hock_schittkowski_multipliers_are_shadow_prices() {
     let c = check(&hs(HS_LARGE));
-    assert!(c.active >= 60 && c.inactive >= 60 && c.ranges >= 10, "{c:?}");
+    assert!(c.active >= 20 && c.inactive >= 30, "{c:?}");
+}
+
+// HS117–HS119: vector variables, matrix parameters, vector constraints
+// (one shift parameter per vector constraint, moved element by element),
+// one test each since each takes about 2 s in a debug build.
+
+#[test]
+fn hs117_multipliers_are_shadow_prices() {
+    let c = check(&hs(&["hs117"]));
+    assert!(c.active >= 10 && c.inactive >= 5, "{c:?}");
+}
+
+#[test]
+fn hs118_multipliers_are_shadow_prices() {
+    let c = check(&hs(&["hs118"]));
+    assert!(
+        c.active >= 10 && c.inactive >= 10 && c.ranges >= 10,
+        "{c:?}"
+    );
+}
+
+#[test]
+fn hs119_multipliers_are_shadow_prices() {
+    let c = check(&hs(&["hs119"]));
+    assert!(c.active >= 10 && c.inactive >= 5, "{c:?}");
 }
 
 #[test]
