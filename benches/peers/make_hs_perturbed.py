@@ -11,7 +11,8 @@ here):
   rng   = the tests' generator (tests/support/src/rng.rs): a 64-bit LCG,
           state <- state * 6364136223846793005 + 1442695040888963407 (mod 2^64),
           u = ((state >> 11) / 2^53) * 2 - 1, uniform in [-1, 1)
-  x_j   = x0_j + 0.1 * (1 + |x0_j|) * u_j        (one u per scalar variable, in order)
+  x_j   = x0_j + s * (1 + |x0_j|) * u_j          (one u per scalar variable, in order;
+                                                  s = 0.1 and s = 1, the same u for both)
   then pushed inside its bounds: with w = hi - lo,
           x < lo + d  ->  x = lo + d,  d = min(0.01 * (1 + |lo|), w / 4)
           x > hi - d  ->  x = hi - d,  d = min(0.01 * (1 + |hi|), w / 4)
@@ -47,6 +48,10 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 DIR = os.path.join(ROOT, "tests", "data", "hock_schittkowski_inequalities")
 OUT = os.path.join(ROOT, "tests", "data", "hs_inequalities_perturbed_ipopt_reference.json")
 
+# The perturbation sizes s (x0 + s (1 + |x0|) u); the reference holds one
+# table per size, keyed by repr(s).
+SCALES = (0.1, 1.0)
+
 MASK = (1 << 64) - 1
 
 
@@ -75,12 +80,12 @@ class Rng:
         return self.unit() * 2.0 - 1.0
 
 
-def perturbed_start(name: str, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[float]:
+def perturbed_start(name: str, scale: float, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[float]:
     rng = Rng(fnv1a(name))
     out = []
     for a, l, h in zip(x0.tolist(), lo.tolist(), hi.tolist()):
         u = rng.next()
-        x = a + 0.1 * (1.0 + abs(a)) * u
+        x = a + scale * (1.0 + abs(a)) * u
         w = h - l
         if math.isfinite(l):
             d = min(0.01 * (1.0 + abs(l)), w / 4.0)
@@ -102,33 +107,37 @@ def main(argv):
     reference = {"_about": (
         f"IPOPT through CasADi (casadi {S.ca.__version__}), exact Hessian, default options (tol 1e-8, MUMPS, "
         "default bound relaxation), from the perturbed start of each file in "
-        "tests/data/hock_schittkowski_inequalities (benches/peers/make_hs_perturbed.py: x0 + 0.1 (1 + |x0|) u, "
-        "u from the tests' seeded generator, pushed inside the bounds). start: the start used; iterations: "
+        "tests/data/hock_schittkowski_inequalities (benches/peers/make_hs_perturbed.py: x0 + s (1 + |x0|) u, "
+        "u from the tests' seeded generator, pushed inside the bounds), one table per s. start: the start used; "
+        "iterations: "
         "IPOPT's iter_count; reaches_expected: objective within the file's expected.tolerance of "
         "expected.objective.")}
     if only and os.path.exists(OUT):
         with open(OUT) as fh:
             reference.update({k: v for k, v in json.load(fh).items() if k != "_about"})
-    for name in names:
-        if only and name not in only:
-            continue
-        prob = T.load_problem(os.path.join(DIR, name + ".json"))
-        start = perturbed_start(name, prob.x0(), prob.lbx(), prob.ubx())
-        res = S.solve_ipopt(prob, x0=np.array(start))
-        exp = prob.raw["expected"]
-        f_exp = exp["objective"]
-        tol = exp.get("tolerance", 1e-6)
-        reaches = bool(res["success"] and abs(res["objective"] - f_exp) <= tol * max(1.0, abs(f_exp)))
-        reference[name] = {
-            "start": start,
-            "status": res["status"],
-            "iterations": res["iterations"],
-            "objective": res["objective"],
-            "x": res["x"].tolist(),
-            "reaches_expected": reaches,
-        }
-        print(f"{name:14s} {res['status']:24s} {res['iterations']:4d} it  f = {res['objective']:.10g}"
-              f"  (expected {f_exp:.10g}){'' if reaches else '  OTHER'}")
+    for scale in SCALES:
+        key = repr(scale)
+        table = reference.setdefault(key, {})
+        for name in names:
+            if only and name not in only:
+                continue
+            prob = T.load_problem(os.path.join(DIR, name + ".json"))
+            start = perturbed_start(name, scale, prob.x0(), prob.lbx(), prob.ubx())
+            res = S.solve_ipopt(prob, x0=np.array(start))
+            exp = prob.raw["expected"]
+            f_exp = exp["objective"]
+            tol = exp.get("tolerance", 1e-6)
+            reaches = bool(res["success"] and abs(res["objective"] - f_exp) <= tol * max(1.0, abs(f_exp)))
+            table[name] = {
+                "start": start,
+                "status": res["status"],
+                "iterations": res["iterations"],
+                "objective": res["objective"],
+                "x": res["x"].tolist(),
+                "reaches_expected": reaches,
+            }
+            print(f"{key:4s} {name:14s} {res['status']:24s} {res['iterations']:4d} it  f = {res['objective']:.10g}"
+                  f"  (expected {f_exp:.10g}){'' if reaches else '  OTHER'}")
     with open(OUT, "w") as fh:
         json.dump(reference, fh, indent=1)
         fh.write("\n")
