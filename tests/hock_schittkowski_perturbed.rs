@@ -13,10 +13,10 @@
 //! (objective, x and multipliers, as tests/hock_schittkowski_inequalities.rs
 //! compares them) or to a listed local minimum.
 
-use lagrange::problem_file::compile::compile;
-use lagrange::problem_file::expected::{compare, within};
+use lagrange::problem_file::compile;
 use lagrange::problem_file::load;
 use lagrange::problem_file::Definition;
+use lagrange::problem_file::{compare, within};
 use lagrange::solver::{solve, Settings, Status};
 use lagrange_test_support::Rng;
 

@@ -20,7 +20,7 @@
 use std::path::PathBuf;
 
 use lagrange::problem::ConstraintKind;
-use lagrange::problem_file::compile::compile;
+use lagrange::problem_file::compile;
 use lagrange::problem_file::{load_str, Definition, Shape};
 use lagrange::solver::{solve, NlpProblem, Sense, Settings, Solution, Status};
 use lagrange_test_support::cli::root;

@@ -40,7 +40,7 @@ pub use compile::compile;
 pub use definition::{Constraint, Definition, Expected, Expression, Options, Parameter, Variable};
 pub use dense::Dense;
 pub use error::{ErrorKind, ExprError, FileError};
-pub use expected::{compare, compare_bound_multipliers, Mismatch};
+pub use expected::{compare, compare_bound_multipliers, within, Mismatch};
 pub use load::{load, load_str, read_text, with_large_stack};
 pub use model::ProblemFile;
 pub use npy::{encode_npy, parse_npy, read_npy, NpyError};
