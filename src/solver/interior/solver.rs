@@ -48,6 +48,12 @@ const INFEASIBLE_STREAK: usize = 3;
 /// Σₜ of a slack without bounds (a row with no finite end): large enough
 /// that its multiplier stays 0.
 const FREE_SLACK_SIGMA: f64 = 1e-12;
+/// The smallest Σₜ of a bounded slack. Far from its end Σₜ = v/t is tiny,
+/// and the step of such a slack is limited only by Σₜ⁻¹: a floor as large
+/// as [`FREE_SLACK_SIGMA`] would cap it, so that an objective unbounded
+/// along an inequality decreases by a constant per iteration instead of
+/// diverging to the unboundedness test.
+const MIN_SLACK_SIGMA: f64 = 1e-100;
 
 /// The primal-dual point beyond x: slacks and multipliers (scaled).
 #[derive(Clone, Debug, Default)]
@@ -822,7 +828,10 @@ impl InteriorPoint {
             .sigma(&self.slack_bounds, &self.point.t, &mut self.work.sigma_t);
         self.work.dual_diagonal.fill(0.0);
         for (k, &i) in self.structure.inequalities.iter().enumerate() {
-            let sigma = self.work.sigma_t[k].max(FREE_SLACK_SIGMA);
+            let sigma = match self.work.sigma_t[k] {
+                0.0 => FREE_SLACK_SIGMA,
+                sigma => sigma.max(MIN_SLACK_SIGMA),
+            };
             self.work.dual_diagonal[i] = 1.0 / sigma;
         }
     }
