@@ -42,18 +42,19 @@ pub struct GeneratedProblem {
 
 /// The names of the families, as accepted by [`generate`]: the
 /// [`EQUALITY_FAMILIES`] followed by the [`INEQUALITY_FAMILIES`].
-pub const FAMILIES: [&str; 10] = [
-    "quadratic",
-    "entropy",
-    "rayleigh",
-    "chain",
-    "chain-scalar",
-    "sphere-quartic",
-    "simplex",
-    "water-filling",
-    "knapsack",
-    "isotonic",
-];
+pub const FAMILIES: [&str; 10] = {
+    let mut all = [""; 10];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = if i < EQUALITY_FAMILIES.len() {
+            EQUALITY_FAMILIES[i]
+        } else {
+            INEQUALITY_FAMILIES[i - EQUALITY_FAMILIES.len()]
+        };
+        i += 1;
+    }
+    all
+};
 
 /// The families whose constraints are all equations (no bounds, no
 /// inequalities): the ones the equality-constrained Newton solver takes.

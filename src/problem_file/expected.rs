@@ -31,6 +31,23 @@ impl fmt::Display for Mismatch {
     }
 }
 
+impl Mismatch {
+    /// The mismatch of `found` against `expected` at `tolerance`, if any.
+    fn check(
+        what: impl FnOnce() -> String,
+        found: f64,
+        expected: f64,
+        tolerance: f64,
+    ) -> Option<Self> {
+        (!within(found, expected, tolerance)).then(|| Mismatch {
+            what: what(),
+            found,
+            expected,
+            allowed: tolerance * expected.abs().max(1.0),
+        })
+    }
+}
+
 /// Whether `found` is within `tolerance` of `expected`, absolutely or
 /// relatively to its size, whichever is larger. Non-finite values never match.
 pub fn within(found: f64, expected: f64, tolerance: f64) -> bool {
@@ -50,14 +67,7 @@ pub fn compare(
     let tol = expected.tolerance;
     let mut out = Vec::new();
     let mut push = |what: String, found: f64, exp: f64| {
-        if !within(found, exp, tol) {
-            out.push(Mismatch {
-                what,
-                found,
-                expected: exp,
-                allowed: tol * exp.abs().max(1.0),
-            });
-        }
+        out.extend(Mismatch::check(|| what, found, exp, tol));
     };
     if let Some(exp) = expected.objective {
         push("objective".to_string(), objective, exp);
@@ -115,19 +125,16 @@ pub fn compare_bound_multipliers(
     for (index, value) in &expected.bound_multipliers {
         let v = &definition.variables[*index];
         for (k, &exp) in value.data.iter().enumerate() {
-            let what = match v.shape {
+            let what = || match v.shape {
                 super::shape::Shape::Scalar => format!("bound_multipliers.{}", v.name),
                 _ => format!("bound_multipliers.{}[{k}]", v.name),
             };
-            let found = bound_multipliers[v.offset + k];
-            if !within(found, exp, tol) {
-                out.push(Mismatch {
-                    what,
-                    found,
-                    expected: exp,
-                    allowed: tol * exp.abs().max(1.0),
-                });
-            }
+            out.extend(Mismatch::check(
+                what,
+                bound_multipliers[v.offset + k],
+                exp,
+                tol,
+            ));
         }
     }
     out

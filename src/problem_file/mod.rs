@@ -42,7 +42,7 @@ pub use dense::Dense;
 pub use error::{ErrorKind, ExprError, FileError};
 pub use expected::{compare, compare_bound_multipliers, within, Mismatch};
 pub use load::{load, load_str, read_text, with_large_stack};
-pub use model::ProblemFile;
+pub use model::{ProblemFile, TOP_LEVEL_FIELDS};
 pub use npy::{encode_npy, parse_npy, read_npy, NpyError};
 pub use shape::Shape;
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// The top-level fields a problem file may have.
+/// The top-level fields a problem file may have, in the contract's order.
 pub const TOP_LEVEL_FIELDS: [&str; 10] = [
     "name",
     "description",

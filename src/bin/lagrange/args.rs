@@ -55,7 +55,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a problem file of a scalable family with a closed-form solution.
     #[command(
-        after_help = "Families: quadratic, entropy, rayleigh, chain, chain-scalar (the chain with one constraint per link), sphere-quartic.\n\nExamples:\n  lagrange generate rayleigh --n 50\n  lagrange generate chain --n 1000 -o chain-1000.json --compact\n  lagrange generate quadratic --n 10000 -o q.json --npy"
+        after_help = "Families: quadratic, entropy, rayleigh, chain, chain-scalar (the chain with one constraint per link), sphere-quartic; with bounds or inequalities: simplex, water-filling, knapsack, isotonic.\n\nExamples:\n  lagrange generate rayleigh --n 50\n  lagrange generate simplex --n 1000\n  lagrange generate chain --n 1000 -o chain-1000.json --compact\n  lagrange generate quadratic --n 10000 -o q.json --npy"
     )]
     Generate(GenerateArgs),
     /// Solve the scalable families at several sizes against their closed forms; write a table, CSV/JSON and SVG plots.

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use lagrange::problem_file::TOP_LEVEL_FIELDS;
 use serde_json::Value;
 
 use crate::args::GenerateArgs;
@@ -102,19 +103,6 @@ fn externalize(file: &mut Value, path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The order in which the contract lists the top-level fields.
-const FIELD_ORDER: [&str; 9] = [
-    "name",
-    "description",
-    "variables",
-    "parameters",
-    "minimize",
-    "maximize",
-    "constraints",
-    "options",
-    "expected",
-];
-
 /// The file as JSON text with its top-level fields in the contract's order
 /// (name first, expected last), pretty or on one line, with a final newline.
 pub fn render(file: &Value, compact: bool) -> String {
@@ -122,10 +110,10 @@ pub fn render(file: &Value, compact: bool) -> String {
         return format!("{file}\n");
     };
     let rank = |key: &str| {
-        FIELD_ORDER
+        TOP_LEVEL_FIELDS
             .iter()
             .position(|k| *k == key)
-            .unwrap_or(FIELD_ORDER.len())
+            .unwrap_or(TOP_LEVEL_FIELDS.len())
     };
     let mut keys: Vec<&String> = map.keys().collect();
     keys.sort_by_key(|k| rank(k));
