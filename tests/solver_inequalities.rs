@@ -444,7 +444,11 @@ fn an_objective_bounded_only_by_its_bounds_stops_at_them() {
     assert!(close(s.bound_multipliers[0], 1.0, 1e-8));
     assert!(close(s.bound_multipliers[1], -2.0, 1e-8));
     assert_eq!(s.bound_activity, vec![Activity::Lower, Activity::Upper]);
-    assert_eq!(s.point, Some(PointKind::Minimum), "T = {{0}} for a minimization");
+    assert_eq!(
+        s.point,
+        Some(PointKind::Minimum),
+        "T = {{0}} for a minimization"
+    );
 }
 
 #[test]
@@ -463,7 +467,11 @@ fn a_duplicated_inequality_shares_its_shadow_price() {
         j[1] = vec![1.0, 1.0];
     };
     let s = solved(&mut p);
-    assert!(close(s.x[0], 0.5, 1e-8) && close(s.x[1], 0.5, 1e-8), "{:?}", s.x);
+    assert!(
+        close(s.x[0], 0.5, 1e-8) && close(s.x[1], 0.5, 1e-8),
+        "{:?}",
+        s.x
+    );
     let total = s.multipliers[0] + s.multipliers[1];
     assert!(close(total, 1.0, 1e-6), "{:?}", s.multipliers);
     assert!(s.multipliers.iter().all(|&l| l >= -1e-8));
@@ -507,7 +515,11 @@ fn a_warm_start_from_a_nearby_solution_takes_fewer_iterations() {
         .unwrap();
     let s = solve(&mut budget(4.2), &warm);
     assert_eq!(s.status, Status::Converged, "{}", s.message);
-    assert!(close(s.x[0], 2.1, 1e-8) && close(s.x[1], 1.05, 1e-8), "{:?}", s.x);
+    assert!(
+        close(s.x[0], 2.1, 1e-8) && close(s.x[1], 1.05, 1e-8),
+        "{:?}",
+        s.x
+    );
     assert!(
         s.iterations < cold.iterations,
         "warm {} vs cold {} iterations",

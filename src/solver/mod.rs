@@ -30,6 +30,7 @@ pub mod nlp;
 pub mod result;
 pub mod settings;
 pub mod status;
+pub mod vector;
 
 pub use algorithm::{solve, Algorithm};
 pub use argmin_adapter::{NewtonKkt, NewtonKktState};

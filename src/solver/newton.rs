@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use faer::Mat;
 
 use super::classify::{classify_by_inertia, classify_with_hessian, DENSE_INERTIA_MIN_VARIABLES};
-use super::evaluate::{inf_norm, EvaluationCounter, Iterate, Scaling};
+use super::evaluate::{EvaluationCounter, Iterate, Scaling};
 use super::inertia::{InertiaCorrector, InertiaFailure};
 use super::layout::{choose_layout, Layout};
 use super::line_search::{Filter, FilterSearch, Trial, Verdict};
@@ -43,6 +43,7 @@ use super::nlp::{NlpProblem, SparsityPattern};
 use super::result::{Activity, IterationRecord, Solution, Timings};
 use super::settings::{LinearSolver, Settings};
 use super::status::Status;
+use super::vector::{dot, inf_norm};
 
 /// Multipliers larger than this (scaled problem) count as exploded: a
 /// Newton update with γ > 0 is not taken, and the safeguard after a step
@@ -885,10 +886,6 @@ impl HessianArgs {
 enum Which {
     Current,
     Trial,
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(a, b)| a * b).sum()
 }
 
 #[cfg(test)]
