@@ -30,6 +30,7 @@ pub mod nlp;
 pub mod result;
 pub mod settings;
 pub mod status;
+mod timers;
 pub mod vector;
 
 pub use algorithm::{solve, Algorithm};
