@@ -26,6 +26,8 @@
 //! the preconditioned vectors (restart) are allocated on first use only, and
 //! kept for later solves.
 
+use crate::solver::vector::{dot, inf_norm};
+
 /// Vectors and the small Hessenberg least-squares problem of GMRES(k).
 #[derive(Debug, Default)]
 pub struct Gmres {
@@ -197,16 +199,8 @@ impl Gmres {
     }
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
 fn two_norm(v: &[f64]) -> f64 {
     dot(v, v).sqrt()
-}
-
-fn inf_norm(v: &[f64]) -> f64 {
-    v.iter().fold(0.0f64, |a, b| a.max(b.abs()))
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ use super::gmres::Gmres;
 use super::Inertia;
 use crate::solver::kkt::Diagonal;
 use crate::solver::nlp::SparsityPattern;
+use crate::solver::vector::inf_norm;
 
 /// Largest number of iterative-refinement steps per solve.
 const MAX_REFINEMENT: usize = 3;
@@ -872,10 +873,6 @@ fn symmetric_mul_sub(
         }
         y[j] -= acc;
     }
-}
-
-fn inf_norm(v: &[f64]) -> f64 {
-    v.iter().fold(0.0f64, |a, b| a.max(b.abs()))
 }
 
 #[cfg(test)]
