@@ -22,6 +22,7 @@
 //! pattern values, the classification uses KKT inertias).
 //!
 //! One file per step of the iteration: `state` (what the machine holds),
+//! `start` (allocation, the start point and the scaling),
 //! `factorization` (K with inertia correction), `direction` (right-hand
 //! sides and solves), `trials` (the line search along the step),
 //! `acceptance` (taking the trial point), `multipliers` (least-squares
@@ -50,6 +51,7 @@ mod hessian;
 mod multipliers;
 mod restoration;
 mod solution;
+mod start;
 mod state;
 mod termination;
 mod trials;
