@@ -86,7 +86,9 @@ impl<A: Acceptance> Backtracking<A> {
         self
     }
 
-    /// Backtracks without second-order corrections.
+    /// Backtracks without second-order corrections (for searches whose
+    /// corrections cannot be formed, such as a restoration phase's).
+    #[allow(dead_code)]
     pub fn without_corrections(mut self) -> Self {
         self.corrections = false;
         self

@@ -61,16 +61,6 @@ impl Filter {
         self.entries.retain(|&(t, p)| t < entry.0 || p < entry.1);
         self.entries.push(entry);
     }
-
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether the filter has no entries.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }
 
 /// The filter method's acceptance test for one search along a step d from
@@ -206,7 +196,11 @@ mod tests {
         assert!(filter.acceptable(2.0, 4.0));
         assert!(!filter.acceptable(1e5, -1e9), "θ_max bounds the filter");
         filter.augment(0.1, 1.0);
-        assert_eq!(filter.len(), 1, "the new entry dominates the old one");
+        assert_eq!(
+            filter.entries.len(),
+            1,
+            "the new entry dominates the old one"
+        );
     }
 
     #[test]

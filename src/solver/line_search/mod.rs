@@ -11,7 +11,8 @@
 //! - [`Backtracking`] proposes the trials: step lengths α = α_max, α_max/2,
 //!   …, and second-order corrections after a rejected first step;
 //! - an [`Acceptance`] policy judges each evaluated trial. The filter method
-//!   ([`FilterAcceptance`], with its [`Filter`]) is the one in use; another
+//!   ([`FilterAcceptance`](filter::FilterAcceptance), with its [`Filter`])
+//!   is the one in use; another
 //!   rule (a barrier filter with its own margins, a merit function) is a new
 //!   implementation of the trait, not an edit of the search.
 //!
@@ -24,4 +25,4 @@ mod filter;
 
 pub use acceptance::Acceptance;
 pub use backtracking::{Backtracking, Trial, Verdict};
-pub use filter::{Filter, FilterAcceptance, FilterSearch};
+pub use filter::{Filter, FilterSearch};
