@@ -5,13 +5,12 @@
 //! dependent constraints and bad patterns on the sparse path.
 
 use faer::Mat;
-use lagrange::solver::classify::{classify, classify_by_inertia};
-use lagrange::solver::evaluate::EvaluationCounter;
-use lagrange::solver::linear::{KktSolver, SparseKkt};
-use lagrange::solver::matrices::{Hessian, Jacobian};
+use lagrange::solver::internals::{
+    classify, classify_by_inertia, Hessian, Jacobian, KktSolver, SparseKkt,
+};
 use lagrange::solver::{
-    solve, LinearSolver, Newton, NlpProblem, PointKind, Sense, Settings, Solution, SparsityPattern,
-    Status,
+    solve, EvaluationCounter, LinearSolver, Newton, NlpProblem, PointKind, Sense, Settings,
+    Solution, SparsityPattern, Status,
 };
 use lagrange_test_support::sparse::{cosh_chain, entropy, projection_chain, quartic_sphere};
 use lagrange_test_support::{max_relative_error, Closure, Rng, Sparsity};

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::matrices::{Hessian, Jacobian};
 use super::nlp::NlpProblem;
+use super::vector::{all_finite, inf_norm};
 
 /// The problem's values and first derivatives at one point, unscaled.
 #[derive(Clone, Debug)]
@@ -191,16 +192,15 @@ impl EvaluationCounter {
     /// the values' evaluation at this point, opened at `since` by
     /// [`values_open`](Self::values_open): values, derivatives and Hessian
     /// follow each other at every accepted point, and on small problems a
-    /// clock read (about 20 ns) costs as much as the little solver work in
-    /// between (the filter's verdict), which therefore counts with the
-    /// evaluation. Returns whether all of them are finite, and the clock
+    /// clock read costs as much as the little solver work in between (the
+    /// filter's verdict), which therefore counts with the evaluation. Returns whether all of them are finite, and the clock
     /// read that closed the interval.
     pub fn derivatives_and_hessian<P: NlpProblem + ?Sized>(
         &mut self,
         problem: &mut P,
         it: &mut Iterate,
         objective_factor: f64,
-        mu: &[f64],
+        weights: &[f64],
         hess: &mut Hessian,
         since: Instant,
     ) -> (bool, Instant) {
@@ -210,42 +210,28 @@ impl EvaluationCounter {
         let mut finite = all_finite(&it.gradient) && it.jacobian.all_finite();
         if finite {
             self.hessians += 1;
-            finite = hess.evaluate(problem, &it.x, objective_factor, mu);
+            finite = hess.evaluate(problem, &it.x, objective_factor, weights);
         }
         let end = Instant::now();
         self.time += end.saturating_duration_since(since);
         (finite, end)
     }
 
-    /// Hessian of σ_f f − Σ μᵢ gᵢ into `hess`; false if its lower triangle
-    /// is not finite.
+    /// Hessian of `objective_factor` · f − Σ wᵢ gᵢ (w = `weights`, the
+    /// problem's λ argument) into `hess`; false if its lower triangle is not
+    /// finite.
     pub fn hessian<P: NlpProblem + ?Sized>(
         &mut self,
         problem: &mut P,
         x: &[f64],
         objective_factor: f64,
-        mu: &[f64],
+        weights: &[f64],
         hess: &mut Hessian,
     ) -> bool {
         let start = Instant::now();
         self.hessians += 1;
-        let finite = hess.evaluate(problem, x, objective_factor, mu);
+        let finite = hess.evaluate(problem, x, objective_factor, weights);
         self.time += start.elapsed();
         finite
     }
-}
-
-/// ‖v‖∞ (NaN propagates as NaN).
-pub fn inf_norm(v: &[f64]) -> f64 {
-    v.iter().fold(0.0f64, |a, &b| {
-        if b.is_nan() || a.is_nan() {
-            f64::NAN
-        } else {
-            a.max(b.abs())
-        }
-    })
-}
-
-fn all_finite(v: &[f64]) -> bool {
-    v.iter().all(|x| x.is_finite())
 }

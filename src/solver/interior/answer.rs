@@ -6,8 +6,9 @@
 //! The convergence test is judged on exactly what is reported: multipliers
 //! of inactive constraints and bounds are set to 0 first.
 
-use crate::solver::evaluate::{inf_norm, Iterate, Scaling};
+use crate::solver::evaluate::{Iterate, Scaling};
 use crate::solver::result::Activity;
+use crate::solver::vector::inf_norm;
 
 use super::point::BoundDuals;
 use super::structure::Structure;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use faer::Mat;
 
 use crate::solver::classify::{classify_on_active_set, ActiveSet};
-use crate::solver::evaluate::{inf_norm, EvaluationCounter, Iterate, Scaling};
+use crate::solver::evaluate::{EvaluationCounter, Iterate, Scaling};
 use crate::solver::inertia::{InertiaCorrector, InertiaFailure};
 use crate::solver::kkt::Diagonal;
 use crate::solver::layout::choose_layout;
@@ -20,6 +20,7 @@ use crate::solver::nlp::{NlpProblem, Sense};
 use crate::solver::result::{Activity, IterationRecord, PointKind, Solution, Timings};
 use crate::solver::settings::{Barrier, LinearSolver, Settings};
 use crate::solver::status::Status;
+use crate::solver::vector::inf_norm;
 
 use super::answer::{self, Answer, Internal};
 use super::barrier::{

@@ -26,7 +26,7 @@
 //! the preconditioned vectors (restart) are allocated on first use only, and
 //! kept for later solves.
 
-use crate::solver::evaluate::inf_norm;
+use crate::solver::vector::{dot, inf_norm};
 
 /// Vectors and the small Hessenberg least-squares problem of GMRES(k).
 #[derive(Debug, Default)]
@@ -197,10 +197,6 @@ impl Gmres {
             self.work = vec![0.0; dim];
         }
     }
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 fn two_norm(v: &[f64]) -> f64 {

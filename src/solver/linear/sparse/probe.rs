@@ -3,7 +3,7 @@
 //! K, tells whether K itself is nonsingular.
 
 use super::SparseKkt;
-use crate::solver::evaluate::inf_norm;
+use crate::solver::vector::inf_norm;
 
 /// A probe solve whose refined residual stays above this times ‖b‖∞ shows
 /// K singular, even when it reached

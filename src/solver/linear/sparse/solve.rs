@@ -9,7 +9,7 @@ use faer::{Conj, Mat, Par};
 
 use super::assemble::symmetric_mul_sub;
 use super::SparseKkt;
-use crate::solver::evaluate::inf_norm;
+use crate::solver::vector::inf_norm;
 
 /// Largest number of iterative-refinement steps per solve.
 const MAX_REFINEMENT: usize = 3;

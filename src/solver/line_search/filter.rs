@@ -1,15 +1,11 @@
-//! Globalization: the filter line search of Wächter & Biegler (*On the
-//! implementation of an interior-point filter line-search algorithm for
-//! large-scale nonlinear programming*, Math. Prog. 106, 2006, §2.3–2.5),
-//! specialised to equality constraints (no barrier term), with second-order
-//! corrections against the Maratos effect.
-//!
-//! A trial point is judged on two measures, the infeasibility θ = ‖c‖₁ and
-//! the objective φ (both of the scaled problem): it must not be dominated by
-//! an entry of the filter, and it must decrease φ (Armijo, when the step is
-//! "f-type": the iterate is nearly feasible and the step promises enough
-//! decrease of φ) or θ or φ by a margin proportional to θ. This module holds
-//! the rules; the Newton iteration evaluates the trial points it asks for.
+//! The filter method: the [`Filter`] of (θ, φ) pairs that later iterates
+//! must not be dominated by, and the acceptance test built on it
+//! ([`FilterAcceptance`]): not dominated, and a sufficient decrease of φ
+//! (Armijo, when the step is "f-type": the iterate is nearly feasible and
+//! the step promises enough decrease of φ) or of θ, or of φ by a margin
+//! proportional to θ (Wächter & Biegler 2006, §2.3).
+
+use super::{Acceptance, Backtracking};
 
 /// γ_θ, γ_φ: margins of the sufficient-decrease tests and filter entries.
 const GAMMA_THETA: f64 = 1e-5;
@@ -24,12 +20,6 @@ const ETA_PHI: f64 = 1e-8;
 const GAMMA_ALPHA: f64 = 0.05;
 /// Absolute floor of the minimum step length.
 const ALPHA_FLOOR: f64 = 1e-14;
-/// Backtracking factor.
-const SHRINK: f64 = 0.5;
-/// Largest number of successive second-order corrections, and the decrease
-/// of θ each must achieve to try the next.
-const MAX_SOC: usize = 4;
-const KAPPA_SOC: f64 = 0.99;
 
 /// The filter: (θ, φ) pairs that future iterates must not be dominated by,
 /// with the bounds θ_max (never exceeded) and θ_min (below it, f-type steps
@@ -71,52 +61,12 @@ impl Filter {
         self.entries.retain(|&(t, p)| t < entry.0 || p < entry.1);
         self.entries.push(entry);
     }
-
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether the filter has no entries.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }
 
-/// A trial point the search asks the iteration to evaluate.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Trial {
-    /// x + α d.
-    Step(f64),
-    /// The k-th second-order correction (k = 1, 2, …): x + s where s solves
-    /// the KKT system with the constraint right-hand side replaced by the
-    /// accumulated c_soc = c(x) + c(x + d) + … (IPOPT's SOC).
-    SecondOrderCorrection(usize),
-}
-
-impl Trial {
-    /// The step length the trial stands for (1 for a correction).
-    pub fn step_length(self) -> f64 {
-        match self {
-            Trial::Step(alpha) => alpha,
-            Trial::SecondOrderCorrection(_) => 1.0,
-        }
-    }
-}
-
-/// Verdict on an evaluated trial point.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Acceptable: take this point.
-    Accept,
-    /// Try the next trial.
-    Reject,
-}
-
-/// One backtracking filter search along a Newton step d from an iterate
-/// with infeasibility θ₀, objective φ₀ and slope ∇φᵀd.
+/// The filter method's acceptance test for one search along a step d from
+/// an iterate with infeasibility θ₀, objective φ₀ and slope ∇φᵀd.
 #[derive(Clone, Debug)]
-pub struct FilterSearch {
+pub struct FilterAcceptance {
     theta0: f64,
     phi0: f64,
     slope: f64,
@@ -125,19 +75,7 @@ pub struct FilterSearch {
     /// two `powf` per trial.
     switch_slope: f64,
     switch_theta: f64,
-    alpha: f64,
-    /// The first step length tried (1, or the fraction to the boundary).
-    alpha_first: f64,
     alpha_min: f64,
-    /// Whether a rejected first step may be followed by second-order
-    /// corrections.
-    corrections: bool,
-    soc_next: Option<usize>,
-    soc_theta: f64,
-    /// Whether any trial point had a non-finite value or derivative.
-    pub saw_non_finite: bool,
-    /// Number of trial points judged.
-    pub trials: usize,
     /// Whether the accepted trial was f-type with Armijo decrease (then
     /// the filter is not augmented).
     accepted_f_type: bool,
@@ -145,8 +83,9 @@ pub struct FilterSearch {
     noise: f64,
 }
 
-impl FilterSearch {
-    /// Starts a search; `slope` is ∇φᵀd.
+impl FilterAcceptance {
+    /// The test for a search from (θ₀, φ₀) = (`theta0`, `phi0`) with
+    /// `slope` = ∇φᵀd.
     pub fn new(theta0: f64, phi0: f64, slope: f64) -> Self {
         let (switch_slope, switch_theta) = if slope < 0.0 {
             ((-slope).powf(S_PHI), DELTA_SWITCH * theta0.powf(S_THETA))
@@ -161,20 +100,13 @@ impl FilterSearch {
         } else {
             GAMMA_ALPHA * GAMMA_THETA
         };
-        FilterSearch {
+        FilterAcceptance {
             theta0,
             phi0,
             slope,
             switch_slope,
             switch_theta,
-            alpha: 1.0,
-            alpha_first: 1.0,
             alpha_min: alpha_min.max(ALPHA_FLOOR),
-            corrections: true,
-            soc_next: None,
-            soc_theta: f64::INFINITY,
-            saw_non_finite: false,
-            trials: 0,
             accepted_f_type: false,
             noise: 10.0 * f64::EPSILON * phi0.abs(),
         }
@@ -191,47 +123,27 @@ impl FilterSearch {
         self
     }
 
-    /// Starts the backtracking at `alpha_max` ≤ 1 (the fraction to the
-    /// boundary of an interior-point step) instead of 1.
-    pub fn with_max_step(mut self, alpha_max: f64) -> Self {
-        self.alpha = alpha_max;
-        self.alpha_first = alpha_max;
-        self
-    }
-
-    /// Backtracks without second-order corrections.
-    pub fn without_corrections(mut self) -> Self {
-        self.corrections = false;
-        self
-    }
-
-    /// The next trial to evaluate, or None when α fell below α_min (the
-    /// search failed: restoration is needed).
-    pub fn next_trial(&mut self) -> Option<Trial> {
-        if let Some(k) = self.soc_next.take() {
-            return Some(Trial::SecondOrderCorrection(k));
-        }
-        (self.alpha >= self.alpha_min).then_some(Trial::Step(self.alpha))
-    }
-
     /// Whether the step is f-type at length α: it promises a decrease of φ
     /// that dominates the infeasibility (switching condition), near feasibility.
     fn f_type(&self, alpha: f64) -> bool {
         self.slope < 0.0 && alpha * self.switch_slope > self.switch_theta
     }
 
-    /// Judges a trial from its (θ, φ) (None: not finite).
-    pub fn judge(&mut self, trial: Trial, values: Option<(f64, f64)>, filter: &Filter) -> Verdict {
-        self.trials += 1;
-        let Some((theta, phi)) = values else {
-            self.reject_non_finite(trial);
-            return Verdict::Reject;
-        };
-        // A correction is judged as the first step it corrects.
-        let alpha = match trial {
-            Trial::Step(alpha) => alpha,
-            Trial::SecondOrderCorrection(_) => self.alpha_first,
-        };
+    /// Whether the accepted point must augment the filter with the current
+    /// iterate (every step except f-type steps with Armijo decrease).
+    pub fn augments_filter(&self) -> bool {
+        !self.accepted_f_type
+    }
+}
+
+impl Acceptance for FilterAcceptance {
+    type Memory = Filter;
+
+    fn min_step(&self) -> f64 {
+        self.alpha_min
+    }
+
+    fn accepts(&mut self, alpha: f64, theta: f64, phi: f64, filter: &Filter) -> bool {
         let noise = self.noise;
         let f_type = self.f_type(alpha) && self.theta0 <= filter.theta_min;
         let accept = filter.acceptable(theta, phi)
@@ -243,47 +155,37 @@ impl FilterSearch {
             };
         if accept {
             self.accepted_f_type = f_type;
-            return Verdict::Accept;
         }
-        match trial {
-            // The full step was rejected while raising the infeasibility:
-            // the Maratos effect is likely; try second-order corrections.
-            Trial::Step(a) if self.corrections && a == self.alpha_first && theta >= self.theta0 => {
-                self.soc_theta = theta;
-                self.soc_next = Some(1);
-            }
-            Trial::Step(_) => self.alpha *= SHRINK,
-            Trial::SecondOrderCorrection(k) => {
-                if k < MAX_SOC && theta <= KAPPA_SOC * self.soc_theta {
-                    self.soc_theta = theta;
-                    self.soc_next = Some(k + 1);
-                } else {
-                    self.alpha = SHRINK * self.alpha_first;
-                }
-            }
-        }
-        Verdict::Reject
+        accept
+    }
+}
+
+/// The filter line search: backtracking judged by the filter method.
+pub type FilterSearch = Backtracking<FilterAcceptance>;
+
+impl FilterSearch {
+    /// Starts a search from (θ₀, φ₀) = (`theta0`, `phi0`) along a step with
+    /// `slope` = ∇φᵀd.
+    pub fn new(theta0: f64, phi0: f64, slope: f64) -> Self {
+        Backtracking::with_acceptance(theta0, FilterAcceptance::new(theta0, phi0, slope))
     }
 
-    /// Rejects a trial whose values or derivatives are not finite.
-    pub fn reject_non_finite(&mut self, trial: Trial) {
-        self.saw_non_finite = true;
-        match trial {
-            Trial::Step(_) => self.alpha *= SHRINK,
-            Trial::SecondOrderCorrection(_) => self.alpha = SHRINK * self.alpha_first,
-        }
+    /// See [`FilterAcceptance::with_noise_terms`].
+    pub fn with_noise_terms(self, terms: usize) -> Self {
+        self.map_acceptance(|a| a.with_noise_terms(terms))
     }
 
     /// Whether the accepted point must augment the filter with the current
     /// iterate (every step except f-type steps with Armijo decrease).
     pub fn augments_filter(&self) -> bool {
-        !self.accepted_f_type
+        self.acceptance().augments_filter()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::solver::line_search::{Trial, Verdict};
 
     #[test]
     fn filter_rejects_dominated_points_and_keeps_nondominated_entries() {
@@ -294,7 +196,11 @@ mod tests {
         assert!(filter.acceptable(2.0, 4.0));
         assert!(!filter.acceptable(1e5, -1e9), "θ_max bounds the filter");
         filter.augment(0.1, 1.0);
-        assert_eq!(filter.len(), 1, "the new entry dominates the old one");
+        assert_eq!(
+            filter.entries.len(),
+            1,
+            "the new entry dominates the old one"
+        );
     }
 
     #[test]
