@@ -132,13 +132,8 @@ mod tests {
     #[test]
     fn dense_sweeps_equal_generic_sweeps() {
         let d = 7;
-        let mut state = 7u64;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
-        };
+        let mut lcg = crate::solver::linear::lcg::Lcg::new(7);
+        let mut next = move || lcg.symmetric();
         let lower = Mat::from_fn(d, d, |i, j| {
             let v = next() * 10f64.powi(((i * 3 + j * 5) % 13) as i32 - 6);
             if i >= j && (i + j) % 4 != 1 {

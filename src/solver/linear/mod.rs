@@ -11,6 +11,7 @@
 
 pub mod dense;
 pub mod equilibrate;
+mod lcg;
 pub mod sparse;
 
 pub use dense::{DenseLdlt, DenseRefinement};

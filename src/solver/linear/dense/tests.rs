@@ -2,6 +2,7 @@
 //! and singular matrices.
 
 use super::*;
+use crate::solver::linear::lcg::Lcg;
 
 #[test]
 fn solves_and_counts_inertia_of_indefinite_matrix() {
@@ -26,13 +27,8 @@ fn solves_and_counts_inertia_of_indefinite_matrix() {
 /// eigenvalue signs.
 #[test]
 fn random_symmetric_indefinite_systems() {
-    let mut state = 12345u64;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
-    };
+    let mut lcg = Lcg::new(12345);
+    let mut next = move || lcg.symmetric();
     for trial in 0..200 {
         let n = 1 + trial % 9;
         let m = trial % (n + 1);

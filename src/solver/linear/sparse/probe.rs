@@ -3,6 +3,7 @@
 //! K, tells whether K itself is nonsingular.
 
 use super::SparseKkt;
+use crate::solver::linear::lcg::Lcg;
 use crate::solver::vector::inf_norm;
 
 /// A probe solve whose refined residual stays above this times ‖b‖∞ shows
@@ -23,15 +24,12 @@ impl SparseKkt {
     pub(super) fn probe_nonsingular(&mut self) -> bool {
         let dim = self.n + self.m;
         let mut b = std::mem::take(&mut self.probe);
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut lcg = Lcg::new(0x9E37_79B9_7F4A_7C15);
         // Generic in the equilibrated system (the solve multiplies by S):
         // a right-hand side generic in K's own units would weigh only the
         // rows S scales up, and miss a near-singular direction elsewhere.
         for (&f, s) in self.forward.iter().zip(&self.scale) {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            b[f] = (((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5) / s;
+            b[f] = (lcg.unit() - 0.5) / s;
         }
         debug_assert_eq!(b.len(), dim);
         let solved = self.solve_in_place(&mut b);

@@ -7,6 +7,7 @@ use faer::Mat;
 use super::factor::{for_each_pivot, is_replaced, numeric_ldlt, replaced_count};
 use super::SparseKkt;
 use crate::solver::kkt::Diagonal;
+use crate::solver::linear::lcg::Lcg;
 use crate::solver::linear::DenseLdlt;
 use crate::solver::nlp::SparsityPattern;
 
@@ -102,13 +103,8 @@ fn inertia_and_solution_match_the_dense_factorization() {
 #[test]
 fn supernodal_factorization_matches_the_dense_one() {
     let (n, m) = (150, 30);
-    let mut state = 7u64;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
-    };
+    let mut lcg = Lcg::new(7);
+    let mut next = move || lcg.symmetric();
     let mut h = SparsityPattern {
         nrows: n,
         ncols: n,
@@ -281,16 +277,13 @@ fn zero_hessian_kkt(n: usize, m: usize, dense: bool) -> (SparseKkt, Vec<f64>, Ve
         ..Default::default()
     };
     let mut jv = Vec::new();
-    let mut state = 11u64;
+    let mut lcg = Lcg::new(11);
     for r in 0..m {
         for c in 0..n {
             if dense || c % m == r {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
                 jp.rows.push(r);
                 jp.cols.push(c);
-                jv.push(0.5 + (state >> 11) as f64 / (1u64 << 53) as f64);
+                jv.push(0.5 + lcg.unit());
             }
         }
     }
