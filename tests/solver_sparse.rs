@@ -340,7 +340,7 @@ fn inertia_classification_agrees_with_the_svd_one() {
         let x = vec![0.0; n];
         let lambda = vec![0.0; m];
         let mut counter = EvaluationCounter::default();
-        let reference = classify(&mut p, &mut counter, &x, &lambda, j.as_ref(), true);
+        let reference = classify(&mut p, &mut counter, &x, &lambda, j.as_ref(), true, None);
         // Dense inertia.
         let mut kkt = KktSolver::dense(n, m);
         let mut hess = Hessian::Dense(Mat::zeros(n, n));

@@ -63,25 +63,14 @@ pub fn null_space(jac: MatRef<'_, f64>) -> Option<(usize, Mat<f64>)> {
 }
 
 /// Classifies `x` with contract multipliers `lambda`; `jac` is J(x). When
-/// `with_hessian` is false only the rank is computed (no Hessian evaluation).
-pub fn classify<P: NlpProblem + ?Sized>(
-    problem: &mut P,
-    counter: &mut EvaluationCounter,
-    x: &[f64],
-    lambda: &[f64],
-    jac: MatRef<'_, f64>,
-    with_hessian: bool,
-) -> Classification {
-    classify_with_hessian(problem, counter, x, lambda, jac, with_hessian, None)
-}
-
-/// [`classify`], given ∇²(f − λᵀg) at `x` when the caller already holds it
-/// (`hessian`: n × n, at least its lower triangle, exactly what
+/// `with_hessian` is false only the rank is computed (no Hessian
+/// evaluation). `hessian` is ∇²(f − λᵀg) at `x` when the caller already
+/// holds it (n × n, at least its lower triangle, exactly what
 /// `problem.hessian_of_lagrangian(x, 1.0, lambda, ·)` writes); `None`
 /// evaluates it. The solver passes the Hessian of its last iteration when
 /// that was evaluated with these very arguments: on small problems the
 /// evaluation is a visible part of the solve.
-pub fn classify_with_hessian<P: NlpProblem + ?Sized>(
+pub fn classify<P: NlpProblem + ?Sized>(
     problem: &mut P,
     counter: &mut EvaluationCounter,
     x: &[f64],
@@ -224,7 +213,7 @@ pub fn classify_by_inertia<P: NlpProblem + ?Sized>(
     if out.dependent_constraints {
         if let Jacobian::Dense(j) = jac {
             // Rare on this path (large dense problems): the dense analysis.
-            return classify(problem, counter, x, lambda, j.as_ref(), true);
+            return classify(problem, counter, x, lambda, j.as_ref(), true, None);
         }
     }
     if !counter.hessian(problem, x, 1.0, lambda, hessian) {

@@ -6,9 +6,7 @@ use std::time::Instant;
 
 use super::{Newton, NlpProblem, Status};
 use crate::solver::classify::Classification;
-use crate::solver::classify::{
-    classify_by_inertia, classify_with_hessian, DENSE_INERTIA_MIN_VARIABLES,
-};
+use crate::solver::classify::{classify, classify_by_inertia, DENSE_INERTIA_MIN_VARIABLES};
 use crate::solver::matrices::{Hessian, Jacobian};
 use crate::solver::result::{Activity, Solution};
 use crate::solver::settings::LinearSolver;
@@ -97,7 +95,7 @@ impl Newton {
                     }
                     _ => None,
                 };
-                classify_with_hessian(
+                classify(
                     problem,
                     evaluations,
                     &current.x,
@@ -132,7 +130,6 @@ fn default_message(status: Status) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::classify::classify;
     use crate::solver::evaluate::EvaluationCounter;
     use crate::solver::settings::Settings;
     use crate::solver::Sense;
@@ -248,7 +245,7 @@ mod tests {
             let mut jac = Mat::zeros(1, 3);
             p.jacobian(&x, jac.as_mut());
             let mut counter = EvaluationCounter::default();
-            let fresh = classify(&mut p, &mut counter, &x, &lambda, jac.as_ref(), true);
+            let fresh = classify(&mut p, &mut counter, &x, &lambda, jac.as_ref(), true, None);
             assert!(fresh.point.is_some());
             assert_eq!(solution.point, fresh.point, "{sense:?}, c = {c}");
         }
