@@ -268,6 +268,15 @@ impl NewtonKkt {
     }
 }
 
+/// The problem inside argmin's wrapper (argmin's executor holds it until
+/// the run ends).
+fn inner<O>(problem: &mut Problem<O>) -> Result<&mut O, Error> {
+    problem
+        .problem
+        .as_mut()
+        .ok_or_else(|| Error::msg("the argmin problem was taken out of the executor"))
+}
+
 impl<O: NlpProblem> Solver<O, NewtonKktState> for NewtonKkt {
     fn name(&self) -> &str {
         "Newton-KKT"
@@ -278,10 +287,7 @@ impl<O: NlpProblem> Solver<O, NewtonKktState> for NewtonKkt {
         problem: &mut Problem<O>,
         state: NewtonKktState,
     ) -> Result<(NewtonKktState, Option<KV>), Error> {
-        let inner = problem
-            .problem
-            .as_mut()
-            .ok_or_else(|| Error::msg("the argmin problem was taken out of the executor"))?;
+        let inner = inner(problem)?;
         self.algorithm = Algorithm::for_problem(&self.settings, inner);
         self.algorithm.init(inner);
         let iter = state.iter;
@@ -293,10 +299,7 @@ impl<O: NlpProblem> Solver<O, NewtonKktState> for NewtonKkt {
         problem: &mut Problem<O>,
         state: NewtonKktState,
     ) -> Result<(NewtonKktState, Option<KV>), Error> {
-        let inner = problem
-            .problem
-            .as_mut()
-            .ok_or_else(|| Error::msg("the argmin problem was taken out of the executor"))?;
+        let inner = inner(problem)?;
         self.algorithm.next_iter(inner);
         let next = state.iter + 1;
         self.after_step(problem, state, next)
