@@ -83,17 +83,17 @@ pub struct RestorationProblem<'a, P: ?Sized> {
     sparse: Option<Sparse>,
     /// The original's values at the last point asked for.
     original: Original,
-    /// Scratch: Sλ, and the original's sparse values.
+    /// Scratch: the weights Sλ of the original rows' curvature.
     weighted: Vec<f64>,
 }
 
 impl<'a, P: NlpProblem + ?Sized> RestorationProblem<'a, P> {
     /// The restoration problem of `problem` (n variables, m rows).
-    pub fn new(problem: &'a mut P, definition: Definition) -> Self {
+    pub fn new(problem: &'a mut P, mut definition: Definition) -> Self {
         let (n, m) = (definition.x_lower.len(), definition.row_scale.len());
         let sparse = definition
             .patterns
-            .as_ref()
+            .take()
             .map(|(jac, hess)| sparse_patterns(jac, hess, n, m));
         RestorationProblem {
             problem,
@@ -144,8 +144,9 @@ impl<'a, P: NlpProblem + ?Sized> RestorationProblem<'a, P> {
 const ALL: u8 = 0b111;
 
 /// The restoration problem's patterns from the original's.
-fn sparse_patterns(jac: &SparsityPattern, hess: &SparsityPattern, n: usize, m: usize) -> Sparse {
-    let mut jacobian = jac.clone();
+fn sparse_patterns(jac: SparsityPattern, hess: SparsityPattern, n: usize, m: usize) -> Sparse {
+    let (original_jacobian, original_hessian) = (jac.nnz(), hess.nnz());
+    let mut jacobian = jac;
     jacobian.ncols = n + 2 * m;
     for i in 0..m {
         jacobian.rows.extend([i, i]);
@@ -153,11 +154,11 @@ fn sparse_patterns(jac: &SparsityPattern, hess: &SparsityPattern, n: usize, m: u
     }
     // The proximity term adds to the diagonal: at the original's entry
     // (j, j) when it has one, at a new entry otherwise.
-    let mut hessian = hess.clone();
+    let mut hessian = hess;
     hessian.nrows = n + 2 * m;
     hessian.ncols = n + 2 * m;
     let mut diagonal = vec![usize::MAX; n];
-    for (k, (&r, &c)) in hess.rows.iter().zip(&hess.cols).enumerate() {
+    for (k, (&r, &c)) in hessian.rows.iter().zip(&hessian.cols).enumerate() {
         if r == c && diagonal[r] == usize::MAX {
             diagonal[r] = k;
         }
@@ -172,8 +173,8 @@ fn sparse_patterns(jac: &SparsityPattern, hess: &SparsityPattern, n: usize, m: u
     Sparse {
         jacobian,
         hessian,
-        original_jacobian: jac.nnz(),
-        original_hessian: hess.nnz(),
+        original_jacobian,
+        original_hessian,
         diagonal,
     }
 }
@@ -342,5 +343,184 @@ impl<P: ?Sized> RestorationProblem<'_, P> {
         {
             *w = s * l;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faer::Mat;
+
+    /// f = x₀ x₁, g₀ = x₀² + 3 x₁, g₁ = x₁ − x₀³: no curvature in x₁, so
+    /// the Hessian's pattern has no (1, 1) entry, which the proximity term
+    /// must add.
+    struct Small;
+
+    impl NlpProblem for Small {
+        fn num_variables(&self) -> usize {
+            2
+        }
+        fn num_constraints(&self) -> usize {
+            2
+        }
+        fn start(&self) -> Vec<f64> {
+            vec![0.0; 2]
+        }
+        fn objective(&mut self, x: &[f64]) -> f64 {
+            x[0] * x[1]
+        }
+        fn gradient(&mut self, x: &[f64], g: &mut [f64]) {
+            g.copy_from_slice(&[x[1], x[0]]);
+        }
+        fn constraints(&mut self, x: &[f64], c: &mut [f64]) {
+            c.copy_from_slice(&[x[0] * x[0] + 3.0 * x[1], x[1] - x[0].powi(3)]);
+        }
+        fn jacobian(&mut self, x: &[f64], mut j: MatMut<'_, f64>) {
+            j[(0, 0)] = 2.0 * x[0];
+            j[(0, 1)] = 3.0;
+            j[(1, 0)] = -3.0 * x[0] * x[0];
+            j[(1, 1)] = 1.0;
+        }
+        fn hessian_of_lagrangian(&mut self, x: &[f64], s: f64, l: &[f64], mut h: MatMut<'_, f64>) {
+            h[(0, 0)] = -2.0 * l[0] + 6.0 * l[1] * x[0];
+            h[(1, 0)] = s;
+            h[(0, 1)] = s;
+            h[(1, 1)] = 0.0;
+        }
+        fn jacobian_pattern(&mut self) -> Option<SparsityPattern> {
+            Some(SparsityPattern {
+                nrows: 2,
+                ncols: 2,
+                rows: vec![0, 0, 1, 1],
+                cols: vec![0, 1, 0, 1],
+            })
+        }
+        fn hessian_pattern(&mut self) -> Option<SparsityPattern> {
+            Some(SparsityPattern {
+                nrows: 2,
+                ncols: 2,
+                rows: vec![0, 1],
+                cols: vec![0, 0],
+            })
+        }
+    }
+
+    fn restoration(p: &mut Small, sparse: bool) -> RestorationProblem<'_, Small> {
+        let patterns =
+            sparse.then(|| (p.jacobian_pattern().unwrap(), p.hessian_pattern().unwrap()));
+        let definition = Definition {
+            row_scale: vec![0.5, 2.0],
+            x_lower: vec![f64::NEG_INFINITY; 2],
+            x_upper: vec![f64::INFINITY; 2],
+            row_lower: vec![0.0, f64::NEG_INFINITY],
+            row_upper: vec![0.0, 1.0],
+            start: vec![0.3, -0.2, 0.1, 0.2, 0.3, 0.4],
+            rho: 1e3,
+            proximity: vec![0.25, 0.5],
+            patterns,
+        };
+        RestorationProblem::new(p, definition)
+    }
+
+    /// Dense derivatives against central differences; σ = 0.7.
+    #[test]
+    fn derivatives_match_central_differences() {
+        let (x, lambda, sigma, h) = ([0.7, -0.4, 0.2, 0.5, 0.1, 0.3], [1.3, -0.6], 0.7, 1e-6);
+        let mut small = Small;
+        let mut r = restoration(&mut small, false);
+        let (nv, m) = (r.num_variables(), r.num_constraints());
+        let mut grad = vec![0.0; nv];
+        r.gradient(&x, &mut grad);
+        let mut jac = Mat::<f64>::zeros(m, nv);
+        r.jacobian(&x, jac.as_mut());
+        let mut hess = Mat::<f64>::zeros(nv, nv);
+        r.hessian_of_lagrangian(&x, sigma, &lambda, hess.as_mut());
+        let grad_l = |r: &mut RestorationProblem<'_, Small>, x: &[f64]| {
+            let mut g = vec![0.0; nv];
+            r.gradient(x, &mut g);
+            let mut j = Mat::<f64>::zeros(m, nv);
+            r.jacobian(x, j.as_mut());
+            (0..nv)
+                .map(|k| sigma * g[k] - (0..m).map(|i| lambda[i] * j[(i, k)]).sum::<f64>())
+                .collect::<Vec<_>>()
+        };
+        for k in 0..nv {
+            let (mut xp, mut xm) = (x.to_vec(), x.to_vec());
+            xp[k] += h;
+            xm[k] -= h;
+            let fd = (r.objective(&xp) - r.objective(&xm)) / (2.0 * h);
+            assert!(
+                (fd - grad[k]).abs() < 1e-6,
+                "gradient {k}: {fd} vs {}",
+                grad[k]
+            );
+            let (mut cp, mut cm) = (vec![0.0; m], vec![0.0; m]);
+            r.constraints(&xp, &mut cp);
+            r.constraints(&xm, &mut cm);
+            let (gp, gm) = (grad_l(&mut r, &xp), grad_l(&mut r, &xm));
+            for i in 0..m {
+                let fd = (cp[i] - cm[i]) / (2.0 * h);
+                assert!((fd - jac[(i, k)]).abs() < 1e-6, "jacobian ({i}, {k})");
+            }
+            for i in 0..nv {
+                let fd = (gp[i] - gm[i]) / (2.0 * h);
+                assert!((fd - hess[(i, k)]).abs() < 1e-6, "hessian ({i}, {k})");
+            }
+        }
+    }
+
+    /// The sparse values are the dense matrices' entries at the patterns.
+    #[test]
+    fn sparse_values_match_the_dense_matrices() {
+        let (x, lambda, sigma) = ([0.7, -0.4, 0.2, 0.5, 0.1, 0.3], [1.3, -0.6], 0.7);
+        let (mut a, mut b) = (Small, Small);
+        let mut dense = restoration(&mut a, false);
+        let mut sparse = restoration(&mut b, true);
+        assert!(dense.jacobian_pattern().is_none());
+        let (nv, m) = (dense.num_variables(), dense.num_constraints());
+        let mut jac = Mat::<f64>::zeros(m, nv);
+        dense.jacobian(&x, jac.as_mut());
+        let mut hess = Mat::<f64>::zeros(nv, nv);
+        dense.hessian_of_lagrangian(&x, sigma, &lambda, hess.as_mut());
+        let jp = sparse.jacobian_pattern().unwrap();
+        let mut values = vec![0.0; jp.nnz()];
+        sparse.jacobian_values(&x, &mut values);
+        let mut assembled = Mat::<f64>::zeros(m, nv);
+        for ((&r, &c), v) in jp.rows.iter().zip(&jp.cols).zip(&values) {
+            assembled[(r, c)] += v;
+        }
+        assert_eq!(assembled, jac);
+        let hp = sparse.hessian_pattern().unwrap();
+        assert!(hp.rows.iter().zip(&hp.cols).all(|(r, c)| r >= c));
+        let mut values = vec![0.0; hp.nnz()];
+        sparse.hessian_values(&x, sigma, &lambda, &mut values);
+        let mut assembled = Mat::<f64>::zeros(nv, nv);
+        for ((&r, &c), v) in hp.rows.iter().zip(&hp.cols).zip(&values) {
+            assembled[(r, c)] += v;
+        }
+        for c in 0..nv {
+            for r in c..nv {
+                assert_eq!(assembled[(r, c)], hess[(r, c)], "({r}, {c})");
+            }
+        }
+    }
+
+    #[test]
+    fn the_original_values_are_kept_for_the_last_point() {
+        let mut small = Small;
+        let mut r = restoration(&mut small, false);
+        let x = [0.7, -0.4, 0.2, 0.5, 0.1, 0.3];
+        let mut c = [0.0; 2];
+        r.objective(&x);
+        r.constraints(&x, &mut c);
+        r.constraint_magnitudes(&x, &mut c);
+        let (original, fresh) = r.original_at(&x);
+        assert!(!fresh);
+        assert_eq!(original.objective, 0.7 * -0.4);
+        let y = [0.1, 0.2, 0.2, 0.5, 0.1, 0.3];
+        r.objective(&y);
+        let (original, fresh) = r.original_at(&y);
+        assert!(fresh, "g was last evaluated elsewhere");
+        assert_eq!(original.constraints[1], 0.2 - 0.1f64.powi(3));
     }
 }

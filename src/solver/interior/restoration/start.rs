@@ -1,14 +1,16 @@
-//! Where the restoration phase starts, and the bound multipliers the
-//! original iteration resumes with (IPOPT's `RestoIterateInitializer` and
-//! the end of `MinC_1NrmRestorationPhase::PerformRestoration`).
+//! Where the restoration phase starts (IPOPT's `RestoIterateInitializer`):
+//! the restoration problem's definition from the original iterate, its
+//! primal-dual start and the settings of the iteration that solves it.
+
+use crate::solver::evaluate::inf_norm;
+use crate::solver::matrices::{Hessian, Jacobian};
+use crate::solver::nlp::{NlpProblem, SparsityPattern};
+use crate::solver::settings::{LinearSolver, Settings};
 
 use super::super::point::BoundDuals;
-use super::super::structure::Bounds;
-
-/// Bound multipliers larger than this after the phase are all reset to 1
-/// (IPOPT's `bound_mult_reset_threshold`): the move through the phase is
-/// no Newton step, and a huge multiplier would pin its variable.
-pub const MULTIPLIER_RESET: f64 = 1e3;
+use super::super::structure::{Bounds, Structure};
+use super::problem::Definition;
+use super::{Entry, RHO};
 
 /// A primal-dual start, used as given: the restoration problem's slacks,
 /// bound multipliers and barrier parameter (its x is the problem's start;
@@ -23,6 +25,147 @@ pub struct PrimalDualStart {
     pub v: BoundDuals,
     /// The barrier parameter.
     pub mu: f64,
+}
+
+/// Where the restoration problem starts: the original x and t, moved
+/// inside their bounds by at least μ_R/ρ (the distance at which a
+/// multiplier of ρ is central), g at that x, and μ_R.
+pub struct Start {
+    /// x.
+    pub x: Vec<f64>,
+    /// The slacks.
+    pub t: Vec<f64>,
+    /// g(x), unscaled.
+    pub g: Vec<f64>,
+    /// μ_R = max(μ, ‖residuals‖∞).
+    pub mu: f64,
+    /// Evaluations of the original problem this took.
+    pub evaluations: u64,
+}
+
+impl Entry<'_> {
+    /// The start of the restoration problem: x and t kept at least μ_R/ρ
+    /// inside their bounds, g evaluated again if x moved.
+    pub fn start<P: NlpProblem + ?Sized>(&self, problem: &mut P) -> Start {
+        let residuals = self.residuals(self.constraints, self.t);
+        let mu = self.mu.max(inf_norm(&residuals));
+        let mut start = Start {
+            x: self.x.to_vec(),
+            t: self.t.to_vec(),
+            g: self.constraints.to_vec(),
+            mu,
+            evaluations: 0,
+        };
+        keep_inside(self.slack_bounds, &mut start.t, mu / RHO);
+        if keep_inside(self.x_bounds, &mut start.x, mu / RHO) {
+            problem.constraints(&start.x, &mut start.g);
+            start.evaluations += 1;
+        }
+        start
+    }
+
+    /// The restoration problem's definition from its start: x, and p and n
+    /// central for μ_R with p − n the residuals of the rows at (x, t).
+    pub fn definition(&self, start: &Start) -> Definition {
+        let (n, m) = (self.x.len(), self.constraints.len());
+        let mut point = start.x.clone();
+        point.resize(n + 2 * m, 0.0);
+        for (i, r) in self.residuals(&start.g, &start.t).into_iter().enumerate() {
+            (point[n + i], point[n + m + i]) = p_and_n(r, start.mu, RHO);
+        }
+        // Rows as the original iteration scales them: the slacks' bounds
+        // for inequalities, the scaled right-hand side for equations.
+        let (mut row_lower, mut row_upper) = (vec![0.0; m], vec![0.0; m]);
+        for i in 0..m {
+            let s = self.scaling.constraints[i];
+            (row_lower[i], row_upper[i]) = match self.structure.slack_of[i] {
+                Some(k) => (self.slack_bounds.lower[k], self.slack_bounds.upper[k]),
+                None => {
+                    let end = s * self.structure.constraint_lower[i];
+                    (end, end)
+                }
+            };
+        }
+        // ζ = √μ, dⱼ = min(1, 1/|x_R,ⱼ|): a pull towards x_R that keeps
+        // the problem's Hessian positive on x and is the weaker the
+        // further the original iteration has gone.
+        let zeta = self.mu.sqrt();
+        let proximity = start
+            .x
+            .iter()
+            .map(|x| zeta * (1.0 / x.abs().max(1.0)).powi(2))
+            .collect();
+        let patterns = match self.matrices {
+            (Jacobian::Sparse { pattern: j, .. }, Hessian::Sparse { pattern: h, .. }) => {
+                Some((SparsityPattern::clone(j), SparsityPattern::clone(h)))
+            }
+            _ => None,
+        };
+        Definition {
+            row_scale: self.scaling.constraints.clone(),
+            x_lower: self.x_bounds.lower.clone(),
+            x_upper: self.x_bounds.upper.clone(),
+            row_lower,
+            row_upper,
+            start: point,
+            rho: RHO,
+            proximity,
+            patterns,
+        }
+    }
+
+    /// The restoration iteration's primal-dual start: the slacks and every
+    /// bound multiplier on the central path of μ_R: μ/p and μ/n for p and
+    /// n (as IPOPT), at most ρ for x and t. IPOPT keeps the original
+    /// multipliers of x and t (capped at ρ), but those can be far from
+    /// central for μ_R: a multiplier of 10⁻¹⁰ at a distance of 10⁻¹⁶ asks
+    /// for a first step of 10¹¹. The constraint multipliers are the least
+    /// squares ones, where IPOPT starts from y = 0: a row's multiplier is
+    /// near −ρ where it is violated, and with y = 0 the Hessian lacks that
+    /// row's curvature, which is all there is near a stationary point of
+    /// the violation (x² + y² ≤ −1 at the origin: a first step of 10²).
+    pub fn primal_dual_start(
+        &self,
+        structure: &Structure,
+        x: &[f64],
+        start: &Start,
+    ) -> PrimalDualStart {
+        let n = self.x.len();
+        let mut z = central(&structure.x, x, start.mu, RHO);
+        for (z, p) in z.lower[n..].iter_mut().zip(&x[n..]) {
+            *z = start.mu / p;
+        }
+        PrimalDualStart {
+            t: start.t.clone(),
+            z,
+            v: central(self.slack_bounds, &start.t, start.mu, RHO),
+            mu: start.mu,
+        }
+    }
+
+    /// Settings of the restoration iteration: those of the solve, with the
+    /// iterations left, no scaling of its own (its rows come scaled), the
+    /// linear algebra of the original iteration, and no classification.
+    pub fn inner_settings(&self) -> Settings {
+        let s = self.settings;
+        let sparse = matches!(self.matrices.0, Jacobian::Sparse { .. });
+        Settings::builder()
+            .tolerance(s.tolerance())
+            .max_iterations(s.max_iterations().saturating_sub(self.iteration).max(1))
+            .infeasibility_tolerance(s.infeasibility_tolerance())
+            .unbounded_objective(s.unbounded_objective())
+            .max_gradient_scale(f64::INFINITY)
+            .record_history(s.record_history())
+            .classify(false)
+            .linear_solver(if sparse {
+                LinearSolver::Sparse
+            } else {
+                LinearSolver::Dense
+            })
+            .barrier(s.barrier())
+            .build()
+            .expect("settings derived from valid settings")
+    }
 }
 
 /// The p, n > 0 with p − n = r (the row's residual) that satisfy the
@@ -81,34 +224,6 @@ pub fn central(bounds: &Bounds, v: &[f64], mu: f64, cap: f64) -> BoundDuals {
     z
 }
 
-/// Bound multipliers for the original iteration after the phase moved v
-/// from `before` to `after`: one primal-dual Newton step of the
-/// complementarity z·(v − end) = μ, taking the whole move as its primal
-/// step, kept positive by the fraction to the boundary τ (IPOPT's
-/// `ComputeBoundMultiplierStep`).
-pub fn multipliers_after(
-    bounds: &Bounds,
-    duals: &BoundDuals,
-    (before, after): (&[f64], &[f64]),
-    mu: f64,
-    tau: f64,
-) -> BoundDuals {
-    let moved: Vec<f64> = after.iter().zip(before).map(|(a, b)| a - b).collect();
-    let mut step = BoundDuals::new(bounds, 0.0);
-    duals.step(bounds, before, &moved, mu, &mut step);
-    let alpha = duals.max_step(bounds, &step, tau);
-    let mut out = duals.clone();
-    out.advance(&step, alpha);
-    out
-}
-
-/// The largest multiplier of a finite end.
-pub fn largest(bounds: &Bounds, duals: &BoundDuals) -> f64 {
-    let lower = bounds.has_lower.iter().map(|&i| duals.lower[i]);
-    let upper = bounds.has_upper.iter().map(|&i| duals.upper[i]);
-    lower.chain(upper).fold(0.0, f64::max)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,19 +251,5 @@ mod tests {
         assert_eq!(z.lower[0], 50.0);
         assert!((z.upper[2] - 1.0).abs() < 1e-9);
         assert!(!keep_inside(&bounds, &mut v, 1e-3));
-    }
-
-    #[test]
-    fn the_multiplier_step_solves_the_linearized_complementarity() {
-        // z d_after + d_before Δz = μ for the lower end at 0.
-        let bounds = Bounds::new(vec![0.0], vec![f64::INFINITY]);
-        let duals = BoundDuals {
-            lower: vec![0.01],
-            upper: vec![0.0],
-        };
-        let mu = 0.01;
-        let out = multipliers_after(&bounds, &duals, (&[0.5], &[0.6]), mu, 0.99);
-        let dz = out.lower[0] - 0.01;
-        assert!((0.01 * 0.6 + 0.5 * dz - mu).abs() < 1e-15);
     }
 }
