@@ -301,6 +301,45 @@ fn an_unreachable_disk_is_infeasible_at_the_origin() {
     }
 }
 
+/// The same with a third variable fixed at 1/2 (it leaves the iteration,
+/// and the phase works on the reduced problem) and the objective
+/// maximized: least violation 1.25 at (0, 0, 1/2).
+#[test]
+fn a_fixed_variable_and_a_maximization_go_through_the_phase() {
+    let mut p = Closure::new(3, 1, vec![1.0, -2.0, 0.5]);
+    p.sense = Sense::Maximize;
+    p.f = Box::new(|x| x[0] + x[1] + x[2]);
+    p.grad = Box::new(|_, g| g.fill(1.0));
+    p.cons = Box::new(|x, c| c[0] = x.iter().map(|v| v * v).sum::<f64>() + 1.0);
+    p.jac = Box::new(|x, mut j| {
+        for k in 0..3 {
+            j[(0, k)] = 2.0 * x[k];
+        }
+    });
+    p.hess = Box::new(|_, _, l, mut h| {
+        for k in 0..3 {
+            h[(k, k)] = -2.0 * l[0];
+        }
+    });
+    let mut p = Bounded {
+        inner: p,
+        x_bounds: (vec![-INF, -INF, 0.5], vec![INF, INF, 0.5]),
+        g_bounds: (vec![-INF], vec![0.0]),
+    };
+    for s in all_settings() {
+        let sol = solve(&mut p, &s);
+        assert_eq!(sol.status, Status::Infeasible, "{s:?}: {}", sol.message);
+        assert_honest(&sol, s.tolerance());
+        assert!(
+            sol.x[0].abs() < 1e-3 && sol.x[1].abs() < 1e-3,
+            "{:?}",
+            sol.x
+        );
+        assert_eq!(sol.x[2], 0.5);
+        assert!(close(sol.constraint_violation, 1.25, 1e-6));
+    }
+}
+
 /// x + y ≥ 2 and x + y ≤ 1: every point with 1 ≤ x + y ≤ 2 violates the
 /// two by 1 in all.
 fn inconsistent_half_planes() -> Bounded {
