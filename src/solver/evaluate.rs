@@ -136,6 +136,15 @@ pub struct EvaluationCounter {
 }
 
 impl EvaluationCounter {
+    /// Adds another counter's counts and time (a sub-solve's, such as a
+    /// restoration phase's).
+    pub fn add(&mut self, other: &EvaluationCounter) {
+        self.values += other.values;
+        self.derivatives += other.derivatives;
+        self.hessians += other.hessians;
+        self.time += other.time;
+    }
+
     /// f, g and the constraint magnitudes at `it.x`; false if any is not finite.
     pub fn values<P: NlpProblem + ?Sized>(&mut self, problem: &mut P, it: &mut Iterate) -> bool {
         let (finite, opened) = self.values_open(problem, it);

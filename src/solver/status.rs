@@ -13,9 +13,12 @@ pub enum Status {
     /// The iteration limit was reached first; the returned point is the last
     /// iterate, which may be close to a solution or not.
     MaxIterations,
-    /// Locally infeasible: the iterates reached a stationary point of ½‖g‖²
-    /// where g ≠ 0 (e.g. the constraints x = 1 and x = 2). The returned point
-    /// is a local least-squares minimizer of the constraint violation, not a
+    /// Locally infeasible: the iterates reached a stationary point of the
+    /// constraint violation where it is not zero (e.g. the constraints
+    /// x = 1 and x = 2): of ½‖g‖² with equations only; with bounds or
+    /// inequalities, of the violation's ℓ1 norm within the bounds, where
+    /// the interior-point method's restoration phase converged. The
+    /// returned point is a local minimizer of the violation, not a
     /// solution.
     Infeasible,
     /// f, g or one of their derivatives was NaN or infinite at the start, or

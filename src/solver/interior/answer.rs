@@ -198,14 +198,29 @@ pub fn evaluate(
 /// tol · max(1, magnitude, |end|). Bounds always hold: the returned point
 /// is moved into them.
 pub fn feasible(structure: &Structure, it: &Iterate, tol: f64) -> bool {
+    rows_feasible(structure, &it.constraints, &it.magnitudes, tol)
+}
+
+/// [`feasible`] on the constraint values g and their magnitudes alone.
+pub fn rows_feasible(structure: &Structure, g: &[f64], magnitudes: &[f64], tol: f64) -> bool {
     let within = |value: f64, lower: f64, upper: f64, magnitude: f64| {
         let below = lower - value;
         let above = value - upper;
         below <= tol * magnitude.max(lower.abs()).max(1.0)
             && above <= tol * magnitude.max(upper.abs()).max(1.0)
     };
-    (0..it.constraints.len()).all(|i| {
+    (0..g.len()).all(|i| {
         let (l, u) = (structure.constraint_lower[i], structure.constraint_upper[i]);
-        within(it.constraints[i], l, u, it.magnitudes[i])
+        within(g[i], l, u, magnitudes[i])
+    })
+}
+
+/// The largest violation of a constraint end by the values g (unscaled):
+/// the `constraint_violation` of a point inside its bounds.
+pub fn rows_violation(structure: &Structure, g: &[f64]) -> f64 {
+    g.iter().enumerate().fold(0.0f64, |worst, (i, &g)| {
+        let below = structure.constraint_lower[i] - g;
+        let above = g - structure.constraint_upper[i];
+        worst.max(below.max(above))
     })
 }

@@ -22,7 +22,8 @@
 //! [`point`] (slacks, bound multipliers, boundary rules), [`barrier`] (μ),
 //! [`fixed`] (fixed variables leave the iteration),
 //! [`answer`] (the contract's multipliers and convergence test),
-//! [`solver`] (the iteration).
+//! [`restoration`] (the feasibility restoration phase, when the filter
+//! accepts no step), [`solver`] (the iteration).
 //!
 //! Requirements on the problem: as for the equality path; the bounds and
 //! constraint ends are asked once per solve.
@@ -31,6 +32,7 @@ pub mod answer;
 pub mod barrier;
 pub mod fixed;
 pub mod point;
+pub mod restoration;
 pub mod solver;
 pub mod structure;
 

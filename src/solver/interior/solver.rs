@@ -30,6 +30,7 @@ use super::fixed::Reduction;
 use super::point::{
     add_barrier_gradient, barrier_value, complementarity_after, max_primal_step, BoundDuals,
 };
+use super::restoration::{self, start::PrimalDualStart, Entry, Exit};
 use super::structure::{Bounds, Structure};
 
 /// Least-squares multipliers larger than this (scaled problem) are replaced
@@ -147,6 +148,10 @@ pub struct InteriorPoint {
     history: Vec<IterationRecord>,
     counter: EvaluationCounter,
     clock: Clock,
+    /// Whether this solver solves a restoration problem: it starts from
+    /// `given_start` and has no restoration phase of its own.
+    in_restoration: bool,
+    given_start: Option<Box<PrimalDualStart>>,
 }
 
 impl InteriorPoint {
@@ -195,7 +200,30 @@ impl InteriorPoint {
             history: Vec::new(),
             counter: EvaluationCounter::default(),
             clock: Clock::default(),
+            in_restoration: false,
+            given_start: None,
         }
+    }
+
+    /// A solver for the restoration problem of another (see
+    /// [`restoration`]): it starts at the problem's start with `start`'s
+    /// slacks, multipliers and μ as given, and when its filter line search
+    /// fails it takes the least-change step onto the linearized rows
+    /// instead of a restoration phase.
+    pub(super) fn for_restoration(
+        settings: Settings,
+        structure: Structure,
+        start: PrimalDualStart,
+    ) -> Self {
+        let mut solver = InteriorPoint::new(settings, structure);
+        solver.in_restoration = true;
+        solver.given_start = Some(Box::new(start));
+        solver
+    }
+
+    /// The slacks of the inequality rows at the current point (scaled).
+    pub(super) fn slacks(&self) -> &[f64] {
+        &self.point.t
     }
 
     /// Why the iteration stopped, once it has.
@@ -323,7 +351,13 @@ impl InteriorPoint {
                 "the start point has a non-finite entry",
             );
         }
-        self.x_bounds.push_inside(&mut self.current.x);
+        let given = self.given_start.take();
+        match &given {
+            // A restoration start is interior already; pushing it would
+            // undo the elastic variables' balance with the residuals.
+            Some(_) => self.x_bounds.keep_distance(&self.current.x),
+            None => self.x_bounds.push_inside(&mut self.current.x),
+        }
         if !self.counter.values(problem, &mut self.current) {
             return self.stop(
                 Status::EvaluationError,
@@ -347,9 +381,10 @@ impl InteriorPoint {
         self.slack_bounds.push_inside(&mut self.point.t);
         self.point.z = BoundDuals::new(&self.x_bounds, 1.0);
         self.point.v = BoundDuals::new(&self.slack_bounds, 1.0);
-        match &warm {
-            Some(w) => self.warm_multipliers(&w.multipliers, &w.bound_multipliers),
-            None => self.least_squares_multipliers(),
+        match (given, &warm) {
+            (Some(given), _) => self.adopt_start(*given),
+            (None, Some(w)) => self.warm_multipliers(&w.multipliers, &w.bound_multipliers),
+            (None, None) => self.least_squares_multipliers(),
         }
         let theta0 = self.theta(&self.current, &self.point.t);
         self.filter = Filter::new(theta0, self.settings.max_iterations().min(1000) + 1);
@@ -437,26 +472,15 @@ impl InteriorPoint {
     /// cᵢ − tₖ (inequalities), into `out`.
     fn row_residuals(&self, it: &Iterate, t: &[f64], out: &mut [f64]) {
         for (i, r) in out.iter_mut().enumerate() {
-            let c = self.scaling.constraints[i] * it.constraints[i];
-            *r = match self.structure.slack_of[i] {
-                Some(k) => c - t[k],
-                None => c - self.scaling.constraints[i] * self.structure.constraint_lower[i],
-            };
+            let s = self.scaling.constraints[i];
+            *r = self.structure.row_residual(i, s, it.constraints[i], t);
         }
     }
 
     /// θ = ‖residuals‖₁.
     fn theta(&self, it: &Iterate, t: &[f64]) -> f64 {
-        let mut sum = 0.0;
-        for i in 0..it.constraints.len() {
-            let c = self.scaling.constraints[i] * it.constraints[i];
-            sum += match self.structure.slack_of[i] {
-                Some(k) => c - t[k],
-                None => c - self.scaling.constraints[i] * self.structure.constraint_lower[i],
-            }
-            .abs();
-        }
-        sum
+        self.structure
+            .theta(&self.scaling.constraints, &it.constraints, t)
     }
 
     /// The barrier objective φ_μ = φ − μ Σ ln(distances) at an iterate.
@@ -490,6 +514,18 @@ impl InteriorPoint {
                 self.point.v.upper[k] = (-y).max(floor);
             }
         }
+    }
+
+    /// Slacks, bound multipliers and μ of a restoration start, as given,
+    /// and least-squares constraint multipliers for them.
+    fn adopt_start(&mut self, start: PrimalDualStart) {
+        self.point.t.copy_from_slice(&start.t);
+        self.slack_bounds.keep_distance(&self.point.t);
+        self.point.z = start.z;
+        self.point.v = start.v;
+        self.mu = start.mu;
+        self.tau = fraction_to_boundary(start.mu);
+        self.least_squares_multipliers();
     }
 
     /// y = argmin ‖∇φ − z_L + z_U − J_cᵀ y‖² + ‖y_I − v_L + v_U‖², from
@@ -662,6 +698,9 @@ impl InteriorPoint {
             .saturating_sub(self.counter.time - eval_before);
         let alpha = match accepted {
             Ok(alpha) => alpha,
+            Err(Status::LineSearchFailed) if !self.in_restoration => {
+                return self.restore(problem);
+            }
             Err(status) => {
                 let msg = match status {
                     Status::EvaluationError => {
@@ -1012,11 +1051,99 @@ impl InteriorPoint {
         if search.saw_non_finite {
             return Err(Status::EvaluationError);
         }
-        self.feasibility_fallback(problem, theta0, phi0)
+        if self.in_restoration {
+            return self.feasibility_fallback(problem, theta0, phi0);
+        }
+        // The restoration phase starts here: the filter keeps this point.
+        self.filter.augment(theta0, phi0);
+        Err(Status::LineSearchFailed)
     }
 
-    /// When the filter accepts no step: one feasibility-restoration step,
-    /// the least-change step onto the linearized constraints,
+    /// The restoration phase (see [`restoration`]) from the current
+    /// iterate; the iteration goes on from the point it reaches, or stops
+    /// there with its verdict.
+    fn restore<P: NlpProblem + ?Sized>(&mut self, problem: &mut P) {
+        let entry = Entry {
+            x: &self.current.x,
+            t: &self.point.t,
+            z: &self.point.z,
+            v: &self.point.v,
+            constraints: &self.current.constraints,
+            mu: self.mu,
+            tau: self.tau,
+            scaling: &self.scaling,
+            x_bounds: &self.x_bounds,
+            slack_bounds: &self.slack_bounds,
+            structure: &self.structure,
+            filter: &self.filter,
+            matrices: (&self.current.jacobian, &self.hessian),
+            settings: &self.settings,
+            iteration: self.iteration,
+        };
+        let phase = restoration::run(problem, &entry, &mut self.history);
+        self.counter.add(&phase.evaluations);
+        self.clock.factorization += phase.factorization;
+        self.clock.line_search += phase.line_search;
+        if phase.iterations > 0 && !self.adopt_restoration(problem, &phase) {
+            return;
+        }
+        match phase.exit {
+            Exit::Return => {}
+            Exit::Stop(status, message) => self.stop(status, message),
+            Exit::Stalled if self.violation_is_stationary() => self.stop(
+                Status::Infeasible,
+                "locally infeasible: the constraint violation cannot be reduced further \
+                 (stationary point of the violation within the bounds)",
+            ),
+            Exit::Stalled => self.stop(
+                Status::LineSearchFailed,
+                "no acceptable step: the filter line search and the restoration phase both failed",
+            ),
+        }
+    }
+
+    /// Moves to the point where the restoration phase ended, with its
+    /// bound multipliers and least-squares constraint multipliers, and
+    /// records it; false when the solve stops there (evaluation error, or
+    /// the termination tests).
+    fn adopt_restoration<P: NlpProblem + ?Sized>(
+        &mut self,
+        problem: &mut P,
+        phase: &restoration::Phase,
+    ) -> bool {
+        self.iteration += phase.iterations;
+        self.current.x.copy_from_slice(&phase.x);
+        self.point.t.copy_from_slice(&phase.t);
+        self.x_bounds.keep_distance(&self.current.x);
+        self.slack_bounds.keep_distance(&self.point.t);
+        self.point.z.clone_from(&phase.z);
+        self.point.v.clone_from(&phase.v);
+        let finite = self.counter.values(problem, &mut self.current)
+            && self.counter.derivatives(problem, &mut self.current);
+        if !finite {
+            self.stop(
+                Status::EvaluationError,
+                "f, g or a derivative is not finite where the restoration phase ended",
+            );
+            return false;
+        }
+        self.update_scaled_derivatives();
+        self.least_squares_multipliers();
+        if !self.evaluate_hessian(problem) {
+            self.stop(
+                Status::EvaluationError,
+                "the Hessian of the Lagrangian is not finite where the restoration phase ended",
+            );
+            return false;
+        }
+        self.check_termination(phase.step_length, phase.regularization);
+        self.status.is_none()
+    }
+
+    /// Inside a restoration phase, when the filter accepts no step: one
+    /// feasibility step, the least-change step onto the linearized
+    /// constraints (IPOPT restores a restoration problem by moving its p
+    /// and n alone; this step moves them and x),
     ///
     /// ```text
     /// min ½ dxᵀ(Σₓ + I)dx + ½ dtᵀ Σₜ dt   subject to   J dx − dt = −(c − t),

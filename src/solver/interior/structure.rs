@@ -200,6 +200,25 @@ impl Structure {
         }
     }
 
+    /// The scaled residual of row i at the value g with the slacks t:
+    /// s·g − tₖ for an inequality, s·g − s·end for an equation (θ sums
+    /// their absolute values).
+    pub fn row_residual(&self, i: usize, scale: f64, g: f64, t: &[f64]) -> f64 {
+        let c = scale * g;
+        match self.slack_of[i] {
+            Some(k) => c - t[k],
+            None => c - scale * self.constraint_lower[i],
+        }
+    }
+
+    /// θ = Σᵢ |row residualᵢ| with the row scales s: the infeasibility the
+    /// filter measures.
+    pub fn theta(&self, scales: &[f64], g: &[f64], t: &[f64]) -> f64 {
+        (0..g.len())
+            .map(|i| self.row_residual(i, scales[i], g[i], t).abs())
+            .sum()
+    }
+
     /// Whether the problem has any bound or inequality (else the equality
     /// Newton–KKT path serves it).
     pub fn needs_interior_point(&self) -> bool {
