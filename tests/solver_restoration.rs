@@ -7,7 +7,7 @@ use faer::MatMut;
 use std::path::Path;
 
 use lagrange::problem::CompiledProblem;
-use lagrange::problem_file::compile::compile;
+use lagrange::problem_file::compile;
 use lagrange::problem_file::load_str;
 use lagrange::solver::{
     solve, Barrier, LinearSolver, NlpProblem, Sense, Settings, Solution, SparsityPattern, Status,

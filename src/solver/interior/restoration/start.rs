@@ -2,10 +2,10 @@
 //! the restoration problem's definition from the original iterate, its
 //! primal-dual start and the settings of the iteration that solves it.
 
-use crate::solver::evaluate::inf_norm;
 use crate::solver::matrices::{Hessian, Jacobian};
 use crate::solver::nlp::{NlpProblem, SparsityPattern};
 use crate::solver::settings::{LinearSolver, Settings};
+use crate::solver::vector::inf_norm;
 
 use super::super::point::BoundDuals;
 use super::super::structure::{Bounds, Structure};
