@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the local virtual environment for the peer benchmarks and the
-# expected-value checks: CasADi (ships IPOPT), SciPy, NumPy, mpmath, pytest.
+# expected-value checks: CasADi (ships IPOPT), POUNCE (pounce-solver), SciPy,
+# NumPy, mpmath, pytest.
 # Optional extras for benches/compare_autodiff.py: `setup.sh --autodiff`
 # also installs PyTorch and JAX (CPU use; large downloads).
 # Usage: benches/peers/setup.sh [--autodiff]      (from anywhere)
@@ -12,7 +13,7 @@ if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
 "$venv/bin/pip" install --quiet --upgrade pip
-"$venv/bin/pip" install --quiet casadi scipy numpy mpmath pytest
+"$venv/bin/pip" install --quiet casadi scipy numpy mpmath pytest pounce-solver
 if [ "${1:-}" = "--autodiff" ]; then
     "$venv/bin/pip" install --quiet torch "jax[cpu]"
 fi
