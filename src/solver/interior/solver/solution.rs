@@ -112,20 +112,7 @@ impl InteriorPoint {
         let finite = self.counter.values(problem, &mut self.current)
             && self.counter.derivatives(problem, &mut self.current);
         if finite {
-            let input = Internal {
-                iterate: &self.current,
-                scaling: &self.scaling,
-                y: &self.point.y,
-                z: &self.point.z,
-            };
-            let tol = self.settings.tolerance();
-            answer::evaluate(
-                &self.structure,
-                &input,
-                tol,
-                &mut self.answer,
-                &mut self.work.n,
-            );
+            self.evaluate_answer();
         }
     }
 

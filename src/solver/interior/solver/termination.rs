@@ -4,10 +4,9 @@
 use super::*;
 
 impl InteriorPoint {
-    /// The contract's test (converged), unboundedness, a stalled
-    /// infeasible iterate, and the iteration limit; records the history.
-    pub(super) fn check_termination(&mut self, alpha: f64, delta: f64) {
-        let tol = self.settings.tolerance();
+    /// The contract's multipliers, activities and convergence test at the
+    /// current iterate, into `self.answer`.
+    pub(super) fn evaluate_answer(&mut self) {
         let input = Internal {
             iterate: &self.current,
             scaling: &self.scaling,
@@ -17,10 +16,17 @@ impl InteriorPoint {
         answer::evaluate(
             &self.structure,
             &input,
-            tol,
+            self.settings.tolerance(),
             &mut self.answer,
             &mut self.work.n,
         );
+    }
+
+    /// The contract's test (converged), unboundedness, a stalled
+    /// infeasible iterate, and the iteration limit; records the history.
+    pub(super) fn check_termination(&mut self, alpha: f64, delta: f64) {
+        let tol = self.settings.tolerance();
+        self.evaluate_answer();
         if self.settings.record_history() {
             self.history.push(IterationRecord {
                 iteration: self.iteration,
