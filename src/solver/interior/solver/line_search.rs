@@ -24,19 +24,23 @@ impl InteriorPoint {
             .map(|(g, d)| g * d)
             .sum();
         self.work.n = grad;
-        let mut grad_t = vec![0.0; self.point.t.len()];
+        let mut grad_t = std::mem::take(&mut self.work.grad_t);
+        grad_t.fill(0.0);
         add_barrier_gradient(&self.slack_bounds, &self.point.t, self.mu, &mut grad_t);
         slope += grad_t
             .iter()
             .zip(&self.direction.dt)
             .map(|(g, d)| g * d)
             .sum::<f64>();
+        self.work.grad_t = grad_t;
         let mut search = FilterSearch::new(theta0, phi0, slope)
             .with_noise_terms(n)
             .with_max_step(alpha_max);
         // The direction of the step; corrections overwrite self.direction.
-        let step = self.direction.clone();
-        let mut c_soc = vec![0.0; self.m()];
+        let mut step = std::mem::take(&mut self.work.step);
+        step.clone_from(&self.direction);
+        let mut c_soc = std::mem::take(&mut self.work.c_soc);
+        c_soc.fill(0.0);
         let mut alpha_soc = alpha_max;
         while let Some(trial) = search.next_trial() {
             let alpha = match trial {
@@ -82,10 +86,14 @@ impl InteriorPoint {
                 if search.augments_filter() {
                     self.filter.augment(theta0, phi0);
                 }
+                self.work.step = step;
+                self.work.c_soc = c_soc;
                 return Ok(alpha);
             }
         }
-        self.direction = step;
+        std::mem::swap(&mut self.direction, &mut step);
+        self.work.step = step;
+        self.work.c_soc = c_soc;
         if search.saw_non_finite {
             return Err(Status::EvaluationError);
         }

@@ -113,6 +113,13 @@ struct Workspace {
     rhs: Vec<f64>,
     /// Scaled constraint residuals c − t (inequalities) or c − end (m).
     residual: Vec<f64>,
+    /// The barrier gradient of the slacks (line search).
+    grad_t: Vec<f64>,
+    /// The accumulated second-order correction's rows (m).
+    c_soc: Vec<f64>,
+    /// The direction a line search starts from, kept while corrections
+    /// overwrite the current one.
+    step: Direction,
     /// Length-n scratch.
     n: Vec<f64>,
 }

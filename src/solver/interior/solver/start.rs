@@ -136,6 +136,9 @@ impl InteriorPoint {
             r_t: vec![0.0; mi],
             rhs: vec![0.0; n + m],
             residual: vec![0.0; m],
+            grad_t: vec![0.0; mi],
+            c_soc: vec![0.0; m],
+            step: Direction::default(),
             n: vec![0.0; n],
         };
         self.answer = Answer::default();
