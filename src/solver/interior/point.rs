@@ -10,12 +10,27 @@ use super::structure::Bounds;
 
 /// Bound multipliers of one kind of primal variable (x or t): one entry per
 /// variable, zero where the end is absent.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct BoundDuals {
     /// Multipliers of the lower ends (≥ 0).
     pub lower: Vec<f64>,
     /// Multipliers of the upper ends (≥ 0).
     pub upper: Vec<f64>,
+}
+
+impl Clone for BoundDuals {
+    fn clone(&self) -> Self {
+        Self {
+            lower: self.lower.clone(),
+            upper: self.upper.clone(),
+        }
+    }
+
+    /// Field by field, reusing the vectors' storage.
+    fn clone_from(&mut self, source: &Self) {
+        self.lower.clone_from(&source.lower);
+        self.upper.clone_from(&source.upper);
+    }
 }
 
 impl BoundDuals {

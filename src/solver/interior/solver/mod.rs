@@ -91,13 +91,35 @@ struct Duals {
 }
 
 /// A search direction.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 struct Direction {
     dx: Vec<f64>,
     dt: Vec<f64>,
     dy: Vec<f64>,
     dz: BoundDuals,
     dv: BoundDuals,
+}
+
+impl Clone for Direction {
+    fn clone(&self) -> Self {
+        Self {
+            dx: self.dx.clone(),
+            dt: self.dt.clone(),
+            dy: self.dy.clone(),
+            dz: self.dz.clone(),
+            dv: self.dv.clone(),
+        }
+    }
+
+    /// Field by field, so that the line search's copies reuse the
+    /// vectors' storage (the derived form would allocate anew).
+    fn clone_from(&mut self, source: &Self) {
+        self.dx.clone_from(&source.dx);
+        self.dt.clone_from(&source.dt);
+        self.dy.clone_from(&source.dy);
+        self.dz.clone_from(&source.dz);
+        self.dv.clone_from(&source.dv);
+    }
 }
 
 /// Scratch vectors, sized once.
