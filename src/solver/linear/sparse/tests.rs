@@ -164,18 +164,8 @@ fn supernodal_factorization_matches_the_dense_one() {
 fn zero_pivots_are_replaced_or_reported() {
     // W = [0 1; 1 0], J = [1 1]: nonsingular, inertia (1, 2, 0), every
     // diagonal entry zero.
-    let h = SparsityPattern {
-        nrows: 2,
-        ncols: 2,
-        rows: vec![0, 1, 1],
-        cols: vec![0, 0, 1],
-    };
-    let j = SparsityPattern {
-        nrows: 1,
-        ncols: 2,
-        rows: vec![0, 0],
-        cols: vec![0, 1],
-    };
+    let h = pattern(2, 2, vec![0, 1, 1], vec![0, 0, 1]);
+    let j = pattern(1, 2, vec![0, 0], vec![0, 1]);
     let mut kkt = SparseKkt::new(&h, &j).unwrap();
     kkt.assemble(
         Some(&[0.0, 1.0, 0.0]),
@@ -209,18 +199,8 @@ fn zero_pivots_are_replaced_or_reported() {
 
 #[test]
 fn duplicate_entries_add_and_reuse_keeps_no_trace() {
-    let h = SparsityPattern {
-        nrows: 2,
-        ncols: 2,
-        rows: vec![0, 0, 1],
-        cols: vec![0, 0, 1],
-    };
-    let j = SparsityPattern {
-        nrows: 1,
-        ncols: 2,
-        rows: vec![0, 0],
-        cols: vec![0, 1],
-    };
+    let h = pattern(2, 2, vec![0, 0, 1], vec![0, 0, 1]);
+    let j = pattern(1, 2, vec![0, 0], vec![0, 1]);
     let mut kkt = SparseKkt::new(&h, &j).unwrap();
     assert_eq!(kkt.nnz(), 5);
     kkt.assemble(
@@ -367,5 +347,15 @@ fn dependent_constraints_find_a_repeated_row() {
         } else {
             assert_eq!(rows, [m - 1]);
         }
+    }
+}
+
+/// A pattern from its shape and its entries' rows and columns.
+fn pattern(nrows: usize, ncols: usize, rows: Vec<usize>, cols: Vec<usize>) -> SparsityPattern {
+    SparsityPattern {
+        nrows,
+        ncols,
+        rows,
+        cols,
     }
 }
