@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use lagrange::families::{generate, FAMILIES};
+use lagrange::families::{generate, EQUALITY_FAMILIES};
 use lagrange::problem_file::load;
 use lagrange_test_support::cli::{run, s, scratch, Run};
 use serde_json::Value;
@@ -32,7 +32,9 @@ fn generated_file(dir: &Path, family: &str, n: usize, extra: &[&str]) -> PathBuf
 #[test]
 fn generated_files_load_and_their_expected_is_the_exact_solution() {
     let dir = scratch("expected");
-    for family in FAMILIES {
+    // The inequality families load once the bound and inequality grammar
+    // lands: tests/families_inequalities.rs.
+    for family in EQUALITY_FAMILIES {
         for n in [3, 17] {
             let exact = generate(family, n).unwrap();
             for extra in [&[][..], &["--compact"][..]] {
@@ -81,7 +83,9 @@ fn generate_writes_to_stdout_by_default_with_the_contract_field_order() {
 fn generated_files_pass_check_for_every_family() {
     let dir = scratch("check");
     let mut paths = Vec::new();
-    for family in FAMILIES {
+    // The inequality families load once the bound and inequality grammar
+    // lands: tests/families_inequalities.rs.
+    for family in EQUALITY_FAMILIES {
         for n in [5, 25] {
             paths.push(generated_file(&dir, family, n, &[]));
         }
@@ -94,7 +98,7 @@ fn generated_files_pass_check_for_every_family() {
         stderr,
     } = run(&args);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
-    let files = 2 * FAMILIES.len();
+    let files = 2 * EQUALITY_FAMILIES.len();
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("ok ")).count(),
         files

@@ -1,7 +1,7 @@
 //! The scalable benchmark families: each generated file, loaded through the
 //! problem-file path and solved, matches its closed-form solution.
 
-use lagrange::families::{generate, FamilyError, FAMILIES};
+use lagrange::families::{generate, FamilyError, EQUALITY_FAMILIES};
 use lagrange::problem_file::compile::compile;
 use lagrange::problem_file::load_str;
 use lagrange::solver::{solve, NlpProblem, Settings, Status};
@@ -51,7 +51,9 @@ fn check_family(name: &str, n: usize) {
 
 #[test]
 fn every_family_matches_its_closed_form_at_small_sizes() {
-    for name in FAMILIES {
+    // The inequality families load once the bound and inequality grammar
+    // lands: tests/families_inequalities.rs.
+    for name in EQUALITY_FAMILIES {
         for n in [2, 3, 10, 40] {
             if generate(name, n).is_ok() {
                 check_family(name, n);

@@ -404,3 +404,100 @@ fn crossed_bounds_are_an_invalid_problem() {
     assert_eq!(s.status, Status::InvalidProblem);
     assert!(s.message.contains("variable 0"), "{}", s.message);
 }
+
+#[test]
+fn an_objective_bounded_only_by_its_bounds_stops_at_them() {
+    // min x − 2y on the box [0, 1]²: x = 0 (z = 1), y = 1 (z = −2).
+    let mut p = Closure {
+        n: 2,
+        m: 0,
+        sense: Sense::Minimize,
+        start: vec![0.5, 0.5],
+        x_bounds: (vec![0.0, 0.0], vec![1.0, 1.0]),
+        g_bounds: (vec![], vec![]),
+        f: |x| x[0] - 2.0 * x[1],
+        grad: |_, g| {
+            g[0] = 1.0;
+            g[1] = -2.0;
+        },
+        g: |_, _| {},
+        jac: |_, _| {},
+        hess_f: no_hess,
+        hess_g: no_hess_g,
+    };
+    let s = solved(&mut p);
+    assert!(s.x[0].abs() < 1e-8 && close(s.x[1], 1.0, 1e-8), "{:?}", s.x);
+    assert!(close(s.bound_multipliers[0], 1.0, 1e-8));
+    assert!(close(s.bound_multipliers[1], -2.0, 1e-8));
+    assert_eq!(s.bound_activity, vec![Activity::Lower, Activity::Upper]);
+    assert_eq!(s.point, Some(PointKind::Minimum), "T = {{0}} for a minimization");
+}
+
+#[test]
+fn a_duplicated_inequality_shares_its_shadow_price() {
+    // min x² + y² with x + y ≥ 1 written twice: λ₁ + λ₂ = d f*/d lo = 1,
+    // each ≥ 0 (the split is not unique).
+    let mut p = half_plane(1.0);
+    p.m = 2;
+    p.g_bounds = (vec![1.0, 1.0], vec![INF, INF]);
+    p.g = |x, c| {
+        c[0] = x[0] + x[1];
+        c[1] = x[0] + x[1];
+    };
+    p.jac = |_, j| {
+        j[0] = vec![1.0, 1.0];
+        j[1] = vec![1.0, 1.0];
+    };
+    let s = solved(&mut p);
+    assert!(close(s.x[0], 0.5, 1e-8) && close(s.x[1], 0.5, 1e-8), "{:?}", s.x);
+    let total = s.multipliers[0] + s.multipliers[1];
+    assert!(close(total, 1.0, 1e-6), "{:?}", s.multipliers);
+    assert!(s.multipliers.iter().all(|&l| l >= -1e-8));
+}
+
+#[test]
+fn a_weakly_active_bound_has_a_zero_multiplier() {
+    // min x² subject to x ≥ 0: x = 0 with z = 0; in or out of the tangent
+    // space, the curvature says minimum.
+    let mut p = Closure {
+        n: 1,
+        m: 0,
+        sense: Sense::Minimize,
+        start: vec![1.0],
+        x_bounds: (vec![0.0], vec![INF]),
+        g_bounds: (vec![], vec![]),
+        f: |x| x[0] * x[0],
+        grad: |x, g| g[0] = 2.0 * x[0],
+        g: |_, _| {},
+        jac: |_, _| {},
+        hess_f: |_, h| h[0][0] = 2.0,
+        hess_g: no_hess_g,
+    };
+    let s = solved(&mut p);
+    assert!(s.x[0] >= 0.0 && s.x[0] < 1e-7, "{:?}", s.x);
+    assert!(s.bound_multipliers[0].abs() < 1e-7);
+    assert_eq!(s.point, Some(PointKind::Minimum));
+}
+
+#[test]
+fn a_warm_start_from_a_nearby_solution_takes_fewer_iterations() {
+    let first = solved(&mut budget(4.0));
+    let cold = solved(&mut budget(4.2));
+    let warm = Settings::builder()
+        .warm_start(lagrange::solver::WarmStart {
+            x: first.x.clone(),
+            multipliers: first.multipliers.clone(),
+            bound_multipliers: first.bound_multipliers.clone(),
+        })
+        .build()
+        .unwrap();
+    let s = solve(&mut budget(4.2), &warm);
+    assert_eq!(s.status, Status::Converged, "{}", s.message);
+    assert!(close(s.x[0], 2.1, 1e-8) && close(s.x[1], 1.05, 1e-8), "{:?}", s.x);
+    assert!(
+        s.iterations < cold.iterations,
+        "warm {} vs cold {} iterations",
+        s.iterations,
+        cold.iterations
+    );
+}

@@ -87,6 +87,7 @@ pub fn generate(links: usize) -> GeneratedProblem {
         objective,
         x: xs,
         multipliers: Some(flat),
+        bound_multipliers: None,
     }
 }
 

@@ -51,5 +51,6 @@ pub fn generate(n: usize) -> GeneratedProblem {
         objective,
         x: xs,
         multipliers: Some(multipliers),
+        bound_multipliers: None,
     }
 }

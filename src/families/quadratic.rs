@@ -54,5 +54,6 @@ pub fn generate(n: usize) -> GeneratedProblem {
         objective,
         x: xs,
         multipliers: Some(lambda),
+        bound_multipliers: None,
     }
 }

@@ -45,5 +45,6 @@ pub fn generate(n: usize) -> GeneratedProblem {
         objective: eigenvalue,
         x: xs,
         multipliers: Some(vec![eigenvalue]),
+        bound_multipliers: None,
     }
 }

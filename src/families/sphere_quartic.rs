@@ -37,5 +37,6 @@ pub fn generate(n: usize) -> GeneratedProblem {
         objective,
         x: xs,
         multipliers: Some(vec![lambda]),
+        bound_multipliers: None,
     }
 }

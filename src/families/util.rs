@@ -62,3 +62,20 @@ pub fn bisect(mut lo: f64, mut hi: f64, f: impl Fn(f64) -> f64) -> f64 {
     }
     0.5 * (lo + hi)
 }
+
+/// `expected` with `bound_multipliers` (a map from variable name to its z,
+/// shaped like `x`) added before the tolerance.
+pub fn with_bound_multipliers(mut expected: Value, z: &[(String, Vec<f64>)]) -> Value {
+    let mut zs = Map::new();
+    for (name, v) in z {
+        zs.insert(name.clone(), json!(v));
+    }
+    if let Value::Object(e) = &mut expected {
+        let tolerance = e.remove("tolerance");
+        e.insert("bound_multipliers".into(), Value::Object(zs));
+        if let Some(t) = tolerance {
+            e.insert("tolerance".into(), t);
+        }
+    }
+    expected
+}

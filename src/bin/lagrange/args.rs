@@ -158,7 +158,9 @@ pub struct CheckArgs {
 /// Options of `lagrange generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// The family: quadratic, entropy, rayleigh, chain, chain-scalar or sphere-quartic.
+    /// The family: quadratic, entropy, rayleigh, chain, chain-scalar,
+    /// sphere-quartic; with bounds or inequalities: simplex, water-filling,
+    /// knapsack, isotonic.
     pub family: String,
     /// The size (number of variables; number of links for the chain).
     #[arg(long, short = 'n', value_name = "N")]
@@ -212,7 +214,8 @@ fn family_list(text: &str) -> Result<Vec<String>, String> {
 /// Options of `lagrange bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Comma-separated families (default: all).
+    /// Comma-separated families (default: the equation-only ones, quadratic
+    /// to sphere-quartic).
     #[arg(long, value_name = "A,B", value_parser = family_list)]
     pub families: Option<::std::vec::Vec<String>>,
     /// Comma-separated sizes n.

@@ -434,7 +434,9 @@ fn history_size(rows: &[Row], families: &[String], asked: Option<usize>) -> Opti
 pub fn run(args: &BenchArgs) -> Outcome {
     let families: Vec<String> = match &args.families {
         Some(f) => f.clone(),
-        None => lagrange::families::FAMILIES
+        // The inequality families are named with --families until the
+        // bound and inequality grammar loads them.
+        None => lagrange::families::EQUALITY_FAMILIES
             .iter()
             .map(|s| s.to_string())
             .collect(),

@@ -676,6 +676,10 @@ impl InteriorPoint {
         // Step 6: accept the trial point and advance the multipliers.
         std::mem::swap(&mut self.current, &mut self.trial);
         std::mem::swap(&mut self.point.t, &mut self.trial_point.t);
+        // Rounding may put a coordinate on its bound: move the bound first,
+        // everything below divides by the distance.
+        self.x_bounds.keep_distance(&self.current.x);
+        self.slack_bounds.keep_distance(&self.point.t);
         for (y, dy) in self.point.y.iter_mut().zip(&self.direction.dy) {
             *y += alpha * dy;
         }
@@ -687,8 +691,6 @@ impl InteriorPoint {
         self.point
             .v
             .safeguard(&self.slack_bounds, &self.point.t, self.mu);
-        self.x_bounds.keep_distance(&self.current.x);
-        self.slack_bounds.keep_distance(&self.point.t);
         self.iteration += 1;
         if !self.counter.derivatives(problem, &mut self.current) {
             return self.stop(
@@ -997,37 +999,119 @@ impl InteriorPoint {
         if search.saw_non_finite {
             return Err(Status::EvaluationError);
         }
-        self.feasibility_fallback(problem, theta0, phi0, alpha_max)
+        self.feasibility_fallback(problem, theta0, phi0)
     }
 
-    /// When the filter accepts no step: the longest step (halving from
-    /// α_max) that reduces θ by a margin is taken and the filter augmented
-    /// (a minimal restoration). Near-feasible iterates with no such step end
-    /// as a failed line search; infeasible ones as locally infeasible.
+    /// When the filter accepts no step: one feasibility-restoration step,
+    /// the least-change step onto the linearized constraints,
+    ///
+    /// ```text
+    /// min ½ dxᵀ(Σₓ + I)dx + ½ dtᵀ Σₜ dt   subject to   J dx − dt = −(c − t),
+    /// ```
+    ///
+    /// (the bounds' Σ keep it away from them), shortened by the fraction to
+    /// the boundary and backtracked until θ decreases; the filter is
+    /// augmented with the current iterate. When θ cannot decrease along it,
+    /// the iterate is a stationary point of the violation (`infeasible`),
+    /// unless it is feasible already (`line_search_failed`).
     fn feasibility_fallback<P: NlpProblem + ?Sized>(
         &mut self,
         problem: &mut P,
         theta0: f64,
         phi0: f64,
-        alpha_max: f64,
     ) -> Result<f64, Status> {
-        let mut alpha = alpha_max;
-        while alpha > 1e-12 {
-            if self.form_trial(alpha) && self.counter.values(problem, &mut self.trial) {
-                let theta = self.theta(&self.trial, &self.trial_point.t);
-                if theta <= (1.0 - 1e-5) * theta0 {
-                    self.filter.augment(theta0, phi0);
-                    return Ok(alpha);
-                }
+        let (n, m) = (self.n(), self.m());
+        let clock = Instant::now();
+        let primal: Vec<f64> = self.work.sigma_x.iter().map(|s| s + 1.0).collect();
+        let mut factored = false;
+        for gamma in [0.0, 1e-8] {
+            let diagonal = Diagonal {
+                delta: 0.0,
+                gamma,
+                primal: &primal,
+                dual: &self.work.dual_diagonal,
+            };
+            self.kkt.assemble_with(None, &self.jac_c, &diagonal);
+            let tol = 1e-13 * self.kkt.max_abs();
+            if self
+                .kkt
+                .factor(tol)
+                .is_some_and(|i| i.zero == 0 && i.negative == m)
+            {
+                factored = true;
+                break;
             }
-            alpha *= 0.5;
+        }
+        let mut residual = std::mem::take(&mut self.work.residual);
+        self.row_residuals(&self.current, &self.point.t, &mut residual);
+        let rhs = &mut self.work.rhs;
+        rhs[..n].fill(0.0);
+        for (b, r) in rhs[n..].iter_mut().zip(&residual) {
+            *b = -r;
+        }
+        self.work.residual = residual;
+        let solved = factored && self.kkt.solve_in_place(&mut self.work.rhs);
+        self.clock.factorization += clock.elapsed();
+        let d = &mut self.direction;
+        if solved {
+            d.dx.copy_from_slice(&self.work.rhs[..n]);
+            for (k, &i) in self.structure.inequalities.iter().enumerate() {
+                d.dt[k] = self.work.rhs[n + i] * self.work.dual_diagonal[i];
+            }
+            d.dy.fill(0.0);
+            for duals in [&mut d.dz, &mut d.dv] {
+                duals.lower.fill(0.0);
+                duals.upper.fill(0.0);
+            }
+            let mut alpha = self.max_primal_step();
+            while alpha > 1e-12 {
+                if self.form_trial(alpha) && self.counter.values(problem, &mut self.trial) {
+                    let theta = self.theta(&self.trial, &self.trial_point.t);
+                    if theta <= (1.0 - 1e-4 * alpha) * theta0 {
+                        self.filter.augment(theta0, phi0);
+                        return Ok(alpha);
+                    }
+                }
+                alpha *= 0.5;
+            }
         }
         let tol = self.settings.tolerance();
         if answer::feasible(&self.structure, &self.current, tol) {
             Err(Status::LineSearchFailed)
-        } else {
+        } else if self.violation_is_stationary() {
             Err(Status::Infeasible)
+        } else {
+            Err(Status::LineSearchFailed)
         }
+    }
+
+    /// Whether the current iterate is a stationary point of ½θ₂² =
+    /// ½‖c − t‖² within the slacks' bounds: ‖J_cᵀ r‖∞ ≤ 10⁻⁶ ‖J_c‖ ‖r‖∞ for
+    /// the residuals r, and every slack's component −rₖ either small alike
+    /// or pushing against the bound the slack sits at.
+    fn violation_is_stationary(&mut self) -> bool {
+        const RELATIVE: f64 = 1e-6;
+        let mut residual = std::mem::take(&mut self.work.residual);
+        self.row_residuals(&self.current, &self.point.t, &mut residual);
+        let r_max = inf_norm(&residual);
+        let g = &mut self.work.n;
+        g.fill(0.0);
+        self.jac_c.add_transpose_mul(1.0, &residual, g);
+        let mut sums = vec![0.0; g.len()];
+        self.jac_c.col_abs_sums(&mut sums);
+        let scale = inf_norm(&sums).max(1.0) * r_max;
+        let mut stationary = inf_norm(g) <= RELATIVE * scale;
+        for (k, &i) in self.structure.inequalities.iter().enumerate() {
+            // d(½r²)/dt = −r: decreasing it means moving t towards c.
+            let r = residual[i];
+            let t = self.point.t[k];
+            let near = |end: f64| (t - end).abs() <= 1e-6 * end.abs().max(1.0);
+            let blocked = (r > 0.0 && near(self.slack_bounds.upper[k]))
+                || (r < 0.0 && near(self.slack_bounds.lower[k]));
+            stationary &= blocked || r.abs() <= RELATIVE * r_max;
+        }
+        self.work.residual = residual;
+        r_max > 0.0 && stationary
     }
 
     /// The contract's test (converged), unboundedness, a stalled

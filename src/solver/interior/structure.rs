@@ -57,10 +57,11 @@ impl Bounds {
     /// Moves an end away from `v` where their distance fell to a few
     /// units in the last place of the end (IPOPT's `slack_move`): the
     /// barrier needs a positive distance, and the fraction to the boundary
-    /// can ask for less than rounding resolves near a nonzero end. Ends at
-    /// zero never move.
+    /// can ask for less than rounding resolves near a nonzero end. Near a
+    /// zero end the floor is 10⁻²⁰ or so: μ/distance and z/distance stay
+    /// far from overflow.
     pub fn keep_distance(&mut self, v: &[f64]) {
-        let floor = |end: f64| 4.0 * f64::EPSILON * end.abs() + f64::MIN_POSITIVE;
+        let floor = |end: f64| f64::EPSILON * (4.0 * end.abs()).max(1e-4);
         for &i in &self.has_lower {
             let floor = floor(self.lower[i]);
             if v[i] - self.lower[i] < floor {
