@@ -408,7 +408,7 @@ fn crossed_bounds_are_an_invalid_problem() {
 #[test]
 fn an_objective_bounded_only_by_its_bounds_stops_at_them() {
     // min x − 2y on the box [0, 1]²: x = 0 (z = 1), y = 1 (z = −2).
-    let mut p = Closure {
+    let mut p: Closure = Spec {
         n: 2,
         m: 0,
         sense: Sense::Minimize,
@@ -424,13 +424,18 @@ fn an_objective_bounded_only_by_its_bounds_stops_at_them() {
         jac: |_, _| {},
         hess_f: no_hess,
         hess_g: no_hess_g,
-    };
+    }
+    .into();
     let s = solved(&mut p);
     assert!(s.x[0].abs() < 1e-8 && close(s.x[1], 1.0, 1e-8), "{:?}", s.x);
     assert!(close(s.bound_multipliers[0], 1.0, 1e-8));
     assert!(close(s.bound_multipliers[1], -2.0, 1e-8));
     assert_eq!(s.bound_activity, vec![Activity::Lower, Activity::Upper]);
-    assert_eq!(s.point, Some(PointKind::Minimum), "T = {{0}} for a minimization");
+    assert_eq!(
+        s.point,
+        Some(PointKind::Minimum),
+        "T = {{0}} for a minimization"
+    );
 }
 
 #[test]
@@ -440,16 +445,22 @@ fn a_duplicated_inequality_shares_its_shadow_price() {
     let mut p = half_plane(1.0);
     p.m = 2;
     p.g_bounds = (vec![1.0, 1.0], vec![INF, INF]);
-    p.g = |x, c| {
+    p.cons = Box::new(|x, c| {
         c[0] = x[0] + x[1];
         c[1] = x[0] + x[1];
-    };
-    p.jac = |_, j| {
-        j[0] = vec![1.0, 1.0];
-        j[1] = vec![1.0, 1.0];
-    };
+    });
+    p.jac = Box::new(|_, mut j| {
+        for i in 0..2 {
+            j[(i, 0)] = 1.0;
+            j[(i, 1)] = 1.0;
+        }
+    });
     let s = solved(&mut p);
-    assert!(close(s.x[0], 0.5, 1e-8) && close(s.x[1], 0.5, 1e-8), "{:?}", s.x);
+    assert!(
+        close(s.x[0], 0.5, 1e-8) && close(s.x[1], 0.5, 1e-8),
+        "{:?}",
+        s.x
+    );
     let total = s.multipliers[0] + s.multipliers[1];
     assert!(close(total, 1.0, 1e-6), "{:?}", s.multipliers);
     assert!(s.multipliers.iter().all(|&l| l >= -1e-8));
@@ -459,7 +470,7 @@ fn a_duplicated_inequality_shares_its_shadow_price() {
 fn a_weakly_active_bound_has_a_zero_multiplier() {
     // min x² subject to x ≥ 0: x = 0 with z = 0; in or out of the tangent
     // space, the curvature says minimum.
-    let mut p = Closure {
+    let mut p: Closure = Spec {
         n: 1,
         m: 0,
         sense: Sense::Minimize,
@@ -472,7 +483,8 @@ fn a_weakly_active_bound_has_a_zero_multiplier() {
         jac: |_, _| {},
         hess_f: |_, h| h[0][0] = 2.0,
         hess_g: no_hess_g,
-    };
+    }
+    .into();
     let s = solved(&mut p);
     assert!(s.x[0] >= 0.0 && s.x[0] < 1e-7, "{:?}", s.x);
     assert!(s.bound_multipliers[0].abs() < 1e-7);
@@ -493,7 +505,11 @@ fn a_warm_start_from_a_nearby_solution_takes_fewer_iterations() {
         .unwrap();
     let s = solve(&mut budget(4.2), &warm);
     assert_eq!(s.status, Status::Converged, "{}", s.message);
-    assert!(close(s.x[0], 2.1, 1e-8) && close(s.x[1], 1.05, 1e-8), "{:?}", s.x);
+    assert!(
+        close(s.x[0], 2.1, 1e-8) && close(s.x[1], 1.05, 1e-8),
+        "{:?}",
+        s.x
+    );
     assert!(
         s.iterations < cold.iterations,
         "warm {} vs cold {} iterations",
