@@ -5,13 +5,14 @@
 //! re-solves), the activities, and honest statuses when there is no answer.
 
 use faer::MatMut;
-use lagrange::solver::{
-    solve, Activity, Barrier, NlpProblem, PointKind, Sense, Settings, Solution, Status,
-};
+use lagrange::solver::{solve, Activity, Barrier, PointKind, Sense, Settings, Solution, Status};
+use lagrange_test_support::Closure;
 
-/// A problem given by closures: f, ∇f, g, J, the Hessian of σf − Σ λᵢgᵢ,
-/// bounds and constraint ends.
-struct Closure {
+/// A problem written with plain functions: f, ∇f, g, J by rows, the
+/// Hessians of f and of each gᵢ, bounds and constraint ends; it runs as the
+/// shared closure problem ([`Closure`]), which forms the Hessian of
+/// σf − Σ λᵢgᵢ.
+struct Spec {
     n: usize,
     m: usize,
     sense: Sense,
@@ -27,67 +28,45 @@ struct Closure {
     hess_g: fn(usize, &[f64], &mut [Vec<f64>]),
 }
 
-impl NlpProblem for Closure {
-    fn num_variables(&self) -> usize {
-        self.n
-    }
-    fn num_constraints(&self) -> usize {
-        self.m
-    }
-    fn sense(&self) -> Sense {
-        self.sense
-    }
-    fn start(&self) -> Vec<f64> {
-        self.start.clone()
-    }
-    fn variable_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
-        lower.copy_from_slice(&self.x_bounds.0);
-        upper.copy_from_slice(&self.x_bounds.1);
-    }
-    fn constraint_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
-        lower.copy_from_slice(&self.g_bounds.0);
-        upper.copy_from_slice(&self.g_bounds.1);
-    }
-    fn objective(&mut self, x: &[f64]) -> f64 {
-        (self.f)(x)
-    }
-    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) {
-        (self.grad)(x, grad)
-    }
-    fn constraints(&mut self, x: &[f64], values: &mut [f64]) {
-        (self.g)(x, values)
-    }
-    fn jacobian(&mut self, x: &[f64], mut jac: MatMut<'_, f64>) {
-        let mut rows = vec![vec![0.0; self.n]; self.m];
-        (self.jac)(x, &mut rows);
-        for i in 0..self.m {
-            for j in 0..self.n {
-                jac[(i, j)] = rows[i][j];
-            }
-        }
-    }
-    fn hessian_of_lagrangian(
-        &mut self,
-        x: &[f64],
-        factor: f64,
-        lambda: &[f64],
-        mut hess: MatMut<'_, f64>,
-    ) {
-        let mut h = vec![vec![0.0; self.n]; self.n];
-        (self.hess_f)(x, &mut h);
-        for r in 0..self.n {
-            for c in 0..self.n {
-                hess[(r, c)] = factor * h[r][c];
-            }
-        }
-        for (i, l) in lambda.iter().enumerate() {
-            let mut h = vec![vec![0.0; self.n]; self.n];
-            (self.hess_g)(i, x, &mut h);
-            for r in 0..self.n {
-                for c in 0..self.n {
-                    hess[(r, c)] -= l * h[r][c];
+impl From<Spec> for Closure {
+    fn from(p: Spec) -> Closure {
+        let (n, m) = (p.n, p.m);
+        let (f, grad, g, jac, hess_f, hess_g) = (p.f, p.grad, p.g, p.jac, p.hess_f, p.hess_g);
+        Closure {
+            sense: p.sense,
+            x_bounds: p.x_bounds,
+            g_bounds: p.g_bounds,
+            f: Box::new(f),
+            grad: Box::new(grad),
+            cons: Box::new(g),
+            jac: Box::new(move |x, mut out: MatMut<'_, f64>| {
+                let mut rows = vec![vec![0.0; n]; m];
+                jac(x, &mut rows);
+                for i in 0..m {
+                    for j in 0..n {
+                        out[(i, j)] = rows[i][j];
+                    }
                 }
-            }
+            }),
+            hess: Box::new(move |x, factor, lambda, mut out: MatMut<'_, f64>| {
+                let mut h = vec![vec![0.0; n]; n];
+                hess_f(x, &mut h);
+                for r in 0..n {
+                    for c in 0..n {
+                        out[(r, c)] = factor * h[r][c];
+                    }
+                }
+                for (i, l) in lambda.iter().enumerate() {
+                    let mut h = vec![vec![0.0; n]; n];
+                    hess_g(i, x, &mut h);
+                    for r in 0..n {
+                        for c in 0..n {
+                            out[(r, c)] -= l * h[r][c];
+                        }
+                    }
+                }
+            }),
+            ..Closure::new(n, m, p.start)
         }
     }
 }
@@ -132,7 +111,7 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 
 /// min (x − 2)² subject to x ≤ u: x = u, z = d f*/du = 2(u − 2) < 0.
 fn upper_bounded(u: f64) -> Closure {
-    Closure {
+    Spec {
         n: 1,
         m: 0,
         sense: Sense::Minimize,
@@ -146,6 +125,7 @@ fn upper_bounded(u: f64) -> Closure {
         hess_f: |_, h| h[0][0] = 2.0,
         hess_g: no_hess_g,
     }
+    .into()
 }
 
 #[test]
@@ -175,7 +155,7 @@ fn an_inactive_bound_reports_a_zero_multiplier() {
 
 /// min x² + y² subject to x + y ≥ lo: x = y = lo/2, λ = d f*/d lo = lo.
 fn half_plane(lo: f64) -> Closure {
-    Closure {
+    Spec {
         n: 2,
         m: 1,
         sense: Sense::Minimize,
@@ -195,6 +175,7 @@ fn half_plane(lo: f64) -> Closure {
         },
         hess_g: no_hess_g,
     }
+    .into()
 }
 
 #[test]
@@ -220,7 +201,7 @@ fn a_lower_end_has_a_nonnegative_multiplier_when_minimizing() {
 /// max x·y subject to x + 2y ≤ hi, x, y ≥ 0: x = hi/2, y = hi/4,
 /// f* = hi²/8, λ = hi/4 (≥ 0: maximizing, an upper end's sign flips).
 fn budget(hi: f64) -> Closure {
-    Closure {
+    Spec {
         n: 2,
         m: 1,
         sense: Sense::Maximize,
@@ -242,9 +223,10 @@ fn budget(hi: f64) -> Closure {
         hess_g: no_hess_g,
     }
     .with_rhs(hi)
+    .into()
 }
 
-impl Closure {
+impl Spec {
     /// Moves the upper end of the single `lhs − 4 <= 0` row to hi − 4.
     fn with_rhs(mut self, hi: f64) -> Self {
         self.g_bounds.1[0] = hi - 4.0;
@@ -271,7 +253,7 @@ fn maximizing_under_a_budget_gives_the_budgets_shadow_price() {
 
 /// min (x − 3)² subject to the range 0 ≤ x ≤ hi (g = x): λ = 2(hi − 3).
 fn range(hi: f64) -> Closure {
-    Closure {
+    Spec {
         n: 1,
         m: 1,
         sense: Sense::Minimize,
@@ -285,6 +267,7 @@ fn range(hi: f64) -> Closure {
         hess_f: |_, h| h[0][0] = 2.0,
         hess_g: no_hess_g,
     }
+    .into()
 }
 
 #[test]
@@ -298,7 +281,7 @@ fn a_range_reports_the_multiplier_of_its_active_end() {
 #[test]
 fn inconsistent_inequalities_are_infeasible_not_converged() {
     // x² + y² ≤ −1.
-    let mut p = Closure {
+    let mut p: Closure = Spec {
         n: 2,
         m: 1,
         sense: Sense::Minimize,
@@ -314,7 +297,8 @@ fn inconsistent_inequalities_are_infeasible_not_converged() {
             h[0][0] = 2.0;
             h[1][1] = 2.0;
         },
-    };
+    }
+    .into();
     let s = solve(&mut p, &Settings::default());
     assert_eq!(s.status, Status::Infeasible, "{}", s.message);
     assert!(s.constraint_violation >= 1.0 - 1e-6);
@@ -323,7 +307,7 @@ fn inconsistent_inequalities_are_infeasible_not_converged() {
 #[test]
 fn an_objective_bounded_only_on_one_side_is_unbounded() {
     // min x subject to x ≤ 0.
-    let mut p = Closure {
+    let mut p: Closure = Spec {
         n: 1,
         m: 0,
         sense: Sense::Minimize,
@@ -336,7 +320,8 @@ fn an_objective_bounded_only_on_one_side_is_unbounded() {
         jac: |_, _| {},
         hess_f: no_hess,
         hess_g: no_hess_g,
-    };
+    }
+    .into();
     let s = solve(&mut p, &Settings::default());
     assert_eq!(s.status, Status::Unbounded, "{}", s.message);
 }
@@ -360,7 +345,7 @@ fn the_argmin_adapter_runs_the_interior_point_method() {
 /// min (x − 1)² + (y − 2)² with y fixed at `value` (lower = upper) and
 /// x + y ≥ 0 (inactive): x = 1, z_y = d f*/d value = 2 (value − 2).
 fn fixed(value: f64) -> Closure {
-    Closure {
+    Spec {
         n: 2,
         m: 1,
         sense: Sense::Minimize,
@@ -380,6 +365,7 @@ fn fixed(value: f64) -> Closure {
         },
         hess_g: no_hess_g,
     }
+    .into()
 }
 
 #[test]
@@ -422,7 +408,7 @@ fn crossed_bounds_are_an_invalid_problem() {
 #[test]
 fn an_objective_bounded_only_by_its_bounds_stops_at_them() {
     // min x − 2y on the box [0, 1]²: x = 0 (z = 1), y = 1 (z = −2).
-    let mut p = Closure {
+    let mut p: Closure = Spec {
         n: 2,
         m: 0,
         sense: Sense::Minimize,
@@ -438,7 +424,8 @@ fn an_objective_bounded_only_by_its_bounds_stops_at_them() {
         jac: |_, _| {},
         hess_f: no_hess,
         hess_g: no_hess_g,
-    };
+    }
+    .into();
     let s = solved(&mut p);
     assert!(s.x[0].abs() < 1e-8 && close(s.x[1], 1.0, 1e-8), "{:?}", s.x);
     assert!(close(s.bound_multipliers[0], 1.0, 1e-8));
@@ -458,14 +445,16 @@ fn a_duplicated_inequality_shares_its_shadow_price() {
     let mut p = half_plane(1.0);
     p.m = 2;
     p.g_bounds = (vec![1.0, 1.0], vec![INF, INF]);
-    p.g = |x, c| {
+    p.cons = Box::new(|x, c| {
         c[0] = x[0] + x[1];
         c[1] = x[0] + x[1];
-    };
-    p.jac = |_, j| {
-        j[0] = vec![1.0, 1.0];
-        j[1] = vec![1.0, 1.0];
-    };
+    });
+    p.jac = Box::new(|_, mut j| {
+        for i in 0..2 {
+            j[(i, 0)] = 1.0;
+            j[(i, 1)] = 1.0;
+        }
+    });
     let s = solved(&mut p);
     assert!(
         close(s.x[0], 0.5, 1e-8) && close(s.x[1], 0.5, 1e-8),
@@ -481,7 +470,7 @@ fn a_duplicated_inequality_shares_its_shadow_price() {
 fn a_weakly_active_bound_has_a_zero_multiplier() {
     // min x² subject to x ≥ 0: x = 0 with z = 0; in or out of the tangent
     // space, the curvature says minimum.
-    let mut p = Closure {
+    let mut p: Closure = Spec {
         n: 1,
         m: 0,
         sense: Sense::Minimize,
@@ -494,7 +483,8 @@ fn a_weakly_active_bound_has_a_zero_multiplier() {
         jac: |_, _| {},
         hess_f: |_, h| h[0][0] = 2.0,
         hess_g: no_hess_g,
-    };
+    }
+    .into();
     let s = solved(&mut p);
     assert!(s.x[0] >= 0.0 && s.x[0] < 1e-7, "{:?}", s.x);
     assert!(s.bound_multipliers[0].abs() < 1e-7);

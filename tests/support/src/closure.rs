@@ -37,6 +37,10 @@ pub struct Closure {
     pub mags: Option<Vector>,
     /// Sparse derivatives, when the problem has them.
     pub sparsity: Option<Sparsity>,
+    /// Variable bounds (lower, upper); empty: none.
+    pub x_bounds: (Vec<f64>, Vec<f64>),
+    /// Constraint ends (lower, upper); empty: every constraint an equation.
+    pub g_bounds: (Vec<f64>, Vec<f64>),
     /// The closed-form x*, when known (else empty).
     pub x_star: Vec<f64>,
     /// The closed-form λ* (contract convention), when known (else empty).
@@ -78,6 +82,8 @@ impl Closure {
             hess: Box::new(|_, _, _, mut h| h.fill(0.0)),
             mags: None,
             sparsity: None,
+            x_bounds: (Vec::new(), Vec::new()),
+            g_bounds: (Vec::new(), Vec::new()),
             x_star: Vec::new(),
             lambda_star: Vec::new(),
             f_star: 0.0,
@@ -132,6 +138,24 @@ impl NlpProblem for Closure {
     }
     fn start(&self) -> Vec<f64> {
         self.start.clone()
+    }
+    fn variable_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
+        if self.x_bounds.0.is_empty() {
+            lower.fill(f64::NEG_INFINITY);
+            upper.fill(f64::INFINITY);
+        } else {
+            lower.copy_from_slice(&self.x_bounds.0);
+            upper.copy_from_slice(&self.x_bounds.1);
+        }
+    }
+    fn constraint_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
+        if self.g_bounds.0.is_empty() {
+            lower.fill(0.0);
+            upper.fill(0.0);
+        } else {
+            lower.copy_from_slice(&self.g_bounds.0);
+            upper.copy_from_slice(&self.g_bounds.1);
+        }
     }
     fn objective(&mut self, x: &[f64]) -> f64 {
         (self.f)(x)

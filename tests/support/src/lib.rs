@@ -4,8 +4,8 @@
 //!
 //! - [`cli`]: run the `lagrange` binary, fixtures and scratch directories;
 //! - [`Closure`]: the one `NlpProblem` made of closures with hand-written
-//!   derivatives, with an optional sparsity pattern ([`Sparsity`]) and an
-//!   optional closed-form solution;
+//!   derivatives, with an optional sparsity pattern ([`Sparsity`]), optional
+//!   bounds and constraint ends, and an optional closed-form solution;
 //! - [`Rng`]: the one seeded random generator;
 //! - [`accuracy`]: relative-error assertions against a CPU reference;
 //! - [`check_derivatives`], [`close`], [`max_relative_error`]: comparisons;
