@@ -87,8 +87,8 @@ impl<A: Acceptance> Backtracking<A> {
     }
 
     /// Backtracks without second-order corrections (for searches whose
-    /// corrections cannot be formed, such as a restoration phase's).
-    #[allow(dead_code)]
+    /// corrections cannot be formed; today only the tests use it).
+    #[cfg(test)]
     pub fn without_corrections(mut self) -> Self {
         self.corrections = false;
         self
