@@ -106,6 +106,11 @@ pub(crate) fn unary_bwd(
     )
 }
 
+/// A binary kernel's operands, each followed by its broadcast flag.
+fn binary_operands(a: &DeviceMem, b: &DeviceMem, n: usize) -> [Arg; 4] {
+    [a.arg(), broadcast(a, n), b.arg(), broadcast(b, n)]
+}
+
 /// y = f(a, b) over n elements, a or b possibly broadcast.
 pub(crate) fn binary_fwd(
     rt: &Arc<Runtime>,
@@ -116,19 +121,8 @@ pub(crate) fn binary_fwd(
 ) -> Result<DeviceMem, CudaError> {
     let len = check_len(k.name(), n)?;
     let y = rt.alloc(n)?;
-    elementwise(
-        rt,
-        k,
-        n,
-        &[
-            a.arg(),
-            broadcast(a, n),
-            b.arg(),
-            broadcast(b, n),
-            y.arg(),
-            Arg::I64(len),
-        ],
-    )?;
+    let [a0, a1, b0, b1] = binary_operands(a, b, n);
+    elementwise(rt, k, n, &[a0, a1, b0, b1, y.arg(), Arg::I64(len)])?;
     Ok(y)
 }
 
@@ -153,15 +147,16 @@ pub(crate) fn binary_bwd(
     };
     let (ga_ptr, ga_acc) = out(ga);
     let (gb_ptr, gb_acc) = out(gb);
+    let [a0, a1, b0, b1] = binary_operands(a, b, n);
     elementwise(
         rt,
         k,
         n,
         &[
-            a.arg(),
-            broadcast(a, n),
-            b.arg(),
-            broadcast(b, n),
+            a0,
+            a1,
+            b0,
+            b1,
             y.arg(),
             Arg::Ptr(gy.ptr),
             flag(gy.scalar),
