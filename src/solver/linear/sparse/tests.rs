@@ -9,6 +9,7 @@ use super::SparseKkt;
 use crate::solver::kkt::Diagonal;
 use crate::solver::linear::lcg::Lcg;
 use crate::solver::linear::DenseLdlt;
+use crate::solver::linear::Inertia;
 use crate::solver::nlp::SparsityPattern;
 
 fn tridiagonal_kkt(n: usize, diag: f64) -> (SparsityPattern, Vec<f64>, SparsityPattern, Vec<f64>) {
@@ -81,14 +82,7 @@ fn inertia_and_solution_match_the_dense_factorization() {
             Some(got) if got.zero == 0 => {
                 assert_eq!(got, want, "n = {n}, diag = {diag}");
                 let b: Vec<f64> = (0..d).map(|i| (i as f64 * 0.37).sin()).collect();
-                let mut z = b.clone();
-                assert!(sparse.solve_in_place(&mut z));
-                let mut kz = vec![0.0; d];
-                sparse.mul(&z, &mut kz);
-                let worst = kz
-                    .iter()
-                    .zip(&b)
-                    .fold(0.0f64, |a, (x, y)| a.max((x - y).abs()));
+                let worst = residual_after_solve(&mut sparse, &b);
                 assert!(worst < 1e-10, "n = {n}: residual {worst}");
             }
             other => panic!(
@@ -146,14 +140,7 @@ fn supernodal_factorization_matches_the_dense_one() {
         let got = sparse.factor(0.0).unwrap();
         assert_eq!(got, want, "δ = {delta}");
         let b: Vec<f64> = (0..d).map(|i| (i as f64).cos()).collect();
-        let mut z = b.clone();
-        assert!(sparse.solve_in_place(&mut z));
-        let mut kz = vec![0.0; d];
-        sparse.mul(&z, &mut kz);
-        let worst = kz
-            .iter()
-            .zip(&b)
-            .fold(0.0f64, |a, (x, y)| a.max((x - y).abs()));
+        let worst = residual_after_solve(&mut sparse, &b);
         assert!(worst < 1e-9, "δ = {delta}: residual {worst}");
     }
 }
@@ -167,12 +154,7 @@ fn zero_pivots_are_replaced_or_reported() {
     let h = pattern(2, 2, vec![0, 1, 1], vec![0, 0, 1]);
     let j = pattern(1, 2, vec![0, 0], vec![0, 1]);
     let mut kkt = SparseKkt::new(&h, &j).unwrap();
-    kkt.assemble(
-        Some(&[0.0, 1.0, 0.0]),
-        &[1.0, 1.0],
-        &Diagonal::regularization(0.0, 0.0),
-    );
-    let inertia = kkt.factor(1e-13).unwrap();
+    let inertia = assemble_and_factor(&mut kkt, &[0.0, 1.0, 0.0], &[1.0, 1.0]);
     assert_eq!(
         (inertia.positive, inertia.negative, inertia.zero),
         (1, 2, 0)
@@ -186,12 +168,7 @@ fn zero_pivots_are_replaced_or_reported() {
         assert!((a - b).abs() < 1e-12, "{kz:?}");
     }
     // W = [0 0; 0 0], J = [1 1]: singular (W is zero on the null space).
-    kkt.assemble(
-        Some(&[0.0, 0.0, 0.0]),
-        &[1.0, 1.0],
-        &Diagonal::regularization(0.0, 0.0),
-    );
-    let inertia = kkt.factor(1e-13).unwrap();
+    let inertia = assemble_and_factor(&mut kkt, &[0.0, 0.0, 0.0], &[1.0, 1.0]);
     assert!(inertia.zero > 0, "{inertia:?}");
     let mut z = b;
     assert!(!kkt.solve_in_place(&mut z));
@@ -203,13 +180,8 @@ fn duplicate_entries_add_and_reuse_keeps_no_trace() {
     let j = pattern(1, 2, vec![0, 0], vec![0, 1]);
     let mut kkt = SparseKkt::new(&h, &j).unwrap();
     assert_eq!(kkt.nnz(), 5);
-    kkt.assemble(
-        Some(&[1.0, 1.0, 2.0]),
-        &[1.0, 1.0],
-        &Diagonal::regularization(0.0, 0.0),
-    );
     // K = [2 0 1; 0 2 1; 1 1 0]: eigenvalues 2, 1 ± √3... inertia (2, 1, 0).
-    let inertia = kkt.factor(1e-13).unwrap();
+    let inertia = assemble_and_factor(&mut kkt, &[1.0, 1.0, 2.0], &[1.0, 1.0]);
     assert_eq!(
         (inertia.positive, inertia.negative, inertia.zero),
         (2, 1, 0)
@@ -223,12 +195,7 @@ fn duplicate_entries_add_and_reuse_keeps_no_trace() {
         assert!((a - b).abs() < 1e-12);
     }
     // Negative definite W: inertia (1, 2, 0).
-    kkt.assemble(
-        Some(&[-1.0, -1.0, -2.0]),
-        &[1.0, 1.0],
-        &Diagonal::regularization(0.0, 0.0),
-    );
-    let inertia = kkt.factor(1e-13).unwrap();
+    let inertia = assemble_and_factor(&mut kkt, &[-1.0, -1.0, -2.0], &[1.0, 1.0]);
     assert_eq!(
         (inertia.positive, inertia.negative, inertia.zero),
         (1, 2, 0)
@@ -358,4 +325,23 @@ fn pattern(nrows: usize, ncols: usize, rows: Vec<usize>, cols: Vec<usize>) -> Sp
         rows,
         cols,
     }
+}
+
+/// Solves K z = b with the current factors (asserting that the solve
+/// succeeds) and returns ‖K z − b‖∞.
+fn residual_after_solve(kkt: &mut SparseKkt, b: &[f64]) -> f64 {
+    let mut z = b.to_vec();
+    assert!(kkt.solve_in_place(&mut z));
+    let mut kz = vec![0.0; b.len()];
+    kkt.mul(&z, &mut kz);
+    kz.iter()
+        .zip(b)
+        .fold(0.0f64, |a, (x, y)| a.max((x - y).abs()))
+}
+
+/// K assembled from W's and J's values without regularization, and
+/// factored (zero-pivot tolerance 1e-13).
+fn assemble_and_factor(kkt: &mut SparseKkt, w: &[f64], j: &[f64]) -> Inertia {
+    kkt.assemble(Some(w), j, &Diagonal::regularization(0.0, 0.0));
+    kkt.factor(1e-13).unwrap()
 }
