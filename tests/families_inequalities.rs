@@ -11,7 +11,6 @@
 //! same problems stated by hand through `NlpProblem`.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use lagrange::families::{generate, FamilyError, FAMILIES, INEQUALITY_FAMILIES};
 use serde_json::Value;
@@ -593,16 +592,10 @@ fn families_are_listed_and_small_sizes_refused() {
     }
 }
 
+/// `lagrange ARGS`: exit status, standard output, standard error.
 fn lagrange(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lagrange"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let run = lagrange_test_support::cli::run(args);
+    (run.code, run.stdout, run.stderr)
 }
 
 #[test]
