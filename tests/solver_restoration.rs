@@ -3,7 +3,6 @@
 //! to the optimum) and infeasible ones (`infeasible` at a point of least
 //! violation, never `converged`), with dense and sparse matrices.
 
-use faer::MatMut;
 use std::path::Path;
 
 use lagrange::problem::CompiledProblem;
@@ -16,67 +15,15 @@ use lagrange_test_support::{close, Closure, Rng, Sparsity};
 
 const INF: f64 = f64::INFINITY;
 
-/// A [`Closure`] with bounds on x and ends on its constraints.
-struct Bounded {
-    inner: Closure,
+/// `p` with bounds on x and ends on its constraints.
+fn bounded(
+    mut p: Closure,
     x_bounds: (Vec<f64>, Vec<f64>),
     g_bounds: (Vec<f64>, Vec<f64>),
-}
-
-impl NlpProblem for Bounded {
-    fn num_variables(&self) -> usize {
-        self.inner.num_variables()
-    }
-    fn num_constraints(&self) -> usize {
-        self.inner.num_constraints()
-    }
-    fn sense(&self) -> Sense {
-        self.inner.sense()
-    }
-    fn start(&self) -> Vec<f64> {
-        self.inner.start()
-    }
-    fn variable_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
-        lower.copy_from_slice(&self.x_bounds.0);
-        upper.copy_from_slice(&self.x_bounds.1);
-    }
-    fn constraint_bounds(&self, lower: &mut [f64], upper: &mut [f64]) {
-        lower.copy_from_slice(&self.g_bounds.0);
-        upper.copy_from_slice(&self.g_bounds.1);
-    }
-    fn objective(&mut self, x: &[f64]) -> f64 {
-        self.inner.objective(x)
-    }
-    fn gradient(&mut self, x: &[f64], grad: &mut [f64]) {
-        self.inner.gradient(x, grad)
-    }
-    fn constraints(&mut self, x: &[f64], values: &mut [f64]) {
-        self.inner.constraints(x, values)
-    }
-    fn jacobian(&mut self, x: &[f64], jac: MatMut<'_, f64>) {
-        self.inner.jacobian(x, jac)
-    }
-    fn hessian_of_lagrangian(
-        &mut self,
-        x: &[f64],
-        factor: f64,
-        lambda: &[f64],
-        hess: MatMut<'_, f64>,
-    ) {
-        self.inner.hessian_of_lagrangian(x, factor, lambda, hess)
-    }
-    fn jacobian_pattern(&mut self) -> Option<SparsityPattern> {
-        self.inner.jacobian_pattern()
-    }
-    fn jacobian_values(&mut self, x: &[f64], values: &mut [f64]) {
-        self.inner.jacobian_values(x, values)
-    }
-    fn hessian_pattern(&mut self) -> Option<SparsityPattern> {
-        self.inner.hessian_pattern()
-    }
-    fn hessian_values(&mut self, x: &[f64], factor: f64, lambda: &[f64], values: &mut [f64]) {
-        self.inner.hessian_values(x, factor, lambda, values)
-    }
+) -> Closure {
+    p.x_bounds = x_bounds;
+    p.g_bounds = g_bounds;
+    p
 }
 
 fn settings(barrier: Barrier, linear_solver: LinearSolver) -> Settings {
@@ -127,7 +74,7 @@ fn assert_honest(s: &Solution, tol: f64) {
 /// (−1, 0, 0) (for x₁ = −1 + δ it is 1.5 + δ − δ²), where an ℓ1
 /// restoration phase (IPOPT's too) stops. Sparse derivatives, which the
 /// dense path assembles.
-fn stalling_example(start: Vec<f64>) -> Bounded {
+fn stalling_example(start: Vec<f64>) -> Closure {
     let mut p = Closure::new(3, 2, start);
     p.f = Box::new(|x| x[0]);
     p.grad = Box::new(|_, g| {
@@ -155,11 +102,11 @@ fn stalling_example(start: Vec<f64>) -> Bounded {
         hess: Box::new(|_, _, l, v| v[0] = -2.0 * l[0]),
         offered: true,
     });
-    Bounded {
-        inner: p,
-        x_bounds: (vec![-INF, 0.0, 0.0], vec![INF; 3]),
-        g_bounds: (vec![0.0; 2], vec![0.0; 2]),
-    }
+    bounded(
+        p,
+        (vec![-INF, 0.0, 0.0], vec![INF; 3]),
+        (vec![0.0; 2], vec![0.0; 2]),
+    )
 }
 
 /// From starts on both sides of the ridge: the optimum, or `infeasible` at
@@ -259,7 +206,7 @@ fn restoration_leads_feasible_problems_from_bad_starts_to_their_optimum() {
 
 /// x² + y² ≤ −1 (minimize x + y): the violation x² + y² + 1 is least, 1, at
 /// the origin.
-fn disk_below_zero(start: Vec<f64>) -> Bounded {
+fn disk_below_zero(start: Vec<f64>) -> Closure {
     let mut p = Closure::new(2, 1, start);
     p.f = Box::new(|x| x[0] + x[1]);
     p.grad = Box::new(|_, g| g.fill(1.0));
@@ -272,11 +219,7 @@ fn disk_below_zero(start: Vec<f64>) -> Bounded {
         h[(0, 0)] = -2.0 * l[0];
         h[(1, 1)] = -2.0 * l[0];
     });
-    Bounded {
-        inner: p,
-        x_bounds: (vec![-INF; 2], vec![INF; 2]),
-        g_bounds: (vec![-INF], vec![0.0]),
-    }
+    bounded(p, (vec![-INF; 2], vec![INF; 2]), (vec![-INF], vec![0.0]))
 }
 
 #[test]
@@ -321,11 +264,11 @@ fn a_fixed_variable_and_a_maximization_go_through_the_phase() {
             h[(k, k)] = -2.0 * l[0];
         }
     });
-    let mut p = Bounded {
-        inner: p,
-        x_bounds: (vec![-INF, -INF, 0.5], vec![INF, INF, 0.5]),
-        g_bounds: (vec![-INF], vec![0.0]),
-    };
+    let mut p = bounded(
+        p,
+        (vec![-INF, -INF, 0.5], vec![INF, INF, 0.5]),
+        (vec![-INF], vec![0.0]),
+    );
     for s in all_settings() {
         let sol = solve(&mut p, &s);
         assert_eq!(sol.status, Status::Infeasible, "{s:?}: {}", sol.message);
@@ -342,7 +285,7 @@ fn a_fixed_variable_and_a_maximization_go_through_the_phase() {
 
 /// x + y ≥ 2 and x + y ≤ 1: every point with 1 ≤ x + y ≤ 2 violates the
 /// two by 1 in all.
-fn inconsistent_half_planes() -> Bounded {
+fn inconsistent_half_planes() -> Closure {
     let mut p = Closure::new(2, 2, vec![0.3, -0.2]);
     p.f = Box::new(|x| x[0] * x[0] + x[1] * x[1]);
     p.grad = Box::new(|x, g| {
@@ -360,11 +303,11 @@ fn inconsistent_half_planes() -> Bounded {
         h[(0, 0)] = 2.0 * s;
         h[(1, 1)] = 2.0 * s;
     });
-    Bounded {
-        inner: p,
-        x_bounds: (vec![-INF; 2], vec![INF; 2]),
-        g_bounds: (vec![2.0, -INF], vec![INF, 1.0]),
-    }
+    bounded(
+        p,
+        (vec![-INF; 2], vec![INF; 2]),
+        (vec![2.0, -INF], vec![INF, 1.0]),
+    )
 }
 
 #[test]
@@ -392,11 +335,7 @@ fn infeasibility_against_a_bound_stops_at_the_bound() {
     p.cons = Box::new(|x, c| c[0] = x[0] * x[0]);
     p.jac = Box::new(|x, mut j| j[(0, 0)] = 2.0 * x[0]);
     p.hess = Box::new(|_, _, l, mut h| h[(0, 0)] = -2.0 * l[0]);
-    let mut p = Bounded {
-        inner: p,
-        x_bounds: (vec![0.0], vec![1.0]),
-        g_bounds: (vec![4.0], vec![INF]),
-    };
+    let mut p = bounded(p, (vec![0.0], vec![1.0]), (vec![4.0], vec![INF]));
     for s in all_settings() {
         let sol = solve(&mut p, &s);
         assert_eq!(sol.status, Status::Infeasible, "{s:?}: {}", sol.message);
