@@ -13,6 +13,7 @@
 use std::path::PathBuf;
 
 use lagrange::families::{generate, FamilyError, FAMILIES, INEQUALITY_FAMILIES};
+use lagrange::problem_file::TOP_LEVEL_FIELDS;
 use serde_json::Value;
 
 const SIZES: [usize; 3] = [10, 100, 10_000];
@@ -470,19 +471,6 @@ fn isotonic_matches_the_min_max_formula_and_least_squares_multipliers() {
 // ---------------------------------------------------------------------------
 // Shape of the files.
 
-/// The fields the contract allows at the top level and in `expected`.
-const TOP_LEVEL: [&str; 9] = [
-    "name",
-    "description",
-    "variables",
-    "parameters",
-    "minimize",
-    "maximize",
-    "constraints",
-    "options",
-    "expected",
-];
-
 #[test]
 fn generated_files_have_the_contract_shape() {
     let n = 10;
@@ -490,7 +478,10 @@ fn generated_files_have_the_contract_shape() {
         let g = generate(family, n).unwrap();
         let file = g.file.as_object().unwrap();
         for key in file.keys() {
-            assert!(TOP_LEVEL.contains(&key.as_str()), "{family}: field {key}");
+            assert!(
+                TOP_LEVEL_FIELDS.contains(&key.as_str()),
+                "{family}: field {key}"
+            );
         }
         assert_eq!(file["name"], format!("{family}-{n}"));
         let description = file["description"].as_str().unwrap();

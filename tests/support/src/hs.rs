@@ -290,7 +290,9 @@ fn hs46_77_constraints(x: &[f64], r1: f64, r2: f64) -> Vec<(f64, Vec<f64>, Vec<V
     ]
 }
 
-fn hs46(x: &[f64]) -> Eval {
+/// The objective HS46 and HS49 share, (x₀ − x₁)² + (x₂ − 1)² + (x₃ − 1)⁴
+/// + (x₄ − 1)⁶: its value, gradient and Hessian.
+fn hs46_49_objective(x: &[f64]) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
     let a = x[0] - x[1];
     let mut hf = zeros(5);
     hf[0][0] = 2.0;
@@ -299,16 +301,23 @@ fn hs46(x: &[f64]) -> Eval {
     hf[2][2] = 2.0;
     hf[3][3] = 12.0 * (x[3] - 1.0).powi(2);
     hf[4][4] = 30.0 * (x[4] - 1.0).powi(4);
+    let f = a * a + (x[2] - 1.0).powi(2) + (x[3] - 1.0).powi(4) + (x[4] - 1.0).powi(6);
+    let grad = vec![
+        2.0 * a,
+        -2.0 * a,
+        2.0 * (x[2] - 1.0),
+        4.0 * (x[3] - 1.0).powi(3),
+        6.0 * (x[4] - 1.0).powi(5),
+    ];
+    (f, grad, hf)
+}
+
+fn hs46(x: &[f64]) -> Eval {
+    let (f, grad, hess) = hs46_49_objective(x);
     Eval {
-        f: a * a + (x[2] - 1.0).powi(2) + (x[3] - 1.0).powi(4) + (x[4] - 1.0).powi(6),
-        grad: vec![
-            2.0 * a,
-            -2.0 * a,
-            2.0 * (x[2] - 1.0),
-            4.0 * (x[3] - 1.0).powi(3),
-            6.0 * (x[4] - 1.0).powi(5),
-        ],
-        hess: hf,
+        f,
+        grad,
+        hess,
         cons: hs46_77_constraints(x, 1.0, 2.0),
     }
 }
@@ -366,24 +375,11 @@ fn hs48(x: &[f64]) -> Eval {
 }
 
 fn hs49(x: &[f64]) -> Eval {
-    let a = x[0] - x[1];
-    let mut hf = zeros(5);
-    hf[0][0] = 2.0;
-    sym(&mut hf, 0, 1, -2.0);
-    hf[1][1] = 2.0;
-    hf[2][2] = 2.0;
-    hf[3][3] = 12.0 * (x[3] - 1.0).powi(2);
-    hf[4][4] = 30.0 * (x[4] - 1.0).powi(4);
+    let (f, grad, hess) = hs46_49_objective(x);
     Eval {
-        f: a * a + (x[2] - 1.0).powi(2) + (x[3] - 1.0).powi(4) + (x[4] - 1.0).powi(6),
-        grad: vec![
-            2.0 * a,
-            -2.0 * a,
-            2.0 * (x[2] - 1.0),
-            4.0 * (x[3] - 1.0).powi(3),
-            6.0 * (x[4] - 1.0).powi(5),
-        ],
-        hess: hf,
+        f,
+        grad,
+        hess,
         cons: vec![
             (
                 x[0] + x[1] + x[2] + 4.0 * x[3] - 7.0,
